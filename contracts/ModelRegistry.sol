@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
+import {IProofVerifier} from "./interfaces/IProofVerifier.sol";
+
+/// @title ModelRegistry
+/// @notice Versioned ML models and the predictions proven for them. See `IModelRegistry`.
+/// @dev Roles: DEFAULT_ADMIN_ROLE (a cold key: grants and revokes roles), REGISTRAR_ROLE
+///      (registers and deprecates models), PAUSER_ROLE (pauses prediction submissions).
+contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
+    /// @notice May register and deprecate models and versions.
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    /// @notice May pause and unpause prediction submissions.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    uint8 private constant _INPUT_PUBLIC = 0;
+    uint8 private constant _INPUT_HASHED = 1;
+    uint8 private constant _INPUT_PRIVATE = 2;
+
+    mapping(bytes32 modelId => Model) private _models;
+    mapping(bytes32 modelId => mapping(uint32 version => ModelVersion)) private _versions;
+    mapping(bytes32 predictionId => Prediction) private _predictions;
+
+    /// @param admin Receives DEFAULT_ADMIN_ROLE (a cold key).
+    /// @param registrar Receives REGISTRAR_ROLE (an operations key).
+    /// @param pauser Receives PAUSER_ROLE (an operations or monitoring key).
+    constructor(address admin, address registrar, address pauser) {
+        if (admin == address(0)) revert ZeroRoleAccount(DEFAULT_ADMIN_ROLE);
+        if (registrar == address(0)) revert ZeroRoleAccount(REGISTRAR_ROLE);
+        if (pauser == address(0)) revert ZeroRoleAccount(PAUSER_ROLE);
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(REGISTRAR_ROLE, registrar);
+        _grantRole(PAUSER_ROLE, pauser);
+    }
+
+    // ----------------------------------------------------------------- administration
+
+    /// @inheritdoc IModelRegistry
+    function registerModel(
+        bytes32 modelId,
+        bytes32 weightCommitment,
+        IProofVerifier verifier,
+        SignalLayout calldata layout,
+        string calldata metadataURI
+    ) external onlyRole(REGISTRAR_ROLE) returns (uint32 version) {
+        Model storage model = _models[modelId];
+        if (model.deprecated) revert ModelIsDeprecated(modelId);
+        if (address(verifier).code.length == 0) revert InvalidVerifier(address(verifier));
+        _validateLayout(layout);
+        uint256 verifierCount = verifier.publicSignalCount();
+        if (verifierCount != layout.nPublic) {
+            revert VerifierSignalCountMismatch(layout.nPublic, verifierCount);
+        }
+        uint8 system = verifier.proofSystem();
+
+        version = model.latestVersion + 1;
+        model.latestVersion = version;
+        ModelVersion storage v = _versions[modelId][version];
+        v.weightCommitment = weightCommitment;
+        v.verifier = verifier;
+        v.proofSystem = system;
+        v.layout = layout;
+        v.metadataURI = metadataURI;
+        emit ModelRegistered(
+            modelId,
+            version,
+            weightCommitment,
+            address(verifier),
+            system,
+            metadataURI
+        );
+    }
+
+    /// @inheritdoc IModelRegistry
+    function deprecateVersion(bytes32 modelId, uint32 version) external onlyRole(REGISTRAR_ROLE) {
+        _existingModel(modelId);
+        ModelVersion storage v = _existingVersion(modelId, version);
+        if (v.deprecated) revert VersionIsDeprecated(modelId, version);
+        v.deprecated = true;
+        emit VersionDeprecated(modelId, version);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function deprecateModel(bytes32 modelId) external onlyRole(REGISTRAR_ROLE) {
+        Model storage model = _existingModel(modelId);
+        if (model.deprecated) revert ModelIsDeprecated(modelId);
+        model.deprecated = true;
+        emit ModelDeprecated(modelId);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IModelRegistry
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // -------------------------------------------------------------------- predictions
+
+    /// @inheritdoc IModelRegistry
+    function submitPrediction(
+        bytes32 modelId,
+        bytes calldata proof,
+        uint256[] calldata publicSignals
+    ) external whenNotPaused returns (bytes32 predictionId) {
+        (uint32 version, ModelVersion storage v) = _activeVersion(modelId);
+        bytes memory failure;
+        (predictionId, failure) = _check(modelId, version, v, proof, publicSignals);
+        if (failure.length != 0) _revertWith(failure);
+        _record(modelId, version, v.layout, predictionId, publicSignals);
+    }
+
+    /// @inheritdoc IModelRegistry
+    /// @dev Loops over calldata only. Items are checked then recorded one after another; this
+    ///      keeps checks-effects-interactions per item because the only external call is the
+    ///      verifier's STATICCALL, which cannot re-enter to change state.
+    function submitPredictions(
+        bytes32 modelId,
+        bytes[] calldata proofs,
+        uint256[][] calldata publicSignals
+    ) external whenNotPaused returns (bytes32[] memory predictionIds) {
+        if (proofs.length != publicSignals.length) {
+            revert BatchLengthMismatch(proofs.length, publicSignals.length);
+        }
+        (uint32 version, ModelVersion storage v) = _activeVersion(modelId);
+        predictionIds = new bytes32[](proofs.length);
+        for (uint256 i = 0; i < proofs.length; ++i) {
+            (bytes32 id, bytes memory failure) = _check(
+                modelId,
+                version,
+                v,
+                proofs[i],
+                publicSignals[i]
+            );
+            if (failure.length != 0) revert BatchItemFailed(i, failure);
+            _record(modelId, version, v.layout, id, publicSignals[i]);
+            predictionIds[i] = id;
+        }
+    }
+
+    // -------------------------------------------------------------------------- views
+
+    /// @inheritdoc IModelRegistry
+    function getModel(bytes32 modelId) external view returns (Model memory) {
+        return _existingModel(modelId);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getVersion(
+        bytes32 modelId,
+        uint32 version
+    ) external view returns (ModelVersion memory) {
+        return _existingVersion(modelId, version);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getPrediction(bytes32 predictionId) external view returns (Prediction memory) {
+        Prediction storage p = _predictions[predictionId];
+        if (p.submitter == address(0)) revert PredictionNotFound(predictionId);
+        return p;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function isPredictionVerified(bytes32 predictionId) external view returns (bool) {
+        return _predictions[predictionId].submitter != address(0);
+    }
+
+    /// @notice ERC-165: also reports `IModelRegistry`.
+    /// @param interfaceId The interface id.
+    /// @return True if supported.
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return
+            interfaceId == type(IModelRegistry).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    // ----------------------------------------------------------------------- internal
+
+    /// @dev Bounds and kind checks only; overlapping ranges are the circuit generator's concern.
+    function _validateLayout(SignalLayout calldata layout) private pure {
+        _checkRange(layout.weightCommitmentIndex, 1, layout.nPublic);
+        uint8 kind = layout.inputKind;
+        if (
+            kind > _INPUT_PRIVATE ||
+            (kind == _INPUT_HASHED && layout.inputCount != 1) ||
+            (kind == _INPUT_PRIVATE && layout.inputCount != 0)
+        ) revert InvalidInputKind(kind, layout.inputCount);
+        if (kind != _INPUT_PRIVATE) {
+            _checkRange(layout.inputOffset, layout.inputCount, layout.nPublic);
+        }
+        _checkRange(layout.outputOffset, layout.outputCount, layout.nPublic);
+    }
+
+    function _checkRange(uint256 offset, uint256 count, uint256 nPublic) private pure {
+        if (offset + count > nPublic) revert SignalRangeOutOfBounds(offset, count, nPublic);
+    }
+
+    function _existingModel(bytes32 modelId) private view returns (Model storage model) {
+        model = _models[modelId];
+        if (model.latestVersion == 0) revert ModelNotFound(modelId);
+    }
+
+    function _existingVersion(
+        bytes32 modelId,
+        uint32 version
+    ) private view returns (ModelVersion storage v) {
+        if (version == 0 || version > _models[modelId].latestVersion) {
+            revert VersionNotFound(modelId, version);
+        }
+        v = _versions[modelId][version];
+    }
+
+    /// @dev The latest version of a model that accepts predictions.
+    function _activeVersion(
+        bytes32 modelId
+    ) private view returns (uint32 version, ModelVersion storage v) {
+        Model storage model = _existingModel(modelId);
+        if (model.deprecated) revert ModelIsDeprecated(modelId);
+        version = model.latestVersion;
+        v = _versions[modelId][version];
+        if (v.deprecated) revert VersionIsDeprecated(modelId, version);
+    }
+
+    /// @dev The checks of one prediction, the proof's STATICCALL last. Returns the prediction id,
+    ///      or the revert data of the first failing check (non-empty iff the item fails).
+    function _check(
+        bytes32 modelId,
+        uint32 version,
+        ModelVersion storage v,
+        bytes calldata proof,
+        uint256[] calldata signals
+    ) private view returns (bytes32 predictionId, bytes memory failure) {
+        SignalLayout memory layout = v.layout;
+        if (signals.length != layout.nPublic) {
+            failure = abi.encodeWithSelector(
+                PublicSignalCountMismatch.selector,
+                layout.nPublic,
+                signals.length
+            );
+            return (0, failure);
+        }
+        bytes32 committed = v.weightCommitment;
+        bytes32 proven = bytes32(signals[layout.weightCommitmentIndex]);
+        if (proven != committed) {
+            failure = abi.encodeWithSelector(
+                WeightCommitmentMismatch.selector,
+                modelId,
+                committed,
+                proven
+            );
+            return (0, failure);
+        }
+        predictionId = keccak256(abi.encode(modelId, version, signals));
+        if (_predictions[predictionId].submitter != address(0)) {
+            return (0, abi.encodeWithSelector(PredictionAlreadyVerified.selector, predictionId));
+        }
+        try v.verifier.verify(proof, signals) returns (bool valid) {
+            if (valid) return (predictionId, "");
+        } catch (bytes memory reason) {
+            if (reason.length != 0) return (0, reason);
+        }
+        return (0, abi.encodeWithSelector(InvalidProof.selector, modelId, version));
+    }
+
+    /// @dev Effects of one verified prediction, then its event.
+    function _record(
+        bytes32 modelId,
+        uint32 version,
+        SignalLayout memory layout,
+        bytes32 predictionId,
+        uint256[] calldata signals
+    ) private {
+        uint256[] calldata outputs = signals[
+            layout.outputOffset:layout.outputOffset + layout.outputCount
+        ];
+        bytes32 inputCommitment;
+        if (layout.inputKind == _INPUT_HASHED) {
+            inputCommitment = bytes32(signals[layout.inputOffset]);
+        } else if (layout.inputKind == _INPUT_PUBLIC) {
+            inputCommitment = keccak256(
+                abi.encodePacked(signals[layout.inputOffset:layout.inputOffset + layout.inputCount])
+            );
+        }
+        _predictions[predictionId] = Prediction({
+            modelId: modelId,
+            version: version,
+            submitter: msg.sender,
+            blockNumber: uint64(block.number),
+            inputCommitment: inputCommitment,
+            outputsHash: keccak256(abi.encodePacked(outputs))
+        });
+        emit PredictionVerified(
+            modelId,
+            version,
+            predictionId,
+            inputCommitment,
+            outputs,
+            msg.sender
+        );
+    }
+
+    function _revertWith(bytes memory data) private pure {
+        assembly ("memory-safe") {
+            revert(add(data, 0x20), mload(data))
+        }
+    }
+}

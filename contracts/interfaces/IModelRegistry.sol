@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IProofVerifier} from "./IProofVerifier.sol";
+
+/// @title IModelRegistry
+/// @notice A registry of versioned ML models (weight commitment + proof verifier + public signal
+///         layout) that records predictions whose zero-knowledge proofs verify.
+/// @dev Replay policy: a prediction is keyed on the proven statement, not on the proof bytes:
+///      `predictionId = keccak256(abi.encode(modelId, version, publicSignals))`. Groth16 proofs
+///      are malleable (anyone can re-randomise a valid proof into another valid one), so keying
+///      on the proof would let the same statement be recorded many times; keyed on the
+///      statement, it is recorded once, by its first submitter.
+interface IModelRegistry {
+    /// @notice Where the weight commitment, inputs and outputs sit in the public signals.
+    /// @dev Field-for-field the SDK type `SignalLayout` (sdk/src/circuit/publicSignals.ts).
+    /// @param nPublic Total number of public signals.
+    /// @param weightCommitmentIndex Index of the weight commitment (0 for generated circuits).
+    /// @param inputKind 0 = public inputs (a slice of signals, keccak256-hashed on-chain),
+    ///        1 = hashed (one Poseidon commitment signal), 2 = private (no input signal).
+    /// @param inputOffset First index of the input slice (or of the input commitment).
+    /// @param inputCount Number of input signals (1 for a commitment, 0 for private).
+    /// @param outputOffset First index of the outputs.
+    /// @param outputCount Number of outputs.
+    struct SignalLayout {
+        uint16 nPublic;
+        uint16 weightCommitmentIndex;
+        uint8 inputKind;
+        uint16 inputOffset;
+        uint16 inputCount;
+        uint16 outputOffset;
+        uint16 outputCount;
+    }
+
+    /// @notice A model: its latest version and whether it is retired.
+    /// @param latestVersion The newest version (versions are numbered 1, 2, ...).
+    /// @param deprecated True once the model is deprecated (permanent).
+    struct Model {
+        uint32 latestVersion;
+        bool deprecated;
+    }
+
+    /// @notice One registered version of a model.
+    /// @param weightCommitment The Poseidon commitment to the quantised weights.
+    /// @param verifier The verifier of this version's circuit.
+    /// @param proofSystem The verifier's proof system at registration (0 Groth16, 1 PLONK, 2 FFLONK).
+    /// @param deprecated True once this version is deprecated (permanent).
+    /// @param layout The public signal layout of this version's circuit.
+    /// @param metadataURI Where the model card, ONNX hash and circuit artefacts are described.
+    struct ModelVersion {
+        bytes32 weightCommitment;
+        IProofVerifier verifier;
+        uint8 proofSystem;
+        bool deprecated;
+        SignalLayout layout;
+        string metadataURI;
+    }
+
+    /// @notice A verified prediction.
+    /// @param modelId The model the prediction was proven for.
+    /// @param version The model version whose verifier accepted the proof.
+    /// @param submitter The account that submitted the proof.
+    /// @param blockNumber The block in which the prediction was recorded.
+    /// @param inputCommitment The Poseidon input commitment (hashed inputs), the keccak256 of the
+    ///        packed input signals (public inputs) or zero (private inputs).
+    /// @param outputsHash keccak256 of the packed output signals (the outputs are in the event).
+    struct Prediction {
+        bytes32 modelId;
+        uint32 version;
+        address submitter;
+        uint64 blockNumber;
+        bytes32 inputCommitment;
+        bytes32 outputsHash;
+    }
+
+    /// @notice A model version was registered.
+    /// @param modelId The model.
+    /// @param version The new version number.
+    /// @param weightCommitment The version's weight commitment.
+    /// @param verifier The version's verifier.
+    /// @param proofSystem The verifier's proof system.
+    /// @param metadataURI The version's metadata URI.
+    // solhint-disable-next-line gas-indexed-events
+    event ModelRegistered(
+        bytes32 indexed modelId,
+        uint32 indexed version,
+        bytes32 weightCommitment,
+        address verifier,
+        uint8 proofSystem,
+        string metadataURI
+    );
+
+    /// @notice A model version was deprecated.
+    /// @param modelId The model.
+    /// @param version The deprecated version.
+    event VersionDeprecated(bytes32 indexed modelId, uint32 indexed version);
+
+    /// @notice A model was deprecated; it accepts no new versions and no predictions.
+    /// @param modelId The model.
+    event ModelDeprecated(bytes32 indexed modelId);
+
+    /// @notice A prediction's proof verified and the prediction was recorded.
+    /// @param modelId The model.
+    /// @param version The model version used.
+    /// @param predictionId The prediction id (see the replay policy).
+    /// @param inputCommitment The input commitment (see `Prediction.inputCommitment`).
+    /// @param outputs The output signals.
+    /// @param submitter The account that submitted the proof.
+    event PredictionVerified(
+        bytes32 indexed modelId,
+        uint32 version,
+        bytes32 indexed predictionId,
+        bytes32 inputCommitment,
+        uint256[] outputs,
+        address indexed submitter
+    );
+
+    /// @notice A role was to be granted to the zero address at deployment.
+    /// @param role The role.
+    error ZeroRoleAccount(bytes32 role);
+
+    /// @notice The verifier address has no code.
+    /// @param verifier The verifier given.
+    error InvalidVerifier(address verifier);
+
+    /// @notice The layout's `nPublic` differs from the verifier's public signal count.
+    /// @param layoutCount The layout's `nPublic`.
+    /// @param verifierCount The verifier's `publicSignalCount()`.
+    error VerifierSignalCountMismatch(uint256 layoutCount, uint256 verifierCount);
+
+    /// @notice The input kind is unknown or inconsistent with the input count
+    ///         (hashed needs 1 signal, private needs 0).
+    /// @param inputKind The layout's input kind.
+    /// @param inputCount The layout's input count.
+    error InvalidInputKind(uint8 inputKind, uint16 inputCount);
+
+    /// @notice A signal range of the layout does not fit in the public signals.
+    /// @param offset The first index of the range.
+    /// @param count The length of the range.
+    /// @param nPublic The layout's total number of public signals.
+    error SignalRangeOutOfBounds(uint256 offset, uint256 count, uint256 nPublic);
+
+    /// @notice The model has never been registered.
+    /// @param modelId The model.
+    error ModelNotFound(bytes32 modelId);
+
+    /// @notice The model version does not exist.
+    /// @param modelId The model.
+    /// @param version The version.
+    error VersionNotFound(bytes32 modelId, uint32 version);
+
+    /// @notice The model is deprecated.
+    /// @param modelId The model.
+    error ModelIsDeprecated(bytes32 modelId);
+
+    /// @notice The model version is deprecated.
+    /// @param modelId The model.
+    /// @param version The version.
+    error VersionIsDeprecated(bytes32 modelId, uint32 version);
+
+    /// @notice The number of public signals differs from the layout's.
+    /// @param expected The layout's `nPublic`.
+    /// @param actual The number of public signals given.
+    error PublicSignalCountMismatch(uint256 expected, uint256 actual);
+
+    /// @notice The proven weight commitment is not the registered one.
+    /// @param modelId The model.
+    /// @param expected The registered weight commitment.
+    /// @param actual The weight commitment in the public signals.
+    error WeightCommitmentMismatch(bytes32 modelId, bytes32 expected, bytes32 actual);
+
+    /// @notice The statement has already been recorded (see the replay policy).
+    /// @param predictionId The prediction id.
+    error PredictionAlreadyVerified(bytes32 predictionId);
+
+    /// @notice No prediction has this id.
+    /// @param predictionId The prediction id.
+    error PredictionNotFound(bytes32 predictionId);
+
+    /// @notice The verifier rejected the proof.
+    /// @param modelId The model.
+    /// @param version The version whose verifier rejected the proof.
+    error InvalidProof(bytes32 modelId, uint32 version);
+
+    /// @notice A batch's proofs and public signal arrays differ in length.
+    /// @param proofs The number of proofs.
+    /// @param publicSignals The number of public signal arrays.
+    error BatchLengthMismatch(uint256 proofs, uint256 publicSignals);
+
+    /// @notice A batch item failed; the whole batch reverted.
+    /// @param index The index of the failing item.
+    /// @param reason The item's own revert data (e.g. an encoded `InvalidProof`).
+    error BatchItemFailed(uint256 index, bytes reason);
+
+    /// @notice Registers a new version of a model: version 1 on first registration, then n + 1.
+    ///         Older versions stay readable; predictions always use the latest version.
+    /// @dev REGISTRAR_ROLE only. Not affected by pause. The layout is validated for bounds and
+    ///      against `verifier.publicSignalCount()`; the proof system is read from the verifier.
+    /// @param modelId The model (any 32-byte id chosen by the registrar).
+    /// @param weightCommitment The Poseidon commitment to the quantised weights.
+    /// @param verifier The verifier of the version's circuit.
+    /// @param layout The version's public signal layout.
+    /// @param metadataURI Where the model card and artefacts are described.
+    /// @return version The new version number.
+    function registerModel(
+        bytes32 modelId,
+        bytes32 weightCommitment,
+        IProofVerifier verifier,
+        SignalLayout calldata layout,
+        string calldata metadataURI
+    ) external returns (uint32 version);
+
+    /// @notice Deprecates one version. If it is the latest, predictions are refused until a
+    ///         newer version is registered.
+    /// @dev REGISTRAR_ROLE only. Permanent.
+    /// @param modelId The model.
+    /// @param version The version.
+    function deprecateVersion(bytes32 modelId, uint32 version) external;
+
+    /// @notice Deprecates a model: it accepts no new versions and no predictions.
+    /// @dev REGISTRAR_ROLE only. Permanent; register under a new model id instead.
+    /// @param modelId The model.
+    function deprecateModel(bytes32 modelId) external;
+
+    /// @notice Stops prediction submissions (registration and deprecation still work).
+    /// @dev PAUSER_ROLE only.
+    function pause() external;
+
+    /// @notice Resumes prediction submissions.
+    /// @dev PAUSER_ROLE only.
+    function unpause() external;
+
+    /// @notice Verifies a proof against the model's latest version and records the prediction.
+    /// @dev Not when paused. Checks, in order: the model exists and is not deprecated, its
+    ///      latest version is not deprecated, the signal count, the weight commitment, that the
+    ///      statement is new (replay policy above), then the proof (a STATICCALL). A verifier
+    ///      revert is re-thrown as is (or as `InvalidProof` if it has no data).
+    /// @param modelId The model.
+    /// @param proof The proof, in the verifier's format.
+    /// @param publicSignals The public signals, laid out as the version's `SignalLayout`.
+    /// @return predictionId The recorded prediction's id.
+    function submitPrediction(
+        bytes32 modelId,
+        bytes calldata proof,
+        uint256[] calldata publicSignals
+    ) external returns (bytes32 predictionId);
+
+    /// @notice Verifies and records several predictions for one model, all or nothing.
+    /// @dev Not when paused. Model-level failures (`ModelNotFound`, `ModelIsDeprecated`,
+    ///      `VersionIsDeprecated`, `BatchLengthMismatch`) revert directly; an item's failure
+    ///      reverts the whole batch with `BatchItemFailed(index, itemRevertData)`. A statement
+    ///      repeated within the batch fails as `PredictionAlreadyVerified` at its second index.
+    /// @param modelId The model.
+    /// @param proofs The proofs.
+    /// @param publicSignals The public signals of each proof.
+    /// @return predictionIds The recorded predictions' ids, in order.
+    function submitPredictions(
+        bytes32 modelId,
+        bytes[] calldata proofs,
+        uint256[][] calldata publicSignals
+    ) external returns (bytes32[] memory predictionIds);
+
+    /// @notice A model's latest version and deprecation flag.
+    /// @dev Reverts `ModelNotFound` for an unregistered model.
+    /// @param modelId The model.
+    /// @return The model.
+    function getModel(bytes32 modelId) external view returns (Model memory);
+
+    /// @notice One version of a model.
+    /// @dev Reverts `VersionNotFound` if the version does not exist.
+    /// @param modelId The model.
+    /// @param version The version.
+    /// @return The version.
+    function getVersion(
+        bytes32 modelId,
+        uint32 version
+    ) external view returns (ModelVersion memory);
+
+    /// @notice A recorded prediction.
+    /// @dev Reverts `PredictionNotFound` if no prediction has this id.
+    /// @param predictionId The prediction id.
+    /// @return The prediction.
+    function getPrediction(bytes32 predictionId) external view returns (Prediction memory);
+
+    /// @notice Whether a prediction with this id has been recorded.
+    /// @param predictionId The prediction id.
+    /// @return True if recorded.
+    function isPredictionVerified(bytes32 predictionId) external view returns (bool);
+}

@@ -1,0 +1,89 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { writeManifest } from "../manifest.ts";
+import type { Manifest } from "../manifest.ts";
+import { importOnnx } from "../onnx/importOnnx.ts";
+import type { ModelIR } from "../onnx/ir.ts";
+import { quantizeModel } from "../quantize/quantizeModel.ts";
+import type { QuantizedModel, QuantizeOptions } from "../quantize/types.ts";
+import { weightCommitment as commit } from "../quantize/weightCommitment.ts";
+import { sha256File } from "../util/sha256File.ts";
+import { toolVersions } from "../util/toolVersions.ts";
+import { compileCircuit } from "./compileCircuit.ts";
+import type { CompileCircuitReturnType } from "./compileCircuit.ts";
+import { generateCircuit } from "./generateCircuit.ts";
+import type { PublicSignalPlan } from "./publicSignals.ts";
+
+export interface CompileModelParameters extends QuantizeOptions {
+  /** The ONNX file. */
+  model: string;
+  /** Output folder for IR, quantized model, circuit, r1cs, wasm and manifest.json. */
+  outDir: string;
+  /** Float inputs (flattened rows) that size the range checks. */
+  calibration: number[][];
+  inputVisibility?: "public" | "private";
+  onProgress?: (line: string) => void;
+}
+
+export interface CompileModelReturnType {
+  outDir: string;
+  ir: ModelIR;
+  quantized: QuantizedModel;
+  weightCommitment: bigint;
+  publicSignals: PublicSignalPlan;
+  circuit: CompileCircuitReturnType;
+  manifest: Manifest;
+}
+
+/**
+ * ONNX -> IR -> quantized model -> circom circuit -> r1cs + wasm, with a manifest.
+ *
+ * @example
+ * const { circuit } = await compileModel({ model: "models/iris-mlp.onnx", outDir: "build/iris", calibration });
+ * console.log(circuit.constraints);
+ */
+export async function compileModel(p: CompileModelParameters): Promise<CompileModelReturnType> {
+  const outDir = resolve(p.outDir);
+  mkdirSync(outDir, { recursive: true });
+  const ir = importOnnx({ file: p.model });
+  const { activationFrac, weightFrac, headroomBits } = p;
+  const quantized = quantizeModel({ ir, calibration: p.calibration, activationFrac, weightFrac, headroomBits });
+  const weightCommitment = commit({ model: quantized });
+  const inputVisibility = p.inputVisibility ?? "public";
+  const gen = generateCircuit({ model: quantized, weightCommitment, inputVisibility });
+  const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x instanceof Float64Array ? Array.from(x) : x));
+  writeFileSync(join(outDir, "ir.json"), json(ir));
+  writeFileSync(join(outDir, "quantized.json"), json(quantized));
+  p.onProgress?.(`compiling circuit (${quantized.layers.length} layers) with circom2`);
+  const circuit = await compileCircuit({ source: gen.source, outDir, onProgress: p.onProgress });
+  const manifest: Manifest = {
+    schema: 1,
+    model: { file: ir.source.file, sha256: ir.source.sha256, opset: ir.source.opset, producer: ir.source.producer },
+    quantization: {
+      inputFrac: quantized.inputFrac,
+      outputFrac: quantized.outputFrac,
+      layers: quantized.layers.map((l) => ({
+        name: l.name,
+        weightFrac: l.weightFrac,
+        shift: l.rescale?.shift ?? null,
+        quotientBits: l.rescale?.quotientBits ?? null,
+        relu: l.relu,
+      })),
+      droppedSoftmax: quantized.droppedSoftmax,
+    },
+    visibility: { weights: "fixed", input: inputVisibility, output: "public" },
+    weightCommitment: weightCommitment.toString(),
+    publicSignals: gen.publicSignals,
+    circuit: {
+      circomSha256: sha256File(circuit.circuit),
+      configSha256: gen.configSha256,
+      r1csSha256: sha256File(circuit.r1cs),
+      wasmSha256: sha256File(circuit.wasm),
+      constraints: circuit.constraints,
+      wires: circuit.wires,
+    },
+    tools: toolVersions(),
+  };
+  writeManifest(outDir, manifest);
+  return { outDir, ir, quantized, weightCommitment, publicSignals: gen.publicSignals, circuit, manifest };
+}

@@ -1,0 +1,87 @@
+/**
+ * The public-signal layout: the ONE definition of which public signals a model circuit
+ * exposes, in which order, and what each means. The circuit generator declares its signals
+ * from it, the SDK's proof type indexes into it, and the registry stores the same fields
+ * (`IModelRegistry.SignalLayout`) to find the commitment, the inputs and the outputs.
+ *
+ * Order (circom puts public outputs first, then public inputs, each in declaration order):
+ *   [weightCommitment] [inputCommitment if input is hashed] [outputs...] [inputs... if public]
+ */
+
+export type InputVisibility = "public" | "private" | "hashed";
+export type OutputVisibility = "public";
+
+/** Field-for-field the Solidity struct `IModelRegistry.SignalLayout`. */
+export interface SignalLayout {
+  /** Total number of public signals. */
+  nPublic: number;
+  /** Index of the weight commitment (always 0). */
+  weightCommitmentIndex: number;
+  /** 0 = public inputs (the slice is hashed with keccak256 on-chain), 1 = a Poseidon commitment, 2 = private (no input signal). */
+  inputKind: number;
+  /** First index of the input slice (or of the input commitment). */
+  inputOffset: number;
+  /** Number of input signals (1 for a commitment, 0 for private). */
+  inputCount: number;
+  /** First index of the outputs. */
+  outputOffset: number;
+  /** Number of outputs. */
+  outputCount: number;
+}
+
+export const INPUT_KIND = { public: 0, hashed: 1, private: 2 } as const satisfies Record<
+  InputVisibility,
+  number
+>;
+
+/** Names of the public signals in order, as the circuit generator declares them. */
+export interface PublicSignalPlan {
+  layout: SignalLayout;
+  names: string[];
+}
+
+export interface PublicSignalLayoutParameters {
+  inputVisibility: InputVisibility;
+  nInputs: number;
+  nOutputs: number;
+}
+
+/**
+ * Builds the layout for a model.
+ *
+ * @example
+ * const { layout, names } = publicSignalLayout({ inputVisibility: "public", nInputs: 4, nOutputs: 3 });
+ * // names: ["weightCommitment", "out[0]", "out[1]", "out[2]", "in[0]", ..., "in[3]"]
+ */
+export function publicSignalLayout(p: PublicSignalLayoutParameters): PublicSignalPlan {
+  const names = ["weightCommitment"];
+  const hashed = p.inputVisibility === "hashed";
+  if (hashed) names.push("inputCommitment");
+  const outputOffset = names.length;
+  for (let i = 0; i < p.nOutputs; i++) names.push(`out[${i}]`);
+  const isPublic = p.inputVisibility === "public";
+  const publicInputOffset = names.length;
+  if (isPublic) for (let i = 0; i < p.nInputs; i++) names.push(`in[${i}]`);
+  const layout: SignalLayout = {
+    nPublic: names.length,
+    weightCommitmentIndex: 0,
+    inputKind: INPUT_KIND[p.inputVisibility],
+    inputOffset: hashed ? 1 : isPublic ? publicInputOffset : 0,
+    inputCount: hashed ? 1 : isPublic ? p.nInputs : 0,
+    outputOffset,
+    outputCount: p.nOutputs,
+  };
+  return { layout, names };
+}
+
+/** Reads the parts of a public-signal vector by the layout. */
+export function splitPublicSignals(layout: SignalLayout, signals: readonly bigint[]) {
+  if (signals.length !== layout.nPublic) {
+    throw new RangeError(`expected ${layout.nPublic} public signals, got ${signals.length}`);
+  }
+  return {
+    weightCommitment: signals[layout.weightCommitmentIndex],
+    inputs: signals.slice(layout.inputOffset, layout.inputOffset + layout.inputCount),
+    outputs: signals.slice(layout.outputOffset, layout.outputOffset + layout.outputCount),
+  };
+}

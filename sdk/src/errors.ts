@@ -1,0 +1,86 @@
+/**
+ * One error base for the whole SDK. Every failure a user can hit is a subclass with a
+ * literal `name`, a short message, structured `details` (the op, node, file or value at
+ * fault) and an optional `cause`.
+ *
+ * @example
+ * try { await importOnnx({ file: "model.onnx" }) }
+ * catch (e) { if (e instanceof UnsupportedOpError) console.error(e.details.op) }
+ */
+export class ZkmlError<D extends Record<string, unknown> = Record<string, unknown>> extends Error {
+  override name: string = "ZkmlError";
+  readonly details: D;
+
+  constructor(message: string, options: { details?: D; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.details = options.details ?? ({} as D);
+  }
+
+  /** Message plus details, one `key: value` per line, for CLI output. */
+  describe(): string {
+    const lines = Object.entries(this.details).map(([k, v]) => `  ${k}: ${formatValue(v)}`);
+    return [`${this.name}: ${this.message}`, ...lines].join("\n");
+  }
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "string") return v;
+  return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+}
+
+/** The ONNX file cannot be read or decoded. */
+export class OnnxParseError extends ZkmlError<{ file: string }> {
+  override name = "OnnxParseError" as const;
+}
+
+/** An ONNX operator (or one of its attributes) that the importer does not support. */
+export class UnsupportedOpError extends ZkmlError<{
+  op: string;
+  node: string;
+  attribute?: string;
+  supported: readonly string[];
+}> {
+  override name = "UnsupportedOpError" as const;
+}
+
+/** A tensor shape that is dynamic, missing or inconsistent. */
+export class ShapeError extends ZkmlError<{ tensor: string; node?: string; shape?: unknown }> {
+  override name = "ShapeError" as const;
+}
+
+/** An input or intermediate value that does not fit the circuit's fixed-point range. */
+export class QuantizationRangeError extends ZkmlError<{
+  tensor: string;
+  index: number;
+  value: string;
+  min: string;
+  max: string;
+}> {
+  override name = "QuantizationRangeError" as const;
+}
+
+/** Input data that is not what the model expects (length, NaN, Inf, format). */
+export class InputError extends ZkmlError<{ input?: string; index?: number; value?: unknown }> {
+  override name = "InputError" as const;
+}
+
+/** circom compilation failed. */
+export class CircuitCompileError extends ZkmlError<{ file: string; stderr: string }> {
+  override name = "CircuitCompileError" as const;
+}
+
+/** Trusted-setup or proving artifact problems (ptau too small, mismatched zkey, ...). */
+export class SetupError extends ZkmlError<{ file?: string; needed?: number; have?: number }> {
+  override name = "SetupError" as const;
+}
+
+/** Witness generation or proving failed, or a proof did not verify. */
+export class ProofError extends ZkmlError<{ step: string }> {
+  override name = "ProofError" as const;
+}
+
+/** A chain interaction failed (deploy, register, submit); carries the decoded revert. */
+export class ChainError extends ZkmlError<{ action: string; reason?: string; txHash?: string }> {
+  override name = "ChainError" as const;
+}

@@ -1,0 +1,25 @@
+import * as snarkjs from "snarkjs";
+import type { Groth16Proof, VerificationKey } from "snarkjs";
+
+export interface VerifyGroth16Parameters {
+  verificationKey: VerificationKey;
+  proof: Groth16Proof;
+  publicSignals: readonly bigint[];
+}
+
+/**
+ * Verifies a Groth16 proof off-chain. Returns false (never throws) for a malformed proof.
+ *
+ * @example
+ * const ok = await verifyGroth16({ verificationKey, proof, publicSignals });
+ */
+export async function verifyGroth16(p: VerifyGroth16Parameters): Promise<{ valid: boolean; ms: number }> {
+  const start = performance.now();
+  let valid = false;
+  try {
+    valid = await snarkjs.groth16.verify(p.verificationKey, p.publicSignals.map(String), p.proof);
+  } catch {
+    valid = false;
+  }
+  return { valid, ms: performance.now() - start };
+}

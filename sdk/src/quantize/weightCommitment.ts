@@ -1,0 +1,64 @@
+import { poseidon2, poseidon16 } from "poseidon-lite";
+import { ZkmlError } from "../errors.ts";
+import type { QuantizedModel } from "./types.ts";
+
+/** Bumped whenever the serialization below changes. */
+export const WEIGHT_COMMITMENT_VERSION = 1n;
+/** Each value is stored as an unsigned 64-bit word (value + 2^63). */
+const WORD_BITS = 64n;
+const WORDS_PER_ELEMENT = 3;
+const ELEMENTS_PER_BLOCK = 15;
+
+/**
+ * The weight commitment: THE definition used by the circuit generator (as a constant or,
+ * with private weights, recomputed in-circuit), the registry registration and the auditor.
+ *
+ * Serialization: [version, nLayers, per layer (in, out, inFrac, weightFrac, relu, shift,
+ * quotientBits), then per layer the weights row-major and the biases], each value as a
+ * 64-bit offset word, 3 words per field element; then a Poseidon sponge:
+ * h = Poseidon2(version, nValues); for each block of 15 elements (zero padded)
+ * h = Poseidon16(h, e1..e15).
+ *
+ * @example
+ * const c = weightCommitment({ model }); // 0x... as bigint < p
+ */
+export function weightCommitment({ model }: { model: QuantizedModel }): bigint {
+  const values = serializeModel(model);
+  const elements: bigint[] = [];
+  for (let i = 0; i < values.length; i += WORDS_PER_ELEMENT) {
+    let e = 0n;
+    for (let j = 0; j < WORDS_PER_ELEMENT; j++) {
+      e |= toWord(values[i + j] ?? 0n, i + j) << (WORD_BITS * BigInt(j));
+    }
+    elements.push(e);
+  }
+  let h = poseidon2([WEIGHT_COMMITMENT_VERSION, BigInt(values.length)]);
+  for (let i = 0; i < elements.length; i += ELEMENTS_PER_BLOCK) {
+    const block = elements.slice(i, i + ELEMENTS_PER_BLOCK);
+    while (block.length < ELEMENTS_PER_BLOCK) block.push(0n);
+    h = poseidon16([h, ...block]);
+  }
+  return h;
+}
+
+/** The integer stream the commitment hashes (exported for auditors and tests). */
+export function serializeModel(model: QuantizedModel): bigint[] {
+  const header: number[] = [model.layers.length];
+  for (const l of model.layers) {
+    header.push(l.inFeatures, l.outFeatures, l.inFrac, l.weightFrac, l.relu ? 1 : 0);
+    header.push(l.rescale?.shift ?? 0, l.rescale?.quotientBits ?? 0);
+  }
+  const out: bigint[] = [WEIGHT_COMMITMENT_VERSION, ...header.map(BigInt)];
+  for (const l of model.layers) out.push(...l.weight, ...l.bias);
+  return out;
+}
+
+function toWord(v: bigint, index: number): bigint {
+  const offset = 1n << (WORD_BITS - 1n);
+  if (v < -offset || v >= offset) {
+    throw new ZkmlError(`value ${v} at position ${index} does not fit a 64-bit commitment word`, {
+      details: { index, value: v.toString() },
+    });
+  }
+  return v + offset;
+}
