@@ -1,5 +1,6 @@
 import { QuantizationRangeError } from "../errors.ts";
 import { argmax, fromFixed } from "./fixedPoint.ts";
+import { quotientRange, relu, rescale } from "./rescale.ts";
 import type { QuantizedModel } from "./types.ts";
 
 export interface EvaluateQuantizedParameters {
@@ -28,8 +29,7 @@ export function evaluateQuantized({ model, input }: EvaluateQuantizedParameters)
   const outputs = runLayers(model, input, (layerIndex, quotients) => {
     const layer = model.layers[layerIndex];
     const bits = layer.rescale!.quotientBits;
-    const min = -(1n << BigInt(bits - 1));
-    const max = (1n << BigInt(bits - 1)) - 1n;
+    const { min, max } = quotientRange(bits);
     quotients.forEach((q, index) => {
       if (q < min || q > max) {
         throw new QuantizationRangeError(
@@ -62,14 +62,13 @@ export function runLayers(
       acc.push(s);
     }
     if (!layer.rescale) {
-      x = layer.relu ? acc.map((v) => (v > 0n ? v : 0n)) : acc;
+      x = acc;
       return;
     }
-    const k = BigInt(layer.rescale.shift);
-    const half = k > 0n ? 1n << (k - 1n) : 0n;
-    const q = acc.map((v) => (v + half) >> k); // BigInt >> is a floor shift, also for negatives
+    const shift = layer.rescale.shift;
+    const q = acc.map((v) => rescale(v, shift));
     onRescale(li, q);
-    x = layer.relu ? q.map((v) => (v > 0n ? v : 0n)) : q;
+    x = layer.relu ? q.map(relu) : q;
   });
   return x;
 }
