@@ -15,7 +15,9 @@ export const GENERATED_CONTRACTS = [
 export async function renderContractTypes(): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   for (const [source, name] of GENERATED_CONTRACTS) {
-    const artifact = JSON.parse(readFileSync(join(root, "artifacts", source, `${name}.json`), "utf8")) as {
+    const artifact = JSON.parse(
+      readFileSync(join(root, "artifacts", source, `${name}.json`), "utf8"),
+    ) as {
       abi: unknown[];
       bytecode: string;
     };
@@ -33,6 +35,7 @@ export async function renderContractTypes(): Promise<Record<string, string>> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dir = join(root, "sdk/src/chain/generated");
   mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(await renderContractTypes())) writeFileSync(join(dir, file), text);
+  for (const [file, text] of Object.entries(await renderContractTypes()))
+    writeFileSync(join(dir, file), text);
   console.log(`wrote ${GENERATED_CONTRACTS.length} contract modules to ${dir}`);
 }

@@ -14,9 +14,15 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "demo": {
-      const { values } = parseArgs({ args: rest, options: { sample: { type: "string" }, json: { type: "boolean" } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { sample: { type: "string" }, json: { type: "boolean" } },
+      });
       const { demoCommand } = await import("./cli/demoCommand.ts");
-      return demoCommand({ sample: values.sample === undefined ? undefined : Number(values.sample), json: values.json });
+      return demoCommand({
+        sample: values.sample === undefined ? undefined : Number(values.sample),
+        json: values.json,
+      });
     }
     case undefined:
     case "help":

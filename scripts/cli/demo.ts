@@ -51,11 +51,21 @@ export async function runDemo(p: RunDemoParameters) {
     compileModel({ model, outDir, calibration: iris.features, onProgress: (l) => log(`  ${l}`) }),
   );
   const fidelity = await step("compare with onnxruntime-node on the 150 Iris rows", () =>
-    measureAgreement({ model, ir: compiled.ir, quantized: compiled.quantized, rows: iris.features }),
+    measureAgreement({
+      model,
+      ir: compiled.ir,
+      quantized: compiled.quantized,
+      rows: iris.features,
+    }),
   );
   const { layout } = compiled.publicSignals;
   const setup = await step("Groth16 setup (local powers of tau + phase 2, cached)", () =>
-    setupGroth16({ r1cs: compiled.circuit.r1cs, constraints: compiled.circuit.constraints, nPublic: layout.nPublic, outDir }),
+    setupGroth16({
+      r1cs: compiled.circuit.r1cs,
+      constraints: compiled.circuit.constraints,
+      nPublic: layout.nPublic,
+      outDir,
+    }),
   );
   writeManifest(outDir, {
     ...compiled.manifest,
@@ -73,15 +83,35 @@ export async function runDemo(p: RunDemoParameters) {
   const proof = await step(`prove the prediction for Iris row ${sample}`, () =>
     proveGroth16({ wasm: compiled.circuit.wasm, zkey: setup.zkey, input }),
   );
-  const offchain = await verifyGroth16({ verificationKey: setup.verificationKey, proof: proof.proof, publicSignals: proof.publicSignals });
+  const offchain = await verifyGroth16({
+    verificationKey: setup.verificationKey,
+    proof: proof.proof,
+    publicSignals: proof.publicSignals,
+  });
   mkdirSync(join(outDir, "proofs"), { recursive: true });
   const proofFile = join(outDir, "proofs", `iris-row-${sample}.json`);
-  writeFileSync(proofFile, JSON.stringify({ proof: proof.proof, proofBytes: proof.proofBytes, publicSignals: proof.publicSignals.map(String) }, null, 2));
+  writeFileSync(
+    proofFile,
+    JSON.stringify(
+      {
+        proof: proof.proof,
+        proofBytes: proof.proofBytes,
+        publicSignals: proof.publicSignals.map(String),
+      },
+      null,
+      2,
+    ),
+  );
 
   const modelId = keccakId(`zkml:iris-mlp:${compiled.manifest.model.sha256}`);
   const chain = await step("deploy registry and verifier, register, submit", async () => {
     const registry = await deployRegistry({ signer: p.signer });
-    const verifier = await deployVerifier({ signer: p.signer, zkey: setup.zkey, zkeySha256: setup.zkeySha256, nPublic: layout.nPublic });
+    const verifier = await deployVerifier({
+      signer: p.signer,
+      zkey: setup.zkey,
+      zkeySha256: setup.zkeySha256,
+      nPublic: layout.nPublic,
+    });
     const registered = await registerModel({
       signer: p.signer,
       registry: registry.address,

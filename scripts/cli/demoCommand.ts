@@ -11,7 +11,10 @@ export async function demoCommand(args: { sample?: number; json?: boolean }): Pr
   const [signer] = await ethers.getSigners();
   try {
     const r = await runDemo({ signer, sample: args.sample, log });
-    if (args.json) console.log(JSON.stringify(summary(r), (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+    if (args.json)
+      console.log(
+        JSON.stringify(summary(r), (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2),
+      );
     else printSummary(r);
     const ok = r.offchainValid && r.onchainClass === r.expected.predictedClass;
     return ok ? 0 : 1;
@@ -48,14 +51,35 @@ function printSummary(r: DemoResult) {
   const s = summary(r);
   const rows: [string, string][] = [
     ["model", `${s.model.file} (sha256 ${s.model.sha256.slice(0, 16)}…)`],
-    ["circuit", `${s.constraints} constraints, ${s.wires} wires (compiled in ${s.compileSeconds.toFixed(1)} s)`],
-    ["setup", `Groth16, ptau 2^${r.setup.ptau.power}${r.setup.ptau.singleParty ? " (single-party dev ceremony: not for production)" : ""}, ${s.setupSeconds.toFixed(1)} s${s.setupCached ? " (cached)" : ""}`],
-    ["proof", `${s.proofBytes} bytes, proved in ${s.proveSeconds.toFixed(2)} s, off-chain verify: ${s.offchainValid ? "valid" : "INVALID"}`],
-    ["input", `Iris row ${s.sample}: [${r.sampleInput.join(", ")}] cm (true class: ${s.trueLabel})`],
-    ["prediction", `${s.predictedLabel} (class ${s.predictedClass}); logits ${r.onchainOutputs.map((o) => (Number(o) / 2 ** r.compiled.quantized.outputFrac).toFixed(3)).join(", ")}`],
+    [
+      "circuit",
+      `${s.constraints} constraints, ${s.wires} wires (compiled in ${s.compileSeconds.toFixed(1)} s)`,
+    ],
+    [
+      "setup",
+      `Groth16, ptau 2^${r.setup.ptau.power}${r.setup.ptau.singleParty ? " (single-party dev ceremony: not for production)" : ""}, ${s.setupSeconds.toFixed(1)} s${s.setupCached ? " (cached)" : ""}`,
+    ],
+    [
+      "proof",
+      `${s.proofBytes} bytes, proved in ${s.proveSeconds.toFixed(2)} s, off-chain verify: ${s.offchainValid ? "valid" : "INVALID"}`,
+    ],
+    [
+      "input",
+      `Iris row ${s.sample}: [${r.sampleInput.join(", ")}] cm (true class: ${s.trueLabel})`,
+    ],
+    [
+      "prediction",
+      `${s.predictedLabel} (class ${s.predictedClass}); logits ${r.onchainOutputs.map((o) => (Number(o) / 2 ** r.compiled.quantized.outputFrac).toFixed(3)).join(", ")}`,
+    ],
     ["on-chain", `PredictionVerified in tx ${s.txHash}`],
-    ["gas", `${s.gasUsed} gas for submitPrediction (${formatEther(s.gasUsed * 10n ** 9n)} ETH at 1 gwei)`],
-    ["fidelity", `${(s.agreement * 100).toFixed(2)}% argmax agreement with onnxruntime on 150 Iris rows`],
+    [
+      "gas",
+      `${s.gasUsed} gas for submitPrediction (${formatEther(s.gasUsed * 10n ** 9n)} ETH at 1 gwei)`,
+    ],
+    [
+      "fidelity",
+      `${(s.agreement * 100).toFixed(2)}% argmax agreement with onnxruntime on 150 Iris rows`,
+    ],
     ["artifacts", `${r.outDir} (manifest.json, proofs/)`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));

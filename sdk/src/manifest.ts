@@ -13,7 +13,13 @@ export interface Manifest {
   quantization: {
     inputFrac: number;
     outputFrac: number;
-    layers: { name: string; weightFrac: number; shift: number | null; quotientBits: number | null; relu: boolean }[];
+    layers: {
+      name: string;
+      weightFrac: number;
+      shift: number | null;
+      quotientBits: number | null;
+      relu: boolean;
+    }[];
     droppedSoftmax: boolean;
   };
   visibility: { weights: "fixed"; input: "public" | "private"; output: "public" };
@@ -50,6 +56,9 @@ export function readManifest(dir: string): Manifest {
   try {
     return JSON.parse(readFileSync(file, "utf8")) as Manifest;
   } catch (cause) {
-    throw new ZkmlError(`cannot read ${file}; compile the model first (zkml compile)`, { details: { file }, cause });
+    throw new ZkmlError(`cannot read ${file}; compile the model first (zkml compile)`, {
+      details: { file },
+      cause,
+    });
   }
 }

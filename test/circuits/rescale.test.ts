@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { calculateWitness, failingConstraints, forgeWitness } from "../../sdk/src/circuit/witnessTools.ts";
+import {
+  calculateWitness,
+  failingConstraints,
+  forgeWitness,
+} from "../../sdk/src/circuit/witnessTools.ts";
 import { FIELD_PRIME, fromField, toField } from "../../sdk/src/quantize/fixedPoint.ts";
 import { quotientRange, relu, rescale } from "../../sdk/src/quantize/rescale.ts";
 import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
@@ -18,7 +22,22 @@ function boundaryAndRandomInputs(seed: number): bigint[] {
   const rnd = mulberry32({ seed });
   const span = Number(ACC_MAX - ACC_MIN);
   const random = Array.from({ length: 40 }, () => ACC_MIN + BigInt(Math.floor(rnd() * span)));
-  return [0n, 1n, -1n, 7n, 8n, -8n, -9n, 16n, -16n, ACC_MIN, ACC_MAX, ACC_MIN + 1n, ACC_MAX - 1n, ...random];
+  return [
+    0n,
+    1n,
+    -1n,
+    7n,
+    8n,
+    -8n,
+    -9n,
+    16n,
+    -16n,
+    ACC_MIN,
+    ACC_MAX,
+    ACC_MIN + 1n,
+    ACC_MAX - 1n,
+    ...random,
+  ];
 }
 
 const bitsOf = (t: bigint) => Array.from({ length: N }, (_, i) => (t >> BigInt(i)) & 1n);
@@ -30,28 +49,49 @@ describe("circuits/rescale.circom", function () {
   let relu_: Harness;
   let plain: Harness;
   before(async function () {
-    relu_ = await compileTemplate({ name: "rescale-relu", library: "rescale.circom", main: `RescaleRelu(${SHIFT}, ${QBITS})` });
-    plain = await compileTemplate({ name: "rescale", library: "rescale.circom", main: `Rescale(${SHIFT}, ${QBITS})` });
+    relu_ = await compileTemplate({
+      name: "rescale-relu",
+      library: "rescale.circom",
+      main: `RescaleRelu(${SHIFT}, ${QBITS})`,
+    });
+    plain = await compileTemplate({
+      name: "rescale",
+      library: "rescale.circom",
+      main: `Rescale(${SHIFT}, ${QBITS})`,
+    });
   });
 
   describe("RescaleRelu", function () {
     it("costs N + 1 constraints at --O2 (one decomposition shared by range check and sign)", async function () {
-      const o2 = await compileTemplate({ name: "rescale-relu-o2", library: "rescale.circom", main: `RescaleRelu(${SHIFT}, ${QBITS})`, optimization: 2 });
+      const o2 = await compileTemplate({
+        name: "rescale-relu-o2",
+        library: "rescale.circom",
+        main: `RescaleRelu(${SHIFT}, ${QBITS})`,
+        optimization: 2,
+      });
       expect(o2.compiled.constraints).to.equal(N + 1);
     });
 
     it("matches the SDK's rescale + relu on boundary and random inputs", async function () {
       for (const acc of boundaryAndRandomInputs(1)) {
-        const w = await calculateWitness({ wasm: relu_.compiled.wasm, input: { in: toField(acc).toString() } });
+        const w = await calculateWitness({
+          wasm: relu_.compiled.wasm,
+          input: { in: toField(acc).toString() },
+        });
         expect(failingConstraints(relu_.r1cs, w), `acc=${acc}`).to.deep.equal([]);
-        expect(fromField(w[relu_.symbols.get("main.out")!]), `acc=${acc}`).to.equal(relu(rescale(acc, SHIFT)));
+        expect(fromField(w[relu_.symbols.get("main.out")!]), `acc=${acc}`).to.equal(
+          relu(rescale(acc, SHIFT)),
+        );
       }
     });
 
     it("has no witness for a quotient just outside its range", async function () {
       for (const acc of [ACC_MAX + 1n, ACC_MIN - 1n]) {
         let failed = false;
-        await calculateWitness({ wasm: relu_.compiled.wasm, input: { in: toField(acc).toString() } }).catch(() => (failed = true));
+        await calculateWitness({
+          wasm: relu_.compiled.wasm,
+          input: { in: toField(acc).toString() },
+        }).catch(() => (failed = true));
         expect(failed, `witness generation must fail for acc=${acc}`).to.equal(true);
         // The best a prover can do: the low N bits of the shifted value. The sum no longer matches.
         const valid = await calculateWitness({ wasm: relu_.compiled.wasm, input: { in: "0" } });
@@ -67,11 +107,19 @@ describe("circuits/rescale.circom", function () {
       const acc = 5n * 16n + 3n; // quotient 5 (rounded), ReLU(5) = 5
       let valid: bigint[];
       before(async function () {
-        valid = await calculateWitness({ wasm: relu_.compiled.wasm, input: { in: acc.toString() } });
+        valid = await calculateWitness({
+          wasm: relu_.compiled.wasm,
+          input: { in: acc.toString() },
+        });
         expect(failingConstraints(relu_.r1cs, valid)).to.deep.equal([]);
       });
       const expectRejected = (changes: Record<string, bigint>) =>
-        expect(failingConstraints(relu_.r1cs, forgeWitness({ witness: valid, symbols: relu_.symbols, changes }))).to.not.be.empty;
+        expect(
+          failingConstraints(
+            relu_.r1cs,
+            forgeWitness({ witness: valid, symbols: relu_.symbols, changes }),
+          ),
+        ).to.not.be.empty;
 
       it("a wrong output (quotient + 1)", function () {
         expectRejected({ "main.out": 6n });
@@ -108,29 +156,51 @@ describe("circuits/rescale.circom", function () {
 
   describe("Rescale", function () {
     it("costs N constraints at --O2", async function () {
-      const o2 = await compileTemplate({ name: "rescale-o2", library: "rescale.circom", main: `Rescale(${SHIFT}, ${QBITS})`, optimization: 2 });
+      const o2 = await compileTemplate({
+        name: "rescale-o2",
+        library: "rescale.circom",
+        main: `Rescale(${SHIFT}, ${QBITS})`,
+        optimization: 2,
+      });
       expect(o2.compiled.constraints).to.equal(N);
     });
 
     it("matches the SDK's rescale, negative values included", async function () {
       for (const acc of boundaryAndRandomInputs(2)) {
-        const w = await calculateWitness({ wasm: plain.compiled.wasm, input: { in: toField(acc).toString() } });
-        expect(fromField(w[plain.symbols.get("main.out")!]), `acc=${acc}`).to.equal(rescale(acc, SHIFT));
+        const w = await calculateWitness({
+          wasm: plain.compiled.wasm,
+          input: { in: toField(acc).toString() },
+        });
+        expect(fromField(w[plain.symbols.get("main.out")!]), `acc=${acc}`).to.equal(
+          rescale(acc, SHIFT),
+        );
       }
     });
 
     it("rejects a wrong quotient or a remainder outside [0, 2^SHIFT)", async function () {
       const acc = -37n;
-      const valid = await calculateWitness({ wasm: plain.compiled.wasm, input: { in: toField(acc).toString() } });
+      const valid = await calculateWitness({
+        wasm: plain.compiled.wasm,
+        input: { in: toField(acc).toString() },
+      });
       expect(failingConstraints(plain.r1cs, valid)).to.deep.equal([]);
       const q = rescale(acc, SHIFT);
-      const wrongOut = forgeWitness({ witness: valid, symbols: plain.symbols, changes: { "main.out": toField(q - 1n) } });
+      const wrongOut = forgeWitness({
+        witness: valid,
+        symbols: plain.symbols,
+        changes: { "main.out": toField(q - 1n) },
+      });
       expect(failingConstraints(plain.r1cs, wrongOut)).to.not.be.empty;
       const bits = bitsOf(shifted(acc) - 16n);
       bits[0] += 16n; // remainder r + 16 >= 2^SHIFT, quotient one lower
       const changes: Record<string, bigint> = { "main.out": toField(q - 1n) };
       bitNames("main").forEach((n, i) => (changes[n] = bits[i]));
-      expect(failingConstraints(plain.r1cs, forgeWitness({ witness: valid, symbols: plain.symbols, changes }))).to.not.be.empty;
+      expect(
+        failingConstraints(
+          plain.r1cs,
+          forgeWitness({ witness: valid, symbols: plain.symbols, changes }),
+        ),
+      ).to.not.be.empty;
     });
   });
 });

@@ -17,8 +17,18 @@ export interface Harness {
  * At --O1 every signal stays a wire, so a forged witness can set any of them; --O2 only
  * substitutes linear relations (the same constraints with fewer variables).
  */
-export async function compileTemplate(p: { name: string; library: string; main: string; optimization?: 0 | 1 | 2 }): Promise<Harness> {
+export async function compileTemplate(p: {
+  name: string;
+  library: string;
+  main: string;
+  optimization?: 0 | 1 | 2;
+}): Promise<Harness> {
   const source = `pragma circom 2.1.6;\ninclude "lib/${p.library}";\ncomponent main = ${p.main};\n`;
-  const compiled = await compileCircuit({ source, outDir: join(BUILD, p.name), library: [p.library], optimization: p.optimization ?? 1 });
+  const compiled = await compileCircuit({
+    source,
+    outDir: join(BUILD, p.name),
+    library: [p.library],
+    optimization: p.optimization ?? 1,
+  });
   return { compiled, r1cs: await loadR1cs(compiled.r1cs), symbols: readSymbols(compiled.sym) };
 }

@@ -34,12 +34,23 @@ export function compileSolidity(p: CompileSolidityParameters): CompileSolidityRe
     settings: {
       optimizer: { enabled: true, runs: p.optimizerRuns ?? 200 },
       evmVersion: "cancun",
-      outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } },
+      outputSelection: {
+        "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] },
+      },
     },
   };
   const out = JSON.parse(solc.compile(JSON.stringify(input))) as {
     errors?: { severity: string; formattedMessage: string }[];
-    contracts?: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>>;
+    contracts?: Record<
+      string,
+      Record<
+        string,
+        {
+          abi: unknown[];
+          evm: { bytecode: { object: string }; deployedBytecode: { object: string } };
+        }
+      >
+    >;
   };
   const errors = (out.errors ?? []).filter((e) => e.severity === "error");
   const [file, name] = p.contract.split(":");
@@ -49,7 +60,11 @@ export function compileSolidity(p: CompileSolidityParameters): CompileSolidityRe
       details: { contract: p.contract, errors: errors.map((e) => e.formattedMessage).join("\n") },
     });
   }
-  return { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedSize: c.evm.deployedBytecode.object.length / 2 };
+  return {
+    abi: c.abi,
+    bytecode: `0x${c.evm.bytecode.object}`,
+    deployedSize: c.evm.deployedBytecode.object.length / 2,
+  };
 }
 
 /** Reads a snarkjs Solidity template (verifier_groth16.sol.ejs, ...). */

@@ -20,7 +20,8 @@ export function decodeRevert(p: { error: unknown; abi: InterfaceAbi; action: str
       reason = data;
     }
   }
-  const message = (p.error as { shortMessage?: string; message?: string }).shortMessage ?? String(p.error);
+  const message =
+    (p.error as { shortMessage?: string; message?: string }).shortMessage ?? String(p.error);
   return new ChainError(`${p.action} reverted: ${reason ?? message}`, {
     details: { action: p.action, reason },
     cause: p.error,

@@ -18,10 +18,16 @@ export interface DeployRegistryParameters {
  * @example
  * const { registry, address } = await deployRegistry({ signer });
  */
-export async function deployRegistry(p: DeployRegistryParameters): Promise<{ registry: Contract; address: string; gasUsed: bigint }> {
+export async function deployRegistry(
+  p: DeployRegistryParameters,
+): Promise<{ registry: Contract; address: string; gasUsed: bigint }> {
   const me = await p.signer.getAddress();
   const factory = new ContractFactory(modelRegistryAbi, modelRegistryBytecode, p.signer);
-  const registry = (await factory.deploy(p.admin ?? me, p.registrar ?? me, p.pauser ?? me)) as Contract;
+  const registry = (await factory.deploy(
+    p.admin ?? me,
+    p.registrar ?? me,
+    p.pauser ?? me,
+  )) as Contract;
   const receipt = await registry.deploymentTransaction()!.wait();
   return { registry, address: await registry.getAddress(), gasUsed: receipt!.gasUsed };
 }

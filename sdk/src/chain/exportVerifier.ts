@@ -21,11 +21,20 @@ export interface ExportVerifierReturnType extends CompileSolidityReturnType {
  * @example
  * const { source, bytecode } = await exportVerifier({ zkey, zkeySha256 });
  */
-export async function exportVerifier(p: ExportVerifierParameters): Promise<ExportVerifierReturnType> {
+export async function exportVerifier(
+  p: ExportVerifierParameters,
+): Promise<ExportVerifierReturnType> {
   const body = await snarkjs.zKey.exportSolidityVerifier(p.zkey, {
     groth16: snarkjsTemplate("verifier_groth16.sol.ejs"),
   });
   const source = `// generated from zkey sha256 ${p.zkeySha256} by snarkjs exportSolidityVerifier\n// (sdk/src/chain/exportVerifier.ts). Do not edit.\n${body}`;
   const contractName = "Groth16Verifier";
-  return { source, contractName, ...compileSolidity({ sources: { "Verifier.sol": source }, contract: `Verifier.sol:${contractName}` }) };
+  return {
+    source,
+    contractName,
+    ...compileSolidity({
+      sources: { "Verifier.sol": source },
+      contract: `Verifier.sol:${contractName}`,
+    }),
+  };
 }

@@ -22,12 +22,22 @@ export interface RegisterModelParameters {
  * @example
  * const { version } = await registerModel({ signer, registry, modelId, weightCommitment, verifier, layout, metadataURI: "ipfs://..." });
  */
-export async function registerModel(p: RegisterModelParameters): Promise<{ version: number; txHash: string; gasUsed: bigint }> {
+export async function registerModel(
+  p: RegisterModelParameters,
+): Promise<{ version: number; txHash: string; gasUsed: bigint }> {
   const registry = new Contract(p.registry, modelRegistryAbi, p.signer);
   try {
-    const tx = await registry.registerModel(p.modelId, toBeHex(p.weightCommitment, 32), p.verifier, p.layout, p.metadataURI);
+    const tx = await registry.registerModel(
+      p.modelId,
+      toBeHex(p.weightCommitment, 32),
+      p.verifier,
+      p.layout,
+      p.metadataURI,
+    );
     const receipt = await tx.wait();
-    const log = receipt.logs.map((l: { topics: string[]; data: string }) => registry.interface.parseLog(l)).find((e: { name: string } | null) => e?.name === "ModelRegistered");
+    const log = receipt.logs
+      .map((l: { topics: string[]; data: string }) => registry.interface.parseLog(l))
+      .find((e: { name: string } | null) => e?.name === "ModelRegistered");
     return { version: Number(log.args.version), txHash: receipt.hash, gasUsed: receipt.gasUsed };
   } catch (error) {
     throw decodeRevert({ error, abi: modelRegistryAbi, action: "registerModel" });

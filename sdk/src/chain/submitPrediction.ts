@@ -30,7 +30,9 @@ export interface SubmitPredictionReturnType {
  * @example
  * const { predictionId, gasUsed } = await submitPrediction({ signer, registry, modelId, proof, publicSignals });
  */
-export async function submitPrediction(p: SubmitPredictionParameters): Promise<SubmitPredictionReturnType> {
+export async function submitPrediction(
+  p: SubmitPredictionParameters,
+): Promise<SubmitPredictionReturnType> {
   const registry = new Contract(p.registry, modelRegistryAbi, p.signer);
   try {
     const tx = await registry.submitPrediction(p.modelId, p.proof, p.publicSignals);

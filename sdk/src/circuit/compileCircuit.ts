@@ -48,10 +48,13 @@ export interface CompileCircuitReturnType {
  * @example
  * const { constraints } = await compileCircuit({ source, outDir: "build/iris" });
  */
-export async function compileCircuit(p: CompileCircuitParameters): Promise<CompileCircuitReturnType> {
+export async function compileCircuit(
+  p: CompileCircuitParameters,
+): Promise<CompileCircuitReturnType> {
   const outDir = resolve(p.outDir);
   mkdirSync(join(outDir, "lib"), { recursive: true });
-  for (const f of p.library ?? CIRCUIT_LIBRARY) copyFileSync(join(CIRCUITS_DIR, f), join(outDir, "lib", f));
+  for (const f of p.library ?? CIRCUIT_LIBRARY)
+    copyFileSync(join(CIRCUITS_DIR, f), join(outDir, "lib", f));
   writeFileSync(join(outDir, "model.circom"), p.source);
   const args = [
     join(here, "circomWorker.cjs"),
@@ -63,7 +66,12 @@ export async function compileCircuit(p: CompileCircuitParameters): Promise<Compi
     "-o",
     ".",
   ];
-  const run = await runChild({ command: process.execPath, args, cwd: outDir, onLine: p.onProgress });
+  const run = await runChild({
+    command: process.execPath,
+    args,
+    cwd: outDir,
+    onLine: p.onProgress,
+  });
   const rss = /@@zkml-peak-rss-kb (\d+)/.exec(run.stderr);
   const stderr = run.stderr.replace(/\n?@@zkml-peak-rss-kb \d+\n?/, "");
   if (run.code !== 0 || /error\[/i.test(run.stdout + stderr)) {
@@ -71,7 +79,8 @@ export async function compileCircuit(p: CompileCircuitParameters): Promise<Compi
       details: { file: join(outDir, "model.circom"), stderr: (stderr + run.stdout).slice(-4000) },
     });
   }
-  const num = (label: string) => Number(new RegExp(`(?:^|\\n)${label}:\\s*(\\d+)`).exec(run.stdout)?.[1] ?? NaN);
+  const num = (label: string) =>
+    Number(new RegExp(`(?:^|\\n)${label}:\\s*(\\d+)`).exec(run.stdout)?.[1] ?? NaN);
   const nonLinear = num("non-linear constraints");
   const linear = num("linear constraints");
   return {

@@ -47,18 +47,32 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
   mkdirSync(outDir, { recursive: true });
   const ir = importOnnx({ file: p.model });
   const { activationFrac, weightFrac, headroomBits } = p;
-  const quantized = quantizeModel({ ir, calibration: p.calibration, activationFrac, weightFrac, headroomBits });
+  const quantized = quantizeModel({
+    ir,
+    calibration: p.calibration,
+    activationFrac,
+    weightFrac,
+    headroomBits,
+  });
   const weightCommitment = commit({ model: quantized });
   const inputVisibility = p.inputVisibility ?? "public";
   const gen = generateCircuit({ model: quantized, weightCommitment, inputVisibility });
-  const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x instanceof Float64Array ? Array.from(x) : x));
+  const json = (v: unknown) =>
+    JSON.stringify(v, (_k, x) =>
+      typeof x === "bigint" ? x.toString() : x instanceof Float64Array ? Array.from(x) : x,
+    );
   writeFileSync(join(outDir, "ir.json"), json(ir));
   writeFileSync(join(outDir, "quantized.json"), json(quantized));
   p.onProgress?.(`compiling circuit (${quantized.layers.length} layers) with circom2`);
   const circuit = await compileCircuit({ source: gen.source, outDir, onProgress: p.onProgress });
   const manifest: Manifest = {
     schema: 1,
-    model: { file: ir.source.file, sha256: ir.source.sha256, opset: ir.source.opset, producer: ir.source.producer },
+    model: {
+      file: ir.source.file,
+      sha256: ir.source.sha256,
+      opset: ir.source.opset,
+      producer: ir.source.producer,
+    },
     quantization: {
       inputFrac: quantized.inputFrac,
       outputFrac: quantized.outputFrac,
@@ -85,5 +99,13 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
     tools: toolVersions(),
   };
   writeManifest(outDir, manifest);
-  return { outDir, ir, quantized, weightCommitment, publicSignals: gen.publicSignals, circuit, manifest };
+  return {
+    outDir,
+    ir,
+    quantized,
+    weightCommitment,
+    publicSignals: gen.publicSignals,
+    circuit,
+    manifest,
+  };
 }

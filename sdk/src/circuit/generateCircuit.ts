@@ -39,9 +39,17 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
       details: { inputVisibility },
     });
   }
-  const publicSignals = publicSignalLayout({ inputVisibility, nInputs: model.nInputs, nOutputs: model.nOutputs });
+  const publicSignals = publicSignalLayout({
+    inputVisibility,
+    nInputs: model.nInputs,
+    nOutputs: model.nOutputs,
+  });
   const configSha256 = createHash("sha256")
-    .update(JSON.stringify({ model, inputVisibility }, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))
+    .update(
+      JSON.stringify({ model, inputVisibility }, (_k, v) =>
+        typeof v === "bigint" ? v.toString() : v,
+      ),
+    )
     .digest("hex");
 
   const lines: string[] = [
@@ -54,7 +62,9 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     "// with the weights as constants, and weightCommitment = the commitment to those weights.",
     inputVisibility === "private"
       ? "// NOTE: the input is private and not range-checked here; it is bound by nothing public."
-      : "// NOTE: the inputs are public signals; their meaning (scale 2^" + model.inputFrac + ") is checked by the verifier's user.",
+      : "// NOTE: the inputs are public signals; their meaning (scale 2^" +
+        model.inputFrac +
+        ") is checked by the verifier's user.",
     "",
     ...CIRCUIT_LIBRARY.map((f) => `include "lib/${f}";`),
     "",
@@ -71,12 +81,21 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     lines.push("", ...layerSource(layer, li, prev, last ? "out" : `a${li}`, !last));
     prev = `a${li}`;
   });
-  const main = inputVisibility === "public" ? "component main {public [in]} = Model();" : "component main = Model();";
+  const main =
+    inputVisibility === "public"
+      ? "component main {public [in]} = Model();"
+      : "component main = Model();";
   lines.push("}", "", main, "");
   return { source: lines.join("\n"), publicSignals, configSha256 };
 }
 
-function layerSource(layer: QuantizedLayer, li: number, input: string, output: string, declare: boolean): string[] {
+function layerSource(
+  layer: QuantizedLayer,
+  li: number,
+  input: string,
+  output: string,
+  declare: boolean,
+): string[] {
   const { inFeatures: n, outFeatures: m } = layer;
   const rows: string[] = [];
   for (let o = 0; o < m; o++) rows.push(`[${layer.weight.slice(o * n, (o + 1) * n).join(",")}]`);

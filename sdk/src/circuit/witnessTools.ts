@@ -11,7 +11,10 @@ import { FIELD_PRIME } from "../quantize/fixedPoint.ts";
  */
 
 /** Computes the full witness (wire values, wire 0 = 1) with the circuit's wasm. */
-export async function calculateWitness(p: { wasm: string; input: Record<string, unknown> }): Promise<bigint[]> {
+export async function calculateWitness(p: {
+  wasm: string;
+  input: Record<string, unknown>;
+}): Promise<bigint[]> {
   const dir = mkdtempSync(join(tmpdir(), "zkml-wtns-"));
   try {
     const file = join(dir, "w.wtns");
@@ -41,8 +44,19 @@ export interface R1csConstraints {
 export async function loadR1cs(file: string): Promise<R1csConstraints> {
   const r = await readR1cs(file, { loadConstraints: true, loadMap: false, singleThread: true });
   const toMap = (lc: Record<string, Uint8Array>) =>
-    new Map(Object.entries(lc).map(([k, v]) => [Number(k), BigInt(r.curve.Fr.toObject(v))] as [number, bigint]));
-  const constraints = r.constraints.map(([a, b, c]) => [toMap(a), toMap(b), toMap(c)] as [Map<number, bigint>, Map<number, bigint>, Map<number, bigint>]);
+    new Map(
+      Object.entries(lc).map(
+        ([k, v]) => [Number(k), BigInt(r.curve.Fr.toObject(v))] as [number, bigint],
+      ),
+    );
+  const constraints = r.constraints.map(
+    ([a, b, c]) =>
+      [toMap(a), toMap(b), toMap(c)] as [
+        Map<number, bigint>,
+        Map<number, bigint>,
+        Map<number, bigint>,
+      ],
+  );
   await r.curve.terminate();
   return { constraints, nVars: r.nVars };
 }
@@ -73,7 +87,8 @@ export function forgeWitness(p: {
   const w = [...p.witness];
   for (const [name, value] of Object.entries(p.changes)) {
     const wire = p.symbols.get(name);
-    if (wire === undefined) throw new Error(`signal ${name} is not a wire of this circuit (eliminated or misspelt)`);
+    if (wire === undefined)
+      throw new Error(`signal ${name} is not a wire of this circuit (eliminated or misspelt)`);
     w[wire] = ((value % FIELD_PRIME) + FIELD_PRIME) % FIELD_PRIME;
   }
   return w;

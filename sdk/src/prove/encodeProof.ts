@@ -15,5 +15,8 @@ export function encodeGroth16Proof(proof: Groth16Proof): `0x${string}` {
     [proof.pi_b[1][1], proof.pi_b[1][0]],
   ];
   const c = [proof.pi_c[0], proof.pi_c[1]];
-  return AbiCoder.defaultAbiCoder().encode(["uint256[2]", "uint256[2][2]", "uint256[2]"], [a, b, c]) as `0x${string}`;
+  return AbiCoder.defaultAbiCoder().encode(
+    ["uint256[2]", "uint256[2][2]", "uint256[2]"],
+    [a, b, c],
+  ) as `0x${string}`;
 }

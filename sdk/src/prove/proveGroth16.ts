@@ -45,6 +45,9 @@ export async function proveGroth16(p: ProveGroth16Parameters): Promise<ProveGrot
       ms: performance.now() - start,
     };
   } catch (cause) {
-    throw new ProofError(`witness or proof generation failed for ${p.wasm}`, { details: { step: "prove" }, cause });
+    throw new ProofError(`witness or proof generation failed for ${p.wasm}`, {
+      details: { step: "prove" },
+      cause,
+    });
   }
 }

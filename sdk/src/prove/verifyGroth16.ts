@@ -13,7 +13,9 @@ export interface VerifyGroth16Parameters {
  * @example
  * const ok = await verifyGroth16({ verificationKey, proof, publicSignals });
  */
-export async function verifyGroth16(p: VerifyGroth16Parameters): Promise<{ valid: boolean; ms: number }> {
+export async function verifyGroth16(
+  p: VerifyGroth16Parameters,
+): Promise<{ valid: boolean; ms: number }> {
   const start = performance.now();
   let valid = false;
   try {

@@ -25,7 +25,10 @@ export interface EvaluateQuantizedReturnType {
  * @example
  * const { predictedClass } = evaluateQuantized({ model, input: quantizeInput({ model, input: row }) });
  */
-export function evaluateQuantized({ model, input }: EvaluateQuantizedParameters): EvaluateQuantizedReturnType {
+export function evaluateQuantized({
+  model,
+  input,
+}: EvaluateQuantizedParameters): EvaluateQuantizedReturnType {
   const outputs = runLayers(model, input, (layerIndex, quotients) => {
     const layer = model.layers[layerIndex];
     const bits = layer.rescale!.quotientBits;
@@ -34,7 +37,15 @@ export function evaluateQuantized({ model, input }: EvaluateQuantizedParameters)
       if (q < min || q > max) {
         throw new QuantizationRangeError(
           `layer ${layer.name} output ${index} is ${q}, outside the range its ${bits}-bit check allows; recalibrate with inputs like this one`,
-          { details: { tensor: layer.name, index, value: q.toString(), min: min.toString(), max: max.toString() } },
+          {
+            details: {
+              tensor: layer.name,
+              index,
+              value: q.toString(),
+              min: min.toString(),
+              max: max.toString(),
+            },
+          },
         );
       }
     });

@@ -24,7 +24,8 @@ export const toField = (x: bigint): bigint => ((x % FIELD_PRIME) + FIELD_PRIME) 
 export const fromField = (x: bigint): bigint => (x > FIELD_PRIME / 2n ? x - FIELD_PRIME : x);
 
 /** Number of bits of |x| (0 for 0). */
-export const bitLength = (x: bigint): number => (x < 0n ? -x : x).toString(2).replace(/^0$/, "").length;
+export const bitLength = (x: bigint): number =>
+  (x < 0n ? -x : x).toString(2).replace(/^0$/, "").length;
 
 /** Index of the largest value; ties go to the lowest index (the same rule everywhere). */
 export function argmax(values: readonly (number | bigint)[]): number {

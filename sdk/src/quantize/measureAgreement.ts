@@ -30,14 +30,24 @@ export interface MeasureAgreementReturnType {
  * @example
  * const { agreement } = await measureAgreement({ model: file, ir, quantized, rows: iris.features });
  */
-export async function measureAgreement(p: MeasureAgreementParameters): Promise<MeasureAgreementReturnType> {
+export async function measureAgreement(
+  p: MeasureAgreementParameters,
+): Promise<MeasureAgreementReturnType> {
   const input = p.ir.inputs[0];
-  const float = await runOnnxBatch({ model: p.model, inputName: input.name, rows: p.rows, rowShape: input.shape });
+  const float = await runOnnxBatch({
+    model: p.model,
+    inputName: input.name,
+    rows: p.rows,
+    rowShape: input.shape,
+  });
   const floatPredictions = float.map((f) => argmax(Array.from(f)));
   const disagreements: number[] = [];
   let maxAbsError = 0;
   const quantizedPredictions = p.rows.map((row, i) => {
-    const q = evaluateQuantized({ model: p.quantized, input: quantizeInput({ model: p.quantized, input: row }) });
+    const q = evaluateQuantized({
+      model: p.quantized,
+      input: quantizeInput({ model: p.quantized, input: row }),
+    });
     if (q.predictedClass !== floatPredictions[i]) disagreements.push(i);
     if (!p.quantized.droppedSoftmax) {
       q.values.forEach((v, j) => (maxAbsError = Math.max(maxAbsError, Math.abs(v - float[i][j]))));

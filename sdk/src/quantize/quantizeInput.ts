@@ -16,15 +16,21 @@ export interface QuantizeInputParameters {
  */
 export function quantizeInput({ model, input }: QuantizeInputParameters): bigint[] {
   if (input.length !== model.nInputs) {
-    throw new InputError(`input ${model.inputName} needs ${model.nInputs} values, got ${input.length}`, {
-      details: { input: model.inputName, value: input.length },
-    });
+    throw new InputError(
+      `input ${model.inputName} needs ${model.nInputs} values, got ${input.length}`,
+      {
+        details: { input: model.inputName, value: input.length },
+      },
+    );
   }
   return input.map((x, index) => {
     if (typeof x !== "number" || !Number.isFinite(x)) {
-      throw new InputError(`input ${model.inputName}[${index}] is ${x}; inputs must be finite numbers`, {
-        details: { input: model.inputName, index, value: String(x) },
-      });
+      throw new InputError(
+        `input ${model.inputName}[${index}] is ${x}; inputs must be finite numbers`,
+        {
+          details: { input: model.inputName, index, value: String(x) },
+        },
+      );
     }
     return toFixed(x, model.inputFrac);
   });

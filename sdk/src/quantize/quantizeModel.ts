@@ -36,7 +36,10 @@ export function quantizeModel(p: QuantizeModelParameters): QuantizedModel {
     inFrac: activationFrac,
     weightFrac,
     relu,
-    rescale: i < chain.length - 1 || relu ? { shift: weightFrac, quotientBits: MAX_DECOMPOSITION_BITS - weightFrac } : null,
+    rescale:
+      i < chain.length - 1 || relu
+        ? { shift: weightFrac, quotientBits: MAX_DECOMPOSITION_BITS - weightFrac }
+        : null,
   }));
   const input = ir.inputs[0];
   const model: QuantizedModel = {
@@ -60,16 +63,26 @@ function calibrate(model: QuantizedModel, calibration: number[][], headroomBits:
   for (const row of calibration) {
     const x = quantizeInput({ model, input: row });
     runLayers(model, x, (layer, quotients) => {
-      for (const q of quotients) if ((q < 0n ? -q : q) > maxAbs[layer]) maxAbs[layer] = q < 0n ? -q : q;
+      for (const q of quotients)
+        if ((q < 0n ? -q : q) > maxAbs[layer]) maxAbs[layer] = q < 0n ? -q : q;
     });
   }
   model.layers.forEach((layer, i) => {
     if (!layer.rescale) return;
     const bits = Math.max(2, bitLength(maxAbs[i]) + 1 + headroomBits);
     if (bits + layer.rescale.shift > MAX_DECOMPOSITION_BITS) {
-      throw new QuantizationRangeError(`layer ${layer.name} needs ${bits} quotient bits, over the circuit's bound`, {
-        details: { tensor: layer.name, index: i, value: maxAbs[i].toString(), min: "0", max: `2^${MAX_DECOMPOSITION_BITS - layer.rescale.shift}` },
-      });
+      throw new QuantizationRangeError(
+        `layer ${layer.name} needs ${bits} quotient bits, over the circuit's bound`,
+        {
+          details: {
+            tensor: layer.name,
+            index: i,
+            value: maxAbs[i].toString(),
+            min: "0",
+            max: `2^${MAX_DECOMPOSITION_BITS - layer.rescale.shift}`,
+          },
+        },
+      );
     }
     layer.rescale.quotientBits = bits;
   });
@@ -85,12 +98,20 @@ function toDenseChain(ir: ModelIR): { dense: DenseNode; relu: boolean }[] {
     else if (node.op !== "Reshape") {
       throw new UnsupportedOpError(
         `${node.op} node "${node.name}" cannot be quantized in this position (supported so far: Dense [Relu] chains ending in an optional Softmax)`,
-        { details: { op: node.op, node: node.name, supported: ["Dense", "Relu", "Softmax (final)", "Reshape"] } },
+        {
+          details: {
+            op: node.op,
+            node: node.name,
+            supported: ["Dense", "Relu", "Softmax (final)", "Reshape"],
+          },
+        },
       );
     }
   });
   if (chain.length === 0) {
-    throw new UnsupportedOpError("the model has no Gemm/MatMul layer to prove", { details: { op: "", node: "", supported: ["Gemm", "MatMul"] } });
+    throw new UnsupportedOpError("the model has no Gemm/MatMul layer to prove", {
+      details: { op: "", node: "", supported: ["Gemm", "MatMul"] },
+    });
   }
   return chain;
 }

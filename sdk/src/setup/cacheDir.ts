@@ -8,7 +8,9 @@ import { fileURLToPath } from "node:url";
  */
 export function cacheDir(sub: string, override?: string): string {
   const root =
-    override ?? process.env.ZKML_CACHE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../../.zkml-cache");
+    override ??
+    process.env.ZKML_CACHE_DIR ??
+    resolve(dirname(fileURLToPath(import.meta.url)), "../../../.zkml-cache");
   const dir = resolve(root, sub);
   mkdirSync(dir, { recursive: true });
   return dir;

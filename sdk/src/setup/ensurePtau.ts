@@ -43,7 +43,14 @@ export async function ensurePtau(p: EnsurePtauParameters): Promise<EnsurePtauRet
         details: { file: p.ptau, needed: p.power, have },
       });
     }
-    return { file: p.ptau, sha256: sha256File(p.ptau), power: have, singleParty: false, cached: true, ms: 0 };
+    return {
+      file: p.ptau,
+      sha256: sha256File(p.ptau),
+      power: have,
+      singleParty: false,
+      cached: true,
+      ms: 0,
+    };
   }
   const dir = cacheDir("ptau", p.cache);
   const file = join(dir, `dev-bn128-${p.power}.ptau`);
@@ -53,7 +60,13 @@ export async function ensurePtau(p: EnsurePtauParameters): Promise<EnsurePtauRet
     const curve = await getCurveFromName("bn128");
     try {
       await snarkjs.powersOfTau.newAccumulator(curve, p.power, tmp("0"), logger);
-      await snarkjs.powersOfTau.contribute(tmp("0"), tmp("1"), "zkml local dev", randomBytes(32).toString("hex"), logger);
+      await snarkjs.powersOfTau.contribute(
+        tmp("0"),
+        tmp("1"),
+        "zkml local dev",
+        randomBytes(32).toString("hex"),
+        logger,
+      );
       await snarkjs.powersOfTau.preparePhase2(tmp("1"), tmp("2"), logger);
       renameSync(tmp("2"), file);
     } finally {
@@ -62,7 +75,14 @@ export async function ensurePtau(p: EnsurePtauParameters): Promise<EnsurePtauRet
   } else {
     p.onProgress?.(`ptau 2^${p.power} from cache ${file}`);
   }
-  return { file, sha256: sha256File(file), power: p.power, singleParty: true, cached: false, ms: performance.now() - start };
+  return {
+    file,
+    sha256: sha256File(file),
+    power: p.power,
+    singleParty: true,
+    cached: false,
+    ms: performance.now() - start,
+  };
 }
 
 /** The power recorded in a ptau file's header. */

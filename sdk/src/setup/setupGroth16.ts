@@ -56,7 +56,13 @@ export async function setupGroth16(p: SetupGroth16Parameters): Promise<SetupGrot
     const tmp0 = `${cached}.${process.pid}.0`;
     const tmp1 = `${cached}.${process.pid}.1`;
     await snarkjs.zKey.newZKey(p.r1cs, ptau.file, tmp0, logger);
-    await snarkjs.zKey.contribute(tmp0, tmp1, "zkml local dev phase 2", randomBytes(32).toString("hex"), logger);
+    await snarkjs.zKey.contribute(
+      tmp0,
+      tmp1,
+      "zkml local dev phase 2",
+      randomBytes(32).toString("hex"),
+      logger,
+    );
     renameSync(tmp1, cached);
     const { rmSync } = await import("node:fs");
     rmSync(tmp0, { force: true });
@@ -72,7 +78,12 @@ export async function setupGroth16(p: SetupGroth16Parameters): Promise<SetupGrot
     zkey,
     verificationKey,
     verificationKeyFile,
-    ptau: { file: ptau.file, sha256: ptau.sha256, power: ptau.power, singleParty: ptau.singleParty },
+    ptau: {
+      file: ptau.file,
+      sha256: ptau.sha256,
+      power: ptau.power,
+      singleParty: ptau.singleParty,
+    },
     zkeySha256: sha256File(zkey),
     cached: hit,
     ms: performance.now() - start,

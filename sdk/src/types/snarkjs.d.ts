@@ -22,22 +22,47 @@ declare module "snarkjs" {
       zkey: string,
       logger?: Logger,
     ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
-    prove(zkey: string, wtns: string, logger?: Logger): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
-    verify(vk: VerificationKey, publicSignals: Signals, proof: Groth16Proof, logger?: Logger): Promise<boolean>;
+    prove(
+      zkey: string,
+      wtns: string,
+      logger?: Logger,
+    ): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+    verify(
+      vk: VerificationKey,
+      publicSignals: Signals,
+      proof: Groth16Proof,
+      logger?: Logger,
+    ): Promise<boolean>;
     exportSolidityCallData(proof: Groth16Proof, publicSignals: Signals): Promise<string>;
   };
   export const powersOfTau: {
     newAccumulator(curve: unknown, power: number, file: string, logger?: Logger): Promise<unknown>;
-    contribute(oldPtau: string, newPtau: string, name: string, entropy: string, logger?: Logger): Promise<unknown>;
+    contribute(
+      oldPtau: string,
+      newPtau: string,
+      name: string,
+      entropy: string,
+      logger?: Logger,
+    ): Promise<unknown>;
     preparePhase2(oldPtau: string, newPtau: string, logger?: Logger): Promise<void>;
     verify(ptau: string, logger?: Logger): Promise<boolean>;
   };
   export const zKey: {
     newZKey(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
-    contribute(oldZkey: string, newZkey: string, name: string, entropy: string, logger?: Logger): Promise<unknown>;
+    contribute(
+      oldZkey: string,
+      newZkey: string,
+      name: string,
+      entropy: string,
+      logger?: Logger,
+    ): Promise<unknown>;
     verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
     exportVerificationKey(zkey: string, logger?: Logger): Promise<VerificationKey>;
-    exportSolidityVerifier(zkey: string, templates: Record<string, string>, logger?: Logger): Promise<string>;
+    exportSolidityVerifier(
+      zkey: string,
+      templates: Record<string, string>,
+      logger?: Logger,
+    ): Promise<string>;
   };
   export const wtns: {
     calculate(input: Record<string, unknown>, wasm: string, wtnsFile: string): Promise<void>;
@@ -47,7 +72,10 @@ declare module "snarkjs" {
 }
 
 declare module "ffjavascript" {
-  export function getCurveFromName(name: string, singleThread?: boolean): Promise<{ terminate(): Promise<void> }>;
+  export function getCurveFromName(
+    name: string,
+    singleThread?: boolean,
+  ): Promise<{ terminate(): Promise<void> }>;
 }
 
 declare module "r1csfile" {
@@ -60,7 +88,11 @@ declare module "r1csfile" {
     nPubInputs: number;
     nPrvInputs: number;
     nConstraints: number;
-    constraints: [Record<string, Uint8Array>, Record<string, Uint8Array>, Record<string, Uint8Array>][];
-    curve: { Fr: { toObject(x: Uint8Array): bigint } ; terminate(): Promise<void> };
+    constraints: [
+      Record<string, Uint8Array>,
+      Record<string, Uint8Array>,
+      Record<string, Uint8Array>,
+    ][];
+    curve: { Fr: { toObject(x: Uint8Array): bigint }; terminate(): Promise<void> };
   }>;
 }

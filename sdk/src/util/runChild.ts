@@ -30,6 +30,8 @@ export function runChild(p: {
     });
     child.stderr.on("data", (d: Buffer) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - start }));
+    child.on("close", (code) =>
+      resolve({ code: code ?? 1, stdout, stderr, ms: performance.now() - start }),
+    );
   });
 }

@@ -13,5 +13,10 @@ export function toolVersions(): Record<string, string> {
       return "unknown";
     }
   };
-  return { node: process.version, circom2: version("circom2"), snarkjs: version("snarkjs"), solc: version("solc") };
+  return {
+    node: process.version,
+    circom2: version("circom2"),
+    snarkjs: version("snarkjs"),
+    solc: version("solc"),
+  };
 }
