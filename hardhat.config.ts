@@ -4,6 +4,7 @@ import hardhatEthers from "@nomicfoundation/hardhat-ethers";
 import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matchers";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import { releaseSnarkjs } from "./sdk/src/util/snarkjsLogger.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -17,5 +18,11 @@ export default defineConfig({
   networks: {
     default: { type: "edr-simulated", chainType: "l1" },
   },
-  test: { mocha: { timeout: 600_000 } },
+  test: {
+    mocha: {
+      timeout: 600_000,
+      // snarkjs keeps worker threads for its curve; release them so the test process exits.
+      rootHooks: { afterAll: releaseSnarkjs },
+    },
+  },
 });

@@ -34,6 +34,11 @@ export class OnnxParseError extends ZkmlError<{ file: string }> {
   override name = "OnnxParseError" as const;
 }
 
+/** onnxruntime failed while running a model that loaded fine (wrong input shape, bad op, ...). */
+export class OnnxRuntimeError extends ZkmlError<{ file: string; step: "run" }> {
+  override name = "OnnxRuntimeError" as const;
+}
+
 /** An ONNX operator (or one of its attributes) that the importer does not support. */
 export class UnsupportedOpError extends ZkmlError<{
   op: string;

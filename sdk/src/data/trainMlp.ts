@@ -1,5 +1,5 @@
 import { InputError } from "../errors.ts";
-import { argmax } from "./argmax.ts";
+import { argmax } from "../quantize/fixedPoint.ts";
 import { mlpForward } from "./mlpForward.ts";
 import type { MlpWeights } from "./mlpForward.ts";
 import { mulberry32 } from "./mulberry32.ts";
@@ -97,9 +97,7 @@ export function trainMlp(options: {
     (b, j) => b - params.w1[j].reduce((s, w, i) => s + (w * mean[i]) / std[i], 0),
   );
   const weights: MlpWeights = { w1, b1, w2: params.w2, b2: params.b2 };
-  const correct = X.filter(
-    (row, n) => argmax({ values: mlpForward({ weights, input: row }) }) === y[n],
-  ).length;
+  const correct = X.filter((row, n) => argmax(mlpForward({ weights, input: row })) === y[n]).length;
   return { ...weights, accuracy: correct / N, loss };
 }
 

@@ -1,5 +1,5 @@
 import * as ort from "onnxruntime-node";
-import { InputError, OnnxParseError, ZkmlError } from "../errors.ts";
+import { InputError, OnnxParseError, OnnxRuntimeError } from "../errors.ts";
 
 /** A model: a path to an `.onnx` file or its bytes. */
 export type OnnxModelSource = string | Uint8Array;
@@ -8,11 +8,6 @@ export type OnnxModelSource = string | Uint8Array;
 export interface RunOnnxTensor {
   data: Float32Array | number[];
   shape: number[];
-}
-
-/** onnxruntime failed while running a model that loaded fine (wrong input shape, bad op, ...). */
-export class OnnxRuntimeError extends ZkmlError<{ file: string; step: "run" }> {
-  override name = "OnnxRuntimeError" as const;
 }
 
 /**

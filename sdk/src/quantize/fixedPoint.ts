@@ -28,7 +28,7 @@ export const bitLength = (x: bigint): number =>
   (x < 0n ? -x : x).toString(2).replace(/^0$/, "").length;
 
 /** Index of the largest value; ties go to the lowest index (the same rule everywhere). */
-export function argmax(values: readonly (number | bigint)[]): number {
+export function argmax(values: ArrayLike<number> | ArrayLike<bigint>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
