@@ -1,38 +1,55 @@
 #!/usr/bin/env node
-// The `zkml` command line. Each subcommand is a thin layer over the SDK (sdk/src).
-import { parseArgs } from "node:util";
+// The `zkml` command line. Each subcommand is a thin layer over the SDK (sdk/src) and lives in
+// scripts/cli/commands/<name>.ts (see scripts/cli/command.ts).
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { ZkmlError } from "../sdk/src/errors.ts";
+import { EXIT } from "./cli/command.ts";
+import type { Command } from "./cli/command.ts";
 
-const USAGE = `zkml <command> [options]
+const COMMANDS_DIR = join(import.meta.dirname, "cli", "commands");
 
-Commands:
-  demo [--sample N] [--json]   the whole pipeline on the bundled Iris model, on Hardhat's in-process chain
+async function load(name: string): Promise<Command | undefined> {
+  const file = join(COMMANDS_DIR, `${name}.ts`);
+  if (!/^[a-z][a-z-]*$/.test(name) || !existsSync(file)) return undefined;
+  return ((await import(file)) as { command: Command }).command;
+}
 
-Exit codes: 0 success, 1 a check failed, 2 bad usage, 3 a ZkmlError (the message names the cause).`;
+async function usage(): Promise<string> {
+  const names = readdirSync(COMMANDS_DIR)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => f.slice(0, -3))
+    .sort();
+  const commands = (await Promise.all(names.map(load))).filter(
+    (c): c is Command => c !== undefined,
+  );
+  const w = Math.max(...commands.map((c) => c.name.length));
+  return [
+    "zkml <command> [options]   (zkml <command> --help for details)",
+    "",
+    "Commands:",
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    "",
+    "Exit codes: 0 success, 1 a check failed, 2 bad usage, 3 an error (the message names the cause).",
+  ].join("\n");
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case "demo": {
-      const { values } = parseArgs({
-        args: rest,
-        options: { sample: { type: "string" }, json: { type: "boolean" } },
-      });
-      const { demoCommand } = await import("./cli/demoCommand.ts");
-      return demoCommand({
-        sample: values.sample === undefined ? undefined : Number(values.sample),
-        json: values.json,
-      });
-    }
-    case undefined:
-    case "help":
-    case "--help":
-      console.log(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      console.error(`unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help") {
+    console.log(await usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
+  const command = await load(name);
+  if (!command) {
+    console.error(`unknown command "${name}"\n\n${await usage()}`);
+    return EXIT.usage;
+  }
+  if (rest.includes("--help")) {
+    console.log(command.usage);
+    return EXIT.ok;
+  }
+  return command.run(rest);
 }
 
 main(process.argv.slice(2)).then(
@@ -40,9 +57,16 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ZkmlError) {
       console.error(error.describe());
-      process.exit(3);
+      process.exit(EXIT.error);
+    }
+    if (
+      error instanceof TypeError &&
+      (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+    ) {
+      console.error(error.message);
+      process.exit(EXIT.usage);
     }
     console.error(error);
-    process.exit(1);
+    process.exit(EXIT.checkFailed);
   },
 );

@@ -1,11 +1,33 @@
 import { formatEther } from "ethers";
 import { network } from "hardhat";
-import { releaseSnarkjs } from "../../sdk/src/util/snarkjsLogger.ts";
-import { runDemo } from "./demo.ts";
-import type { DemoResult } from "./demo.ts";
+import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
+import { runDemo } from "../demo.ts";
+import type { DemoResult } from "../demo.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { parseArgs } from "node:util";
 
-/** `zkml demo [--sample N] [--json]`: the end-to-end pipeline on Hardhat's in-process chain. */
-export async function demoCommand(args: { sample?: number; json?: boolean }): Promise<number> {
+export const command: Command = {
+  name: "demo",
+  summary: "the whole pipeline on the bundled Iris model, on Hardhat's in-process chain",
+  usage: `zkml demo [--sample N] [--json]
+
+  Imports models/iris-mlp.onnx, quantizes it, compiles the circuit, runs a (cached) Groth16
+  setup, proves Iris row N (default 100), deploys the registry and verifier on Hardhat's
+  in-process chain, submits the proof and prints the verified prediction with its gas.`,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { sample: { type: "string" }, json: { type: "boolean" } },
+    });
+    return demoCommand({
+      sample: values.sample === undefined ? undefined : Number(values.sample),
+      json: values.json,
+    });
+  },
+};
+
+async function demoCommand(args: { sample?: number; json?: boolean }): Promise<number> {
   const log = args.json ? () => {} : (l: string) => console.log(l);
   const { ethers } = await network.create();
   const [signer] = await ethers.getSigners();
@@ -17,7 +39,7 @@ export async function demoCommand(args: { sample?: number; json?: boolean }): Pr
       );
     else printSummary(r);
     const ok = r.offchainValid && r.onchainClass === r.expected.predictedClass;
-    return ok ? 0 : 1;
+    return ok ? EXIT.ok : EXIT.checkFailed;
   } finally {
     await releaseSnarkjs();
   }
