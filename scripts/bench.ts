@@ -9,6 +9,7 @@ import { BENCH_MODELS, PUBLISHED } from "./bench/benchModels.ts";
 import { renderMarkdown } from "./bench/renderMarkdown.ts";
 import { runMeasured } from "./bench/runMeasured.ts";
 import { cacheDir } from "../sdk/src/setup/cacheDir.ts";
+import { groth16PtauPower } from "../sdk/src/setup/setupGroth16.ts";
 
 const { values } = parseArgs({
   options: {
@@ -88,6 +89,9 @@ for (const name of names) {
     continue;
   await stage("fidelity", ...worker("fidelity", { rows: settings.fidelityRows }));
   if (!systems.includes("groth16")) continue;
+  const compiled = record.stages.compile as { constraints: number; nPublic: number };
+  const power = groth16PtauPower(compiled.constraints, compiled.nPublic);
+  if (!(await stage("ptau", ...worker("ptau", { power })))) continue;
   if (!(await stage("setup", ...worker("setup", { ptauCache: cacheDir("ptau") })))) continue;
   if (!(await stage("prove", ...worker("prove", { runs: settings.proveRuns })))) continue;
   // Same footing for the overhead ratio: one full prove (witness + proof) per process, ours vs snarkjs's CLI.

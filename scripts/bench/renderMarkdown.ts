@@ -41,7 +41,7 @@ export function renderMarkdown(r: Report): string {
   out.push(
     "| model | ptau | setup s | witness ms | prove s | prove peak MiB | proof bytes | verify ms | full prove, SDK s | full prove, snarkjs CLI s | SDK / CLI (same run) | circomlib-ml prove s (published) |",
   );
-  out.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  out.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const m of r.models) {
     const st = m.stages;
     const p = st.prove;
