@@ -89,7 +89,7 @@ for (const name of names) {
     continue;
   await stage("fidelity", ...worker("fidelity", { rows: settings.fidelityRows }));
   if (!systems.includes("groth16")) continue;
-  const compiled = record.stages.compile as { constraints: number; nPublic: number };
+  const compiled = record.stages.compile as unknown as { constraints: number; nPublic: number };
   const power = groth16PtauPower(compiled.constraints, compiled.nPublic);
   if (!(await stage("ptau", ...worker("ptau", { power })))) continue;
   if (!(await stage("setup", ...worker("setup", { ptauCache: cacheDir("ptau") })))) continue;
