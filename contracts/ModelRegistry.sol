@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IModelRegistry} from "./interfaces/IModelRegistry.sol";
 import {IProofVerifier} from "./interfaces/IProofVerifier.sol";
+import {IBatchProofVerifier} from "./interfaces/IBatchProofVerifier.sol";
 
 /// @title ModelRegistry
 /// @notice Versioned ML models and the predictions proven for them. See `IModelRegistry`.
@@ -22,6 +23,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
 
     mapping(bytes32 modelId => Model) private _models;
     mapping(bytes32 modelId => mapping(uint32 version => ModelVersion)) private _versions;
+    mapping(bytes32 modelId => mapping(uint32 version => IBatchProofVerifier))
+        private _batchVerifiers;
+    /// @dev One slot per prediction (see `Prediction`): the statement is the key.
     mapping(bytes32 predictionId => Prediction) private _predictions;
 
     /// @param admin Receives DEFAULT_ADMIN_ROLE (a cold key).
@@ -72,6 +76,31 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
             system,
             metadataURI
         );
+    }
+
+    /// @inheritdoc IModelRegistry
+    function setBatchVerifier(
+        bytes32 modelId,
+        uint32 version,
+        IBatchProofVerifier batchVerifier
+    ) external onlyRole(REGISTRAR_ROLE) {
+        _existingModel(modelId);
+        ModelVersion storage v = _existingVersion(modelId, version);
+        if (address(batchVerifier) != address(0)) {
+            if (address(batchVerifier).code.length == 0) {
+                revert InvalidVerifier(address(batchVerifier));
+            }
+            uint256 count = batchVerifier.publicSignalCount();
+            if (count != v.layout.nPublic) {
+                revert VerifierSignalCountMismatch(v.layout.nPublic, count);
+            }
+            uint8 system = batchVerifier.proofSystem();
+            if (system != v.proofSystem) {
+                revert BatchVerifierProofSystemMismatch(v.proofSystem, system);
+            }
+        }
+        _batchVerifiers[modelId][version] = batchVerifier;
+        emit BatchVerifierSet(modelId, version, address(batchVerifier));
     }
 
     /// @inheritdoc IModelRegistry
@@ -130,6 +159,11 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
         }
         (uint32 version, ModelVersion storage v) = _activeVersion(modelId);
         predictionIds = new bytes32[](proofs.length);
+        IBatchProofVerifier batchVerifier = _batchVerifiers[modelId][version];
+        if (address(batchVerifier) != address(0) && proofs.length != 0) {
+            _submitBatch(modelId, version, v, batchVerifier, proofs, publicSignals, predictionIds);
+            return predictionIds;
+        }
         for (uint256 i = 0; i < proofs.length; ++i) {
             (bytes32 id, bytes memory failure) = _check(
                 modelId,
@@ -157,6 +191,24 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
         uint32 version
     ) external view returns (ModelVersion memory) {
         return _existingVersion(modelId, version);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function getBatchVerifier(
+        bytes32 modelId,
+        uint32 version
+    ) external view returns (IBatchProofVerifier) {
+        _existingVersion(modelId, version);
+        return _batchVerifiers[modelId][version];
+    }
+
+    /// @inheritdoc IModelRegistry
+    function predictionIdOf(
+        bytes32 modelId,
+        uint32 version,
+        uint256[] calldata publicSignals
+    ) external pure returns (bytes32) {
+        return _predictionId(modelId, version, publicSignals);
     }
 
     /// @inheritdoc IModelRegistry
@@ -235,7 +287,59 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
         bytes calldata proof,
         uint256[] calldata signals
     ) private view returns (bytes32 predictionId, bytes memory failure) {
+        (predictionId, failure) = _checkStatement(modelId, version, v.layout, v, signals);
+        if (failure.length != 0) return (0, failure);
+        try v.verifier.verify(proof, signals) returns (bool valid) {
+            if (valid) return (predictionId, "");
+        } catch (bytes memory reason) {
+            if (reason.length != 0) return (0, reason);
+        }
+        return (0, abi.encodeWithSelector(InvalidProof.selector, modelId, version));
+    }
+
+    /// @dev Records every item of a batch after its own checks (effects), then checks all the
+    ///      proofs with one STATICCALL to the batch verifier (the only interaction); a rejection
+    ///      reverts everything.
+    function _submitBatch(
+        bytes32 modelId,
+        uint32 version,
+        ModelVersion storage v,
+        IBatchProofVerifier batchVerifier,
+        bytes[] calldata proofs,
+        uint256[][] calldata publicSignals,
+        bytes32[] memory predictionIds
+    ) private {
         SignalLayout memory layout = v.layout;
+        for (uint256 i = 0; i < proofs.length; ++i) {
+            (bytes32 id, bytes memory failure) = _checkStatement(
+                modelId,
+                version,
+                layout,
+                v,
+                publicSignals[i]
+            );
+            if (failure.length != 0) revert BatchItemFailed(i, failure);
+            _record(modelId, version, layout, id, publicSignals[i]);
+            predictionIds[i] = id;
+        }
+        bool valid;
+        try batchVerifier.verifyBatch(proofs, publicSignals) returns (bool ok) {
+            valid = ok;
+        } catch {
+            valid = false;
+        }
+        if (!valid) revert InvalidBatchProof(modelId, version, proofs.length);
+    }
+
+    /// @dev The statement checks of one prediction (no proof): signal count, weight commitment,
+    ///      replay. Returns the prediction id, or the revert data of the first failing check.
+    function _checkStatement(
+        bytes32 modelId,
+        uint32 version,
+        SignalLayout memory layout,
+        ModelVersion storage v,
+        uint256[] calldata signals
+    ) private view returns (bytes32 predictionId, bytes memory failure) {
         if (signals.length != layout.nPublic) {
             failure = abi.encodeWithSelector(
                 PublicSignalCountMismatch.selector,
@@ -255,16 +359,18 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
             );
             return (0, failure);
         }
-        predictionId = keccak256(abi.encode(modelId, version, signals));
+        predictionId = _predictionId(modelId, version, signals);
         if (_predictions[predictionId].submitter != address(0)) {
             return (0, abi.encodeWithSelector(PredictionAlreadyVerified.selector, predictionId));
         }
-        try v.verifier.verify(proof, signals) returns (bool valid) {
-            if (valid) return (predictionId, "");
-        } catch (bytes memory reason) {
-            if (reason.length != 0) return (0, reason);
-        }
-        return (0, abi.encodeWithSelector(InvalidProof.selector, modelId, version));
+    }
+
+    function _predictionId(
+        bytes32 modelId,
+        uint32 version,
+        uint256[] calldata signals
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(modelId, version, signals));
     }
 
     /// @dev Effects of one verified prediction, then its event.
@@ -287,12 +393,9 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
             );
         }
         _predictions[predictionId] = Prediction({
-            modelId: modelId,
-            version: version,
             submitter: msg.sender,
             blockNumber: uint64(block.number),
-            inputCommitment: inputCommitment,
-            outputsHash: keccak256(abi.encodePacked(outputs))
+            version: version
         });
         emit PredictionVerified(
             modelId,

@@ -67,6 +67,7 @@ for (const name of names) {
         peakBytes: m.peakBytes,
       };
       log(`${name}: ${label} done in ${(m.ms / 1000).toFixed(1)} s`);
+      writeReport(); // after every stage, so a long run that is stopped keeps what it measured
       return true;
     } catch (e) {
       record.stages[label] = {
@@ -76,6 +77,7 @@ for (const name of names) {
           .join(" "),
       };
       log(`${name}: ${label} FAILED: ${record.stages[label].error.slice(0, 300)}`);
+      writeReport();
       return false;
     }
   };
@@ -105,25 +107,28 @@ for (const name of names) {
     join(outDir, "cli-proof.json"),
     join(outDir, "cli-public.json"),
   ]);
-  await stage("gas", ...worker("gas"));
+  await stage("gas", ...worker("gas", { systems, batch: quick ? [1, 8] : [1, 8, 32] }));
 }
-
-const report = {
-  date: new Date().toISOString(),
-  machine: {
-    cpu: cpus()[0]?.model ?? "unknown",
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${process.platform}-${process.arch}`,
-  },
-  settings: { quick, systems, ...settings },
-  models: results,
-  published: PUBLISHED,
-};
-const dir = values.out ?? join(ROOT, "bench/results");
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, "latest.json"), JSON.stringify(report, null, 2) + "\n");
-writeFileSync(join(dir, "latest.md"), renderMarkdown(report));
-log(`wrote ${join(dir, "latest.json")} and latest.md`);
+writeReport();
+log(`wrote bench/results/latest.json and latest.md`);
 process.exit(0);
+
+function writeReport() {
+  const report = {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model ?? "unknown",
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    settings: { quick, systems, ...settings },
+    models: results,
+    published: PUBLISHED,
+  };
+  const dir = values.out ?? join(ROOT, "bench/results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "latest.json"), JSON.stringify(report, null, 2) + "\n");
+  writeFileSync(join(dir, "latest.md"), renderMarkdown(report));
+}

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IProofVerifier} from "./IProofVerifier.sol";
+import {IBatchProofVerifier} from "./IBatchProofVerifier.sol";
 
 /// @title IModelRegistry
 /// @notice A registry of versioned ML models (weight commitment + proof verifier + public signal
@@ -56,21 +57,19 @@ interface IModelRegistry {
         string metadataURI;
     }
 
-    /// @notice A verified prediction.
-    /// @param modelId The model the prediction was proven for.
-    /// @param version The model version whose verifier accepted the proof.
-    /// @param submitter The account that submitted the proof.
+    /// @notice A verified prediction, as stored: one storage slot.
+    /// @dev The statement itself is not stored: the mapping key, `predictionId`, is the keccak256
+    ///      of (modelId, version, publicSignals), so it binds the model, the inputs and the
+    ///      outputs; `PredictionVerified` carries the model id, the input commitment and the
+    ///      outputs, and the transaction's calldata carries every public signal. A dApp holding
+    ///      the signals checks a statement with `isPredictionVerified(predictionIdOf(...))`.
+    /// @param submitter The account that submitted the proof (never zero for a recorded one).
     /// @param blockNumber The block in which the prediction was recorded.
-    /// @param inputCommitment The Poseidon input commitment (hashed inputs), the keccak256 of the
-    ///        packed input signals (public inputs) or zero (private inputs).
-    /// @param outputsHash keccak256 of the packed output signals (the outputs are in the event).
+    /// @param version The model version whose verifier accepted the proof.
     struct Prediction {
-        bytes32 modelId;
-        uint32 version;
         address submitter;
         uint64 blockNumber;
-        bytes32 inputCommitment;
-        bytes32 outputsHash;
+        uint32 version;
     }
 
     /// @notice A model version was registered.
@@ -103,7 +102,8 @@ interface IModelRegistry {
     /// @param modelId The model.
     /// @param version The model version used.
     /// @param predictionId The prediction id (see the replay policy).
-    /// @param inputCommitment The input commitment (see `Prediction.inputCommitment`).
+    /// @param inputCommitment The Poseidon input commitment (hashed inputs), the keccak256 of the
+    ///        packed input signals (public inputs) or zero (private inputs).
     /// @param outputs The output signals.
     /// @param submitter The account that submitted the proof.
     event PredictionVerified(
@@ -113,6 +113,16 @@ interface IModelRegistry {
         bytes32 inputCommitment,
         uint256[] outputs,
         address indexed submitter
+    );
+
+    /// @notice A batch verifier was set (or cleared, with the zero address) for a model version.
+    /// @param modelId The model.
+    /// @param version The version.
+    /// @param batchVerifier The batch verifier, or zero to fall back to per-proof verification.
+    event BatchVerifierSet(
+        bytes32 indexed modelId,
+        uint32 indexed version,
+        address indexed batchVerifier
     );
 
     /// @notice A role was to be granted to the zero address at deployment.
@@ -192,6 +202,18 @@ interface IModelRegistry {
     /// @param reason The item's own revert data (e.g. an encoded `InvalidProof`).
     error BatchItemFailed(uint256 index, bytes reason);
 
+    /// @notice The batch verifier rejected a batch (at least one of its proofs is invalid; the
+    ///         aggregate check cannot say which: resubmit the items one by one to find it).
+    /// @param modelId The model.
+    /// @param version The version whose batch verifier rejected the batch.
+    /// @param count The number of proofs in the batch.
+    error InvalidBatchProof(bytes32 modelId, uint32 version, uint256 count);
+
+    /// @notice The batch verifier's proof system differs from the version's.
+    /// @param expected The version's proof system.
+    /// @param actual The batch verifier's `proofSystem()`.
+    error BatchVerifierProofSystemMismatch(uint8 expected, uint8 actual);
+
     /// @notice Registers a new version of a model: version 1 on first registration, then n + 1.
     ///         Older versions stay readable; predictions always use the latest version.
     /// @dev REGISTRAR_ROLE only. Not affected by pause. The layout is validated for bounds and
@@ -209,6 +231,24 @@ interface IModelRegistry {
         SignalLayout calldata layout,
         string calldata metadataURI
     ) external returns (uint32 version);
+
+    /// @notice Sets (or clears, with the zero address) the batch verifier of a model version;
+    ///         `submitPredictions` then checks a whole batch with one `verifyBatch` call.
+    /// @dev REGISTRAR_ROLE only. A separate call rather than a `registerModel` argument, so that
+    ///      registration keeps one shape for every proof system and a batch verifier can be
+    ///      added to (or removed from) an existing version without a new version. The batch
+    ///      verifier must have code, the version's public signal count and proof system. That it
+    ///      checks the SAME verification key as the version's verifier cannot be checked
+    ///      on-chain: the registrar vouches for it (generated batch verifiers expose the sha256
+    ///      of their verification key, `verificationKeyHash()`, for auditors).
+    /// @param modelId The model.
+    /// @param version The version (deprecated versions are allowed: it only matters if active).
+    /// @param batchVerifier The batch verifier, or the zero address.
+    function setBatchVerifier(
+        bytes32 modelId,
+        uint32 version,
+        IBatchProofVerifier batchVerifier
+    ) external;
 
     /// @notice Deprecates one version. If it is the latest, predictions are refused until a
     ///         newer version is registered.
@@ -250,6 +290,11 @@ interface IModelRegistry {
     ///      `VersionIsDeprecated`, `BatchLengthMismatch`) revert directly; an item's failure
     ///      reverts the whole batch with `BatchItemFailed(index, itemRevertData)`. A statement
     ///      repeated within the batch fails as `PredictionAlreadyVerified` at its second index.
+    ///      With a batch verifier set for the version (`setBatchVerifier`), the items' own
+    ///      checks run and are recorded first, then ONE `verifyBatch` STATICCALL checks every
+    ///      proof (a random linear combination of the pairing equations); if it rejects, the
+    ///      whole batch reverts with `InvalidBatchProof` (no index: the aggregate cannot tell).
+    ///      Without one, each proof goes through the version's verifier, item by item.
     /// @param modelId The model.
     /// @param proofs The proofs.
     /// @param publicSignals The public signals of each proof.
@@ -276,7 +321,29 @@ interface IModelRegistry {
         uint32 version
     ) external view returns (ModelVersion memory);
 
-    /// @notice A recorded prediction.
+    /// @notice The batch verifier of a model version (zero if none).
+    /// @dev Reverts `VersionNotFound` if the version does not exist.
+    /// @param modelId The model.
+    /// @param version The version.
+    /// @return The batch verifier.
+    function getBatchVerifier(
+        bytes32 modelId,
+        uint32 version
+    ) external view returns (IBatchProofVerifier);
+
+    /// @notice The id a prediction of these public signals gets under a model version
+    ///         (the replay key): `keccak256(abi.encode(modelId, version, publicSignals))`.
+    /// @param modelId The model.
+    /// @param version The version.
+    /// @param publicSignals The public signals.
+    /// @return The prediction id.
+    function predictionIdOf(
+        bytes32 modelId,
+        uint32 version,
+        uint256[] calldata publicSignals
+    ) external pure returns (bytes32);
+
+    /// @notice A recorded prediction (submitter, block, version: see `Prediction`).
     /// @dev Reverts `PredictionNotFound` if no prediction has this id.
     /// @param predictionId The prediction id.
     /// @return The prediction.

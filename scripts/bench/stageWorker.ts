@@ -151,57 +151,29 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     return { ms: p.ms, power: p.power, cached: p.cached };
   },
   async gas(a) {
-    const { network } = await import("hardhat");
-    const { deployRegistry } = await import("../../sdk/src/chain/deployRegistry.ts");
-    const { deployVerifier } = await import("../../sdk/src/chain/deployVerifier.ts");
-    const { registerModel } = await import("../../sdk/src/chain/registerModel.ts");
-    const { submitPrediction } = await import("../../sdk/src/chain/submitPrediction.ts");
-    const { proveGroth16 } = await import("../../sdk/src/prove/proveGroth16.ts");
-    const { readManifest } = await import("../../sdk/src/manifest.ts");
-    const { quantizeInput } = await import("../../sdk/src/quantize/quantizeInput.ts");
-    const dir = a.outDir as string;
-    const m = readManifest(dir);
-    const q = quantized(dir);
-    const row = benchRows({ model: a.name as string, n: 1, seed: 3, width: q.nInputs })[
-      a.name === "iris-mlp" ? 100 : 0
-    ];
-    const proof = await proveGroth16({
-      wasm: join(dir, "model_js", "model.wasm"),
-      zkey: join(dir, "model.zkey"),
-      input: quantizeInput({ model: q, input: row }),
+    // The gas lab (sdk/src/gas): real transactions on Hardhat's in-process L1 and OP-stack chains.
+    const { measureGas } = await import("../../sdk/src/gas/measureGas.ts");
+    const q = quantized(a.outDir as string);
+    const rows = benchRows({ model: a.name as string, n: 40, seed: 4, width: q.nInputs });
+    const g = await measureGas({
+      dir: a.outDir as string,
+      systems: a.systems as never,
+      batch: a.batch as number[],
+      inputs: rows,
     });
-    const { ethers } = await network.create();
-    const [signer] = await ethers.getSigners();
-    const registry = await deployRegistry({ signer });
-    const verifier = await deployVerifier({
-      signer,
-      zkey: join(dir, "model.zkey"),
-      zkeySha256: m.setup?.zkeySha256 ?? "",
-      nPublic: m.publicSignals.layout.nPublic,
-    });
-    const modelId = ethers.id(`bench:${a.name}`);
-    const reg = await registerModel({
-      signer,
-      registry: registry.address,
-      modelId,
-      weightCommitment: BigInt(m.weightCommitment),
-      verifier: verifier.adapter,
-      layout: m.publicSignals.layout,
-      metadataURI: "bench",
-    });
-    const sub = await submitPrediction({
-      signer,
-      registry: registry.address,
-      modelId,
-      proof: proof.proofBytes,
-      publicSignals: proof.publicSignals,
-    });
+    const single = g.rows.find((r) => r.action === "submit");
     return {
-      submitGas: Number(sub.gasUsed),
-      registerGas: Number(reg.gasUsed),
-      calldataBytes: sub.calldataBytes,
-      verifierBytes: verifier.verifierSize,
-      nPublic: m.publicSignals.layout.nPublic,
+      nPublic: g.nPublic,
+      submitGas: single?.gasUsed,
+      verifierGas: single?.split.verifier,
+      calldataBytes: single?.calldataBytes,
+      opL1FeeWei: single?.op.l1Fee.toString(),
+      arbitrumL1Units: single?.arbitrum.l1Units,
+      gasPerProof: g.gasPerProof,
+      verifierGasPerProof: g.verifierGasPerProof,
+      groth16Floor: g.groth16Floor,
+      verifierBytes: g.bytecode.find((b) => b.contract.includes("(snarkjs"))?.bytes,
+      bytecode: g.bytecode,
     };
   },
 };

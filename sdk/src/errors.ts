@@ -18,7 +18,9 @@ export class ZkmlError<D extends Record<string, unknown> = Record<string, unknow
 
   /** Message plus details, one `key: value` per line, for CLI output. */
   describe(): string {
-    const lines = Object.entries(this.details).map(([k, v]) => `  ${k}: ${formatValue(v)}`);
+    const lines = Object.entries(this.details)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `  ${k}: ${formatValue(v)}`);
     return [`${this.name}: ${this.message}`, ...lines].join("\n");
   }
 }
@@ -88,4 +90,46 @@ export class ProofError extends ZkmlError<{ step: string }> {
 /** A chain interaction failed (deploy, register, submit); carries the decoded revert. */
 export class ChainError extends ZkmlError<{ action: string; reason?: string; txHash?: string }> {
   override name = "ChainError" as const;
+}
+
+/** The node rejected the transaction's nonce as already used (another tx from the same key landed first). */
+export class NonceTooLowError extends ZkmlError<{
+  action: string;
+  nonce?: number;
+  pendingFile?: string;
+}> {
+  override name = "NonceTooLowError" as const;
+}
+
+/** A transaction with the same nonce is pending and the new one does not pay enough more to replace it. */
+export class ReplacementUnderpricedError extends ZkmlError<{
+  action: string;
+  nonce?: number;
+  pendingFile?: string;
+}> {
+  override name = "ReplacementUnderpricedError" as const;
+}
+
+/** The sending account cannot pay gas * fee + value. */
+export class InsufficientFundsError extends ZkmlError<{
+  action: string;
+  account?: string;
+  pendingFile?: string;
+}> {
+  override name = "InsufficientFundsError" as const;
+}
+
+/** Gas estimation or the gas limit failed (out of gas, intrinsic gas too low, over the block limit). */
+export class GasError extends ZkmlError<{ action: string; gas?: string; pendingFile?: string }> {
+  override name = "GasError" as const;
+}
+
+/** No receipt within the timeout: the transaction may be dropped or still pending; resume from the pending file. */
+export class TransactionTimeoutError extends ZkmlError<{
+  action: string;
+  txHash: string;
+  timeoutMs: number;
+  pendingFile?: string;
+}> {
+  override name = "TransactionTimeoutError" as const;
 }

@@ -11,18 +11,29 @@ export interface Manifest {
   schema: 1;
   model: { file: string; sha256: string; opset: number; producer: string };
   quantization: {
+    mode: "accuracy" | "resources";
     inputFrac: number;
+    /** Signed bits the quantized input must fit (checked by quantizeInput). */
+    inputBits: number;
     outputFrac: number;
+    /** What the circuit outputs: the logits, or the argmax index. */
+    outputKind: "logits" | "argmax";
+    /** The quantized ops (kinds: linear, layout, mul, max, argmax, clip, leaky, poly, range). */
     layers: {
       name: string;
-      weightFrac: number;
+      kind: string;
+      weightFrac: number | null;
       shift: number | null;
       quotientBits: number | null;
       relu: boolean;
     }[];
     droppedSoftmax: boolean;
   };
-  visibility: { weights: "fixed"; input: "public" | "private"; output: "public" };
+  visibility: {
+    weights: "fixed" | "private";
+    input: "public" | "private" | "hashed";
+    output: "public" | "hashed";
+  };
   /** Decimal string of the Poseidon weight commitment (sdk/src/quantize/weightCommitment.ts). */
   weightCommitment: string;
   publicSignals: { layout: SignalLayout; names: string[] };
@@ -34,15 +45,26 @@ export interface Manifest {
     constraints: number;
     wires: number;
   };
-  setup?: {
-    system: "groth16";
-    ptau: { sha256: string; power: number };
-    zkeySha256: string;
-    verificationKeySha256: string;
-    /** A single-party ceremony is for development only: its contributor could forge proofs. */
-    singleParty: boolean;
-  };
+  /** The Groth16 setup the registry flow (prove, deploy, submit) uses. */
+  setup?: SetupRecord;
+  /** Every setup made for this model (`zkml setup --system ...`), by proof system. */
+  setups?: Partial<Record<SetupRecord["system"], SetupRecord>>;
   tools: Record<string, string>;
+}
+
+/** One trusted setup: where its ptau came from and the hashes of what it produced. */
+export interface SetupRecord {
+  system: "groth16" | "plonk" | "fflonk";
+  /** The ptau used (power = points it holds; neededPower = what this system needs here). */
+  ptau: { sha256: string; power: number; neededPower?: number; file?: string };
+  zkeySha256: string;
+  verificationKeySha256: string;
+  /** sha256 of the exported Solidity verifier (Verifier.<system>.sol), when exported. */
+  verifierSha256?: string;
+  /** A single-party ceremony is for development only: its contributor could forge proofs. */
+  singleParty: boolean;
+  /** Groth16 phase-2 contributions recorded in the zkey (after `zkml ceremony`). */
+  phase2Contributions?: number;
 }
 
 export const MANIFEST_FILE = "manifest.json";

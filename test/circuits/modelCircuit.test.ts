@@ -17,8 +17,9 @@ import { loadIris } from "../../sdk/src/data/iris.ts";
 import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
 import { QuantizationRangeError } from "../../sdk/src/errors.ts";
 import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { fromField, toField } from "../../sdk/src/quantize/fixedPoint.ts";
+import { fromField, toField, toFixed } from "../../sdk/src/quantize/fixedPoint.ts";
 import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
+import { inputCommitment } from "../../sdk/src/quantize/inputCommitment.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -71,7 +72,9 @@ describe("generated model circuit (Iris MLP)", function () {
     ];
     let proven = 0;
     for (const row of rows) {
-      const input = quantizeInput({ model: c.quantized, input: row });
+      // toFixed, not quantizeInput: the last row is outside the calibrated input range on
+      // purpose (quantizeInput would refuse it), to see the circuit fail where the evaluator does.
+      const input = row.map((x) => toFixed(x, c.quantized.inputFrac));
       let expected: bigint[] | null = null;
       try {
         expected = evaluateQuantized({ model: c.quantized, input }).outputs;
@@ -118,5 +121,79 @@ describe("generated model circuit (Iris MLP)", function () {
     for (const changes of forgeries) {
       expect(failingConstraints(r1cs, forgeWitness({ witness, symbols, changes }))).to.not.be.empty;
     }
+  });
+});
+
+describe("generated model circuit options: argmax output, private (range-checked) input", function () {
+  it("proves the argmax class instead of the logits, and rejects an out-of-range private input", async function () {
+    const c = await compileModel({
+      model: join(ROOT, "models/iris-mlp.onnx"),
+      outDir: join(BUILD, "iris-argmax-private"),
+      calibration: loadIris().features,
+      output: "argmax",
+      inputVisibility: "private",
+    });
+    expect(c.quantized.outputKind).to.equal("argmax");
+    expect(c.publicSignals.names).to.deep.equal(["weightCommitment", "out[0]"]);
+    expect(c.manifest.visibility.input).to.equal("private");
+    const iris = loadIris();
+    for (const i of [0, 60, 100, 149]) {
+      const input = quantizeInput({ model: c.quantized, input: iris.features[i] });
+      const { outputs, predictedClass } = evaluateQuantized({ model: c.quantized, input });
+      expect(outputs).to.deep.equal([BigInt(predictedClass)]);
+      const w = await calculateWitness({
+        wasm: c.circuit.wasm,
+        input: { in: input.map((v) => toField(v).toString()) },
+      });
+      expect(w[2]).to.equal(BigInt(predictedClass));
+    }
+    const tooBig = [1n << BigInt(c.quantized.inputBits), 0n, 0n, 0n];
+    const w = await calculateWitness({
+      wasm: c.circuit.wasm,
+      input: { in: tooBig.map((v) => toField(v).toString()) },
+    }).catch(() => null);
+    expect(w).to.equal(null);
+  });
+});
+
+describe("hashed input: Poseidon commitment of the packed, range-checked input", function () {
+  it("exposes the same commitment as the SDK, and rejects a forged commitment", async function () {
+    const c = await compileModel({
+      model: join(ROOT, "models/iris-mlp.onnx"),
+      outDir: join(BUILD, "iris-hashed"),
+      calibration: loadIris().features,
+      inputVisibility: "hashed",
+    });
+    expect(c.publicSignals.names.slice(0, 2)).to.deep.equal([
+      "weightCommitment",
+      "inputCommitment",
+    ]);
+    const r1cs = await loadR1cs(c.circuit.r1cs);
+    const symbols = readSymbols(c.circuit.sym);
+    for (const i of [3, 77]) {
+      const input = quantizeInput({ model: c.quantized, input: loadIris().features[i] });
+      const { outputs } = evaluateQuantized({ model: c.quantized, input });
+      const w = await calculateWitness({
+        wasm: c.circuit.wasm,
+        input: { in: input.map((v) => toField(v).toString()) },
+      });
+      const commitment = inputCommitment({ model: c.quantized, input });
+      expect(w.slice(1, 1 + c.publicSignals.layout.nPublic)).to.deep.equal(
+        expectedPublicSignals({
+          plan: c.publicSignals,
+          weightCommitment: c.weightCommitment,
+          input,
+          outputs,
+          inputCommitment: commitment,
+        }),
+      );
+      const forged = forgeWitness({
+        witness: w,
+        symbols,
+        changes: { "main.inputCommitment": commitment + 1n },
+      });
+      expect(failingConstraints(r1cs, forged)).to.not.be.empty;
+    }
+    console.log(`      Iris with hashed input: ${c.circuit.constraints} constraints`);
   });
 });

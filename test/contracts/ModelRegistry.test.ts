@@ -422,12 +422,25 @@ describe("ModelRegistry", () => {
       const receipt = await (await tx).wait();
       expect(await registry.isPredictionVerified(id)).to.equal(true);
       const p = await registry.getPrediction(id);
-      expect(p.modelId).to.equal(MODEL_ID);
       expect(p.version).to.equal(1);
       expect(p.submitter).to.equal(user.address);
       expect(p.blockNumber).to.equal(receipt!.blockNumber);
-      expect(p.inputCommitment).to.equal(ic);
-      expect(p.outputsHash).to.equal(packed([7n, 8n, 9n]));
+      expect(await registry.predictionIdOf(MODEL_ID, 1, signals)).to.equal(id);
+      // One storage slot: submitter | blockNumber << 160 | version << 224, nothing after it.
+      const registryAddress = await registry.getAddress();
+      const slots = [];
+      for (let index = 0; index < 8; index++) {
+        const slot = BigInt(ethers.keccak256(coder.encode(["bytes32", "uint256"], [id, index])));
+        const word = await ethers.provider.getStorage(registryAddress, slot);
+        if (BigInt(word) !== 0n) slots.push({ slot, word });
+      }
+      expect(slots).to.have.length(1);
+      const expectedWord =
+        BigInt(user.address) | (BigInt(receipt!.blockNumber) << 160n) | (1n << 224n);
+      expect(BigInt(slots[0].word)).to.equal(expectedWord);
+      expect(await ethers.provider.getStorage(registryAddress, slots[0].slot + 1n)).to.equal(
+        ethers.ZeroHash,
+      );
     });
 
     it("commits public inputs as keccak256 of the packed input slice", async () => {
@@ -440,7 +453,7 @@ describe("ModelRegistry", () => {
       await expect(connect(registry, user).submitPrediction(MODEL_ID, PROOF, signals))
         .to.emit(registry, "PredictionVerified")
         .withArgs(MODEL_ID, 1, id, packed([10n, 11n, 12n]), [5n, 6n], user.address);
-      expect((await registry.getPrediction(id)).outputsHash).to.equal(packed([5n, 6n]));
+      expect((await registry.getPrediction(id)).submitter).to.equal(user.address);
     });
 
     it("records a zero input commitment for private inputs", async () => {
@@ -663,6 +676,170 @@ describe("ModelRegistry", () => {
         .withArgs(MODEL_ID);
       await connect(registry, pauser).pause();
       await expect(submit()).to.be.revertedWithCustomError(registry, "EnforcedPause");
+    });
+  });
+
+  /** A registry with MODEL_ID registered and a mock batch verifier set for version 1. */
+  async function batchFixture() {
+    const f = await registeredFixture();
+    const batchVerifier = await ethers.deployContract("MockBatchProofVerifier", [
+      GROTH16,
+      HASHED.nPublic,
+    ]);
+    await batchVerifier.setBatchResult(true);
+    await connect(f.registry, f.registrar).setBatchVerifier(
+      MODEL_ID,
+      1,
+      await batchVerifier.getAddress(),
+    );
+    // The per-proof verifier would reject: only the batch verifier can accept a batch.
+    await f.verifier.setResult(false);
+    return { ...f, batchVerifier };
+  }
+
+  describe("setBatchVerifier", () => {
+    it("reverts AccessControlUnauthorizedAccount for a non-registrar", async () => {
+      const { registry, verifier, admin, user } =
+        await networkHelpers.loadFixture(registeredFixture);
+      for (const account of [admin, user]) {
+        await expect(
+          connect(registry, account).setBatchVerifier(MODEL_ID, 1, await verifier.getAddress()),
+        )
+          .to.be.revertedWithCustomError(registry, "AccessControlUnauthorizedAccount")
+          .withArgs(account.address, REGISTRAR_ROLE);
+      }
+    });
+
+    it("sets and clears the batch verifier, emitting BatchVerifierSet", async () => {
+      const { registry, registrar, batchVerifier } = await networkHelpers.loadFixture(batchFixture);
+      const address = await batchVerifier.getAddress();
+      expect(await registry.getBatchVerifier(MODEL_ID, 1)).to.equal(address);
+      await expect(connect(registry, registrar).setBatchVerifier(MODEL_ID, 1, ethers.ZeroAddress))
+        .to.emit(registry, "BatchVerifierSet")
+        .withArgs(MODEL_ID, 1, ethers.ZeroAddress);
+      expect(await registry.getBatchVerifier(MODEL_ID, 1)).to.equal(ethers.ZeroAddress);
+      await expect(connect(registry, registrar).setBatchVerifier(MODEL_ID, 1, address))
+        .to.emit(registry, "BatchVerifierSet")
+        .withArgs(MODEL_ID, 1, address);
+    });
+
+    it("reverts ModelNotFound / VersionNotFound for a missing model or version", async () => {
+      const { registry, registrar, verifier } = await networkHelpers.loadFixture(registeredFixture);
+      const address = await verifier.getAddress();
+      await expect(connect(registry, registrar).setBatchVerifier(OTHER_ID, 1, address))
+        .to.be.revertedWithCustomError(registry, "ModelNotFound")
+        .withArgs(OTHER_ID);
+      await expect(connect(registry, registrar).setBatchVerifier(MODEL_ID, 2, address))
+        .to.be.revertedWithCustomError(registry, "VersionNotFound")
+        .withArgs(MODEL_ID, 2);
+      await expect(registry.getBatchVerifier(MODEL_ID, 2))
+        .to.be.revertedWithCustomError(registry, "VersionNotFound")
+        .withArgs(MODEL_ID, 2);
+    });
+
+    it("reverts InvalidVerifier, VerifierSignalCountMismatch, BatchVerifierProofSystemMismatch", async () => {
+      const { registry, registrar, user, batchVerifier } =
+        await networkHelpers.loadFixture(batchFixture);
+      const set = (address: string) =>
+        connect(registry, registrar).setBatchVerifier(MODEL_ID, 1, address);
+      await expect(set(user.address))
+        .to.be.revertedWithCustomError(registry, "InvalidVerifier")
+        .withArgs(user.address);
+      const address = await batchVerifier.getAddress();
+      await batchVerifier.setPublicSignalCount(HASHED.nPublic + 1);
+      await expect(set(address))
+        .to.be.revertedWithCustomError(registry, "VerifierSignalCountMismatch")
+        .withArgs(HASHED.nPublic, HASHED.nPublic + 1);
+      await batchVerifier.setPublicSignalCount(HASHED.nPublic);
+      await batchVerifier.setProofSystem(FFLONK);
+      await expect(set(address))
+        .to.be.revertedWithCustomError(registry, "BatchVerifierProofSystemMismatch")
+        .withArgs(GROTH16, FFLONK);
+    });
+  });
+
+  describe("submitPredictions with a batch verifier", () => {
+    const batch = (n: number) =>
+      Array.from({ length: n }, (_, i) => signalsFor(WC1, [BigInt(i), 5n, 0n]));
+
+    it("records every item with one verifyBatch call and emits PredictionVerified for each", async () => {
+      const { registry, user } = await networkHelpers.loadFixture(batchFixture);
+      const signals = batch(4);
+      const ids = signals.map((s) => predictionIdOf(MODEL_ID, 1, s));
+      const proofs = signals.map(() => PROOF);
+      expect(
+        await connect(registry, user).submitPredictions.staticCall(MODEL_ID, proofs, signals),
+      ).to.deep.equal(ids);
+      const tx = connect(registry, user).submitPredictions(MODEL_ID, proofs, signals);
+      for (let i = 0; i < signals.length; i++) {
+        await expect(tx)
+          .to.emit(registry, "PredictionVerified")
+          .withArgs(
+            MODEL_ID,
+            1,
+            ids[i],
+            ethers.toBeHex(INPUT_COMMITMENT, 32),
+            [BigInt(i), 5n, 0n],
+            user.address,
+          );
+      }
+      for (const id of ids) expect((await registry.getPrediction(id)).version).to.equal(1);
+    });
+
+    it("reverts InvalidBatchProof, recording nothing, when the batch verifier rejects or reverts", async () => {
+      const { registry, user, batchVerifier } = await networkHelpers.loadFixture(batchFixture);
+      const signals = batch(3);
+      const submit = () =>
+        connect(registry, user).submitPredictions(MODEL_ID, [PROOF, PROOF, PROOF], signals);
+      await batchVerifier.setBatchResult(false);
+      await expect(submit())
+        .to.be.revertedWithCustomError(registry, "InvalidBatchProof")
+        .withArgs(MODEL_ID, 1, 3);
+      await batchVerifier.setBatchResult(true);
+      await batchVerifier.setBatchRevertMode(1);
+      await expect(submit())
+        .to.be.revertedWithCustomError(registry, "InvalidBatchProof")
+        .withArgs(MODEL_ID, 1, 3);
+      expect(await registry.isPredictionVerified(predictionIdOf(MODEL_ID, 1, signals[0]))).to.equal(
+        false,
+      );
+    });
+
+    it("still runs each item's statement checks (BatchItemFailed) before the batch proof", async () => {
+      const { registry, user } = await networkHelpers.loadFixture(batchFixture);
+      const signals = batch(3);
+      signals[2] = signalsFor(WC2);
+      const mismatch = registry.interface.encodeErrorResult("WeightCommitmentMismatch", [
+        MODEL_ID,
+        WC1,
+        WC2,
+      ]);
+      await expect(
+        connect(registry, user).submitPredictions(MODEL_ID, [PROOF, PROOF, PROOF], signals),
+      )
+        .to.be.revertedWithCustomError(registry, "BatchItemFailed")
+        .withArgs(2, mismatch);
+      const repeated = [batch(1)[0], batch(1)[0]];
+      const replay = registry.interface.encodeErrorResult("PredictionAlreadyVerified", [
+        predictionIdOf(MODEL_ID, 1, repeated[0]),
+      ]);
+      await expect(connect(registry, user).submitPredictions(MODEL_ID, [PROOF, PROOF], repeated))
+        .to.be.revertedWithCustomError(registry, "BatchItemFailed")
+        .withArgs(1, replay);
+    });
+
+    it("is used only for its own version; a new version without one verifies item by item", async () => {
+      const { registry, verifier, user, register } = await networkHelpers.loadFixture(batchFixture);
+      await register(HASHED, WC2);
+      const signals = [signalsFor(WC2)];
+      await expect(connect(registry, user).submitPredictions(MODEL_ID, [PROOF], signals))
+        .to.be.revertedWithCustomError(registry, "BatchItemFailed")
+        .withArgs(0, registry.interface.encodeErrorResult("InvalidProof", [MODEL_ID, 2]));
+      await verifier.setResult(true);
+      await expect(connect(registry, user).submitPredictions(MODEL_ID, [PROOF], signals)).to.emit(
+        registry,
+        "PredictionVerified",
+      );
     });
   });
 

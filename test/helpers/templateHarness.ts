@@ -22,12 +22,14 @@ export async function compileTemplate(p: {
   library: string;
   main: string;
   optimization?: 0 | 1 | 2;
+  /** Library files the main file's library includes (copied next to it). */
+  dependencies?: string[];
 }): Promise<Harness> {
   const source = `pragma circom 2.1.6;\ninclude "lib/${p.library}";\ncomponent main = ${p.main};\n`;
   const compiled = await compileCircuit({
     source,
     outDir: join(BUILD, p.name),
-    library: [p.library],
+    library: [p.library, ...(p.dependencies ?? [])],
     optimization: p.optimization ?? 1,
   });
   return { compiled, r1cs: await loadR1cs(compiled.r1cs), symbols: readSymbols(compiled.sym) };

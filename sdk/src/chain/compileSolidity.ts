@@ -17,6 +17,8 @@ export interface CompileSolidityReturnType {
   abi: unknown[];
   bytecode: `0x${string}`;
   deployedSize: number;
+  /** Runtime bytecode (what `eth_getCode` returns once deployed). */
+  deployedBytecode: `0x${string}`;
 }
 
 /**
@@ -64,6 +66,7 @@ export function compileSolidity(p: CompileSolidityParameters): CompileSolidityRe
     abi: c.abi,
     bytecode: `0x${c.evm.bytecode.object}`,
     deployedSize: c.evm.deployedBytecode.object.length / 2,
+    deployedBytecode: `0x${c.evm.deployedBytecode.object}`,
   };
 }
 

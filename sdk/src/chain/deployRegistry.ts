@@ -1,33 +1,44 @@
-import { ContractFactory } from "ethers";
-import type { Contract, Signer } from "ethers";
+import type { Signer } from "ethers";
+import type { ChainClientLike, Hex } from "./chainClient.ts";
+import { clientOf } from "./chainClient.ts";
+import { deployContract } from "./deployContract.ts";
 import { modelRegistryAbi, modelRegistryBytecode } from "./generated/ModelRegistry.ts";
 
 export interface DeployRegistryParameters {
-  signer: Signer;
-  /** Holder of DEFAULT_ADMIN_ROLE (default: the signer). */
+  /** ethers Signer, viem `{ publicClient, walletClient }` or a ChainClient. */
+  client?: ChainClientLike;
+  /** @deprecated use `client` (kept for existing callers). */
+  signer?: Signer;
+  /** Holder of DEFAULT_ADMIN_ROLE (default: the sender). */
   admin?: string;
-  /** Holder of REGISTRAR_ROLE (default: the signer). */
+  /** Holder of REGISTRAR_ROLE (default: the sender). */
   registrar?: string;
-  /** Holder of PAUSER_ROLE (default: the signer). */
+  /** Holder of PAUSER_ROLE (default: the sender). */
   pauser?: string;
+}
+
+export interface DeployRegistryReturnType {
+  address: Hex;
+  txHash: Hex;
+  gasUsed: bigint;
 }
 
 /**
  * Deploys a ModelRegistry.
  *
  * @example
- * const { registry, address } = await deployRegistry({ signer });
+ * const { address } = await deployRegistry({ client: signer }); // or { client: { publicClient, walletClient } }
  */
 export async function deployRegistry(
   p: DeployRegistryParameters,
-): Promise<{ registry: Contract; address: string; gasUsed: bigint }> {
-  const me = await p.signer.getAddress();
-  const factory = new ContractFactory(modelRegistryAbi, modelRegistryBytecode, p.signer);
-  const registry = (await factory.deploy(
-    p.admin ?? me,
-    p.registrar ?? me,
-    p.pauser ?? me,
-  )) as Contract;
-  const receipt = await registry.deploymentTransaction()!.wait();
-  return { registry, address: await registry.getAddress(), gasUsed: receipt!.gasUsed };
+): Promise<DeployRegistryReturnType> {
+  const client = clientOf(p);
+  const me = await client.getAddress();
+  return deployContract({
+    client,
+    abi: modelRegistryAbi,
+    bytecode: modelRegistryBytecode,
+    args: [p.admin ?? me, p.registrar ?? me, p.pauser ?? me],
+    name: "ModelRegistry",
+  });
 }

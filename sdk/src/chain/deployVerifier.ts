@@ -1,5 +1,8 @@
-import { ContractFactory } from "ethers";
 import type { Signer } from "ethers";
+import type { Abi } from "viem";
+import type { ChainClientLike, Hex } from "./chainClient.ts";
+import { clientOf } from "./chainClient.ts";
+import { deployContract } from "./deployContract.ts";
 import { exportVerifier } from "./exportVerifier.ts";
 import {
   snarkjsVerifierAdapterAbi,
@@ -9,7 +12,10 @@ import {
 export const PROOF_SYSTEM = { groth16: 0, plonk: 1, fflonk: 2 } as const;
 
 export interface DeployVerifierParameters {
-  signer: Signer;
+  /** ethers Signer, viem `{ publicClient, walletClient }` or a ChainClient. */
+  client?: ChainClientLike;
+  /** @deprecated use `client`. */
+  signer?: Signer;
   zkey: string;
   zkeySha256: string;
   nPublic: number;
@@ -17,9 +23,9 @@ export interface DeployVerifierParameters {
 
 export interface DeployVerifierReturnType {
   /** The snarkjs verifier contract. */
-  verifier: string;
+  verifier: Hex;
   /** The IProofVerifier adapter in front of it: what the registry stores. */
-  adapter: string;
+  adapter: Hex;
   /** Runtime bytecode size of the verifier (limit 24,576 bytes). */
   verifierSize: number;
   gasUsed: bigint;
@@ -29,29 +35,30 @@ export interface DeployVerifierReturnType {
  * Exports, compiles and deploys the model's Groth16 verifier and its IProofVerifier adapter.
  *
  * @example
- * const { adapter } = await deployVerifier({ signer, zkey, zkeySha256, nPublic: 8 });
+ * const { adapter } = await deployVerifier({ client: signer, zkey, zkeySha256, nPublic: 8 });
  */
 export async function deployVerifier(
   p: DeployVerifierParameters,
 ): Promise<DeployVerifierReturnType> {
+  const client = clientOf(p);
   const v = await exportVerifier({ zkey: p.zkey, zkeySha256: p.zkeySha256 });
-  const verifier = await new ContractFactory(v.abi as never, v.bytecode, p.signer).deploy();
-  const r1 = await verifier.deploymentTransaction()!.wait();
-  const adapterFactory = new ContractFactory(
-    snarkjsVerifierAdapterAbi,
-    snarkjsVerifierAdapterBytecode,
-    p.signer,
-  );
-  const adapter = await adapterFactory.deploy(
-    await verifier.getAddress(),
-    PROOF_SYSTEM.groth16,
-    p.nPublic,
-  );
-  const r2 = await adapter.deploymentTransaction()!.wait();
+  const verifier = await deployContract({
+    client,
+    abi: v.abi as Abi,
+    bytecode: v.bytecode,
+    name: v.contractName,
+  });
+  const adapter = await deployContract({
+    client,
+    abi: snarkjsVerifierAdapterAbi,
+    bytecode: snarkjsVerifierAdapterBytecode,
+    args: [verifier.address, PROOF_SYSTEM.groth16, p.nPublic],
+    name: "SnarkjsVerifierAdapter",
+  });
   return {
-    verifier: await verifier.getAddress(),
-    adapter: await adapter.getAddress(),
+    verifier: verifier.address,
+    adapter: adapter.address,
     verifierSize: v.deployedSize,
-    gasUsed: r1!.gasUsed + r2!.gasUsed,
+    gasUsed: verifier.gasUsed + adapter.gasUsed,
   };
 }

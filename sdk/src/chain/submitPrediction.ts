@@ -1,56 +1,194 @@
-import { Contract } from "ethers";
 import type { Signer } from "ethers";
-import { decodeRevert } from "./decodeRevert.ts";
+import { decodeEventLog, encodeFunctionData } from "viem";
+import { ChainError, ZkmlError } from "../errors.ts";
+import type { ChainClient, ChainClientLike, ChainReceipt, Hex } from "./chainClient.ts";
+import { clientOf } from "./chainClient.ts";
 import { modelRegistryAbi } from "./generated/ModelRegistry.ts";
+import { markSubmitted, writePendingSubmission } from "./pendingSubmission.ts";
+import type { PendingSubmission } from "./pendingSubmission.ts";
+import { predictionIdOf } from "./predictionIdOf.ts";
+import { readRegistry } from "./readRegistry.ts";
+import { sendTransaction } from "./sendTransaction.ts";
 
-export interface SubmitPredictionParameters {
-  signer: Signer;
+/** Transaction parameters a caller may pin (e.g. to replace a stuck transaction). */
+export interface TxOverrides {
+  nonce?: number;
+  gas?: bigint;
+  maxFeePerGas?: bigint;
+  maxPriorityFeePerGas?: bigint;
+  /** Give up waiting for the receipt after this long (default 120 s). */
+  timeoutMs?: number;
+}
+
+export interface SubmitPredictionParameters extends TxOverrides {
+  /** ethers Signer, viem `{ publicClient, walletClient }` or a ChainClient. */
+  client?: ChainClientLike;
+  /** @deprecated use `client`. */
+  signer?: Signer;
   registry: string;
   modelId: string;
   /** ABI-encoded proof (see `encodeGroth16Proof`). */
   proof: string;
   publicSignals: readonly bigint[];
+  /**
+   * The model directory: the submission is written to `<dir>/pending/<predictionId>.json`
+   * before sending and moved to `<dir>/submitted/` when mined (see `resumeSubmission`).
+   */
+  dir?: string;
 }
 
 export interface SubmitPredictionReturnType {
-  predictionId: string;
+  predictionId: Hex;
   version: number;
-  inputCommitment: string;
+  inputCommitment: Hex;
   outputs: bigint[];
-  txHash: string;
+  txHash: Hex;
   gasUsed: bigint;
   blockNumber: number;
   /** Bytes of calldata sent. */
   calldataBytes: number;
+  /** The file in `<dir>/submitted/`, when `dir` was given. */
+  file?: string;
 }
 
 /**
- * Submits a proven prediction; the registry verifies it and emits PredictionVerified.
+ * Submits a proven prediction; the registry verifies it and emits PredictionVerified. With
+ * `dir`, the proof and public signals are saved before sending, so nothing is lost if the
+ * transaction fails or is dropped: `resumeSubmission` sends it again. Nonce, fee, funds and gas
+ * failures are typed errors (NonceTooLowError, ...); reverts carry the decoded custom error.
  *
  * @example
- * const { predictionId, gasUsed } = await submitPrediction({ signer, registry, modelId, proof, publicSignals });
+ * const { predictionId, gasUsed } = await submitPrediction({ client: signer, registry, modelId, proof, publicSignals, dir: "build/iris-mlp" });
  */
 export async function submitPrediction(
   p: SubmitPredictionParameters,
 ): Promise<SubmitPredictionReturnType> {
-  const registry = new Contract(p.registry, modelRegistryAbi, p.signer);
+  const client = clientOf(p);
+  const [from, chainId, model] = await Promise.all([
+    client.getAddress(),
+    client.getChainId(),
+    readRegistry({
+      client,
+      registry: p.registry,
+      functionName: "getModel",
+      args: [p.modelId as Hex],
+    }),
+  ]);
+  const version = model.latestVersion;
+  const data = encodeFunctionData({
+    abi: modelRegistryAbi,
+    functionName: "submitPrediction",
+    args: [p.modelId as Hex, p.proof as Hex, [...p.publicSignals]],
+  });
+  const s: PendingSubmission = {
+    schema: 1,
+    kind: "submitPrediction",
+    predictionId: predictionIdOf({ modelId: p.modelId, version, publicSignals: p.publicSignals }),
+    chainId,
+    registry: p.registry as Hex,
+    modelId: p.modelId as Hex,
+    version,
+    proof: p.proof as Hex,
+    publicSignals: p.publicSignals.map(String),
+    request: {
+      from,
+      to: p.registry as Hex,
+      data,
+      nonce: p.nonce,
+      gas: p.gas?.toString(),
+      maxFeePerGas: p.maxFeePerGas?.toString(),
+      maxPriorityFeePerGas: p.maxPriorityFeePerGas?.toString(),
+    },
+    createdAt: new Date().toISOString(),
+    attempts: [],
+  };
+  return sendSubmission({ client, submission: s, dir: p.dir, overrides: p });
+}
+
+/** Sends a (pending) submission, recording each attempt in its file when `dir` is set. */
+export async function sendSubmission(p: {
+  client: ChainClient;
+  submission: PendingSubmission;
+  dir?: string;
+  overrides: TxOverrides;
+}): Promise<SubmitPredictionReturnType> {
+  const { client, submission: s, dir, overrides: o } = p;
+  const file = dir ? writePendingSubmission(dir, s) : undefined;
+  const attempt: PendingSubmission["attempts"][number] = {
+    nonce: o.nonce,
+    at: new Date().toISOString(),
+  };
+  s.attempts.push(attempt);
+  let receipt: ChainReceipt;
   try {
-    const tx = await registry.submitPrediction(p.modelId, p.proof, p.publicSignals);
-    const receipt = await tx.wait();
-    const ev = receipt.logs
-      .map((l: { topics: string[]; data: string }) => registry.interface.parseLog(l))
-      .find((e: { name: string } | null) => e?.name === "PredictionVerified");
-    return {
-      predictionId: ev.args.predictionId,
-      version: Number(ev.args.version),
-      inputCommitment: ev.args.inputCommitment,
-      outputs: [...ev.args.outputs],
-      txHash: receipt.hash,
-      gasUsed: receipt.gasUsed,
-      blockNumber: receipt.blockNumber,
-      calldataBytes: (tx.data.length - 2) / 2,
-    };
+    receipt = await sendTransaction({
+      client,
+      request: {
+        to: s.registry,
+        data: s.request.data,
+        nonce: o.nonce,
+        gas: o.gas,
+        maxFeePerGas: o.maxFeePerGas,
+        maxPriorityFeePerGas: o.maxPriorityFeePerGas,
+      },
+      abi: modelRegistryAbi,
+      action: "submitPrediction",
+      timeoutMs: o.timeoutMs,
+      pendingFile: file,
+      onSent: (txHash) => {
+        attempt.txHash = txHash;
+        if (dir) writePendingSubmission(dir, s);
+      },
+    });
   } catch (error) {
-    throw decodeRevert({ error, abi: modelRegistryAbi, action: "submitPrediction" });
+    attempt.error = error instanceof ZkmlError ? `${error.name}: ${error.message}` : String(error);
+    if (dir) writePendingSubmission(dir, s);
+    throw error;
   }
+  const result = fromReceipt(receipt, s.request.data);
+  const moved = dir
+    ? markSubmitted(dir, s, {
+        txHash: result.txHash,
+        blockNumber: String(result.blockNumber),
+        gasUsed: String(result.gasUsed),
+      })
+    : undefined;
+  return { ...result, file: moved };
+}
+
+/** Reads the PredictionVerified event out of a submission's receipt. */
+export function fromReceipt(receipt: ChainReceipt, data: Hex): SubmitPredictionReturnType {
+  for (const log of receipt.logs) {
+    try {
+      const ev = decodeEventLog({
+        abi: modelRegistryAbi,
+        eventName: "PredictionVerified",
+        data: log.data,
+        topics: log.topics as [Hex],
+      });
+      // viem's eventName only narrows types: check the decoded name.
+      if (ev.eventName !== "PredictionVerified") continue;
+      const a = ev.args as {
+        predictionId: Hex;
+        version: number;
+        inputCommitment: Hex;
+        outputs: readonly bigint[];
+      };
+      return {
+        predictionId: a.predictionId,
+        version: a.version,
+        inputCommitment: a.inputCommitment,
+        outputs: [...a.outputs],
+        txHash: receipt.transactionHash,
+        gasUsed: receipt.gasUsed,
+        blockNumber: Number(receipt.blockNumber),
+        calldataBytes: (data.length - 2) / 2,
+      };
+    } catch {
+      // not this event
+    }
+  }
+  throw new ChainError("submitPrediction: no PredictionVerified event in the receipt", {
+    details: { action: "submitPrediction", txHash: receipt.transactionHash },
+  });
 }

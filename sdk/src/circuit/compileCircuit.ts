@@ -10,6 +10,8 @@ const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository's circuits/ folder (the template library). */
 export const CIRCUITS_DIR = resolve(here, "../../../circuits");
+/** circomlib's circuits (Poseidon), copied next to the model as `circomlib/<file>` entries. */
+const CIRCOMLIB_DIR = dirname(require.resolve("circomlib/circuits/poseidon.circom"));
 
 export interface CompileCircuitParameters {
   /** The main circuit's source (from `generateCircuit`). */
@@ -18,7 +20,7 @@ export interface CompileCircuitParameters {
   outDir: string;
   /** circom simplification level. Default 2. */
   optimization?: 0 | 1 | 2;
-  /** Extra library files to copy from circuits/ (default: the generator's list). */
+  /** Library files to copy from circuits/ (or `circomlib/<file>` from circomlib; default: the generator's list). */
   library?: readonly string[];
   onProgress?: (line: string) => void;
 }
@@ -53,8 +55,14 @@ export async function compileCircuit(
 ): Promise<CompileCircuitReturnType> {
   const outDir = resolve(p.outDir);
   mkdirSync(join(outDir, "lib"), { recursive: true });
-  for (const f of p.library ?? CIRCUIT_LIBRARY)
-    copyFileSync(join(CIRCUITS_DIR, f), join(outDir, "lib", f));
+  for (const f of p.library ?? CIRCUIT_LIBRARY) {
+    const fromCircomlib = f.startsWith("circomlib/");
+    const name = fromCircomlib ? f.slice("circomlib/".length) : f;
+    copyFileSync(
+      join(fromCircomlib ? CIRCOMLIB_DIR : CIRCUITS_DIR, name),
+      join(outDir, "lib", name),
+    );
+  }
   writeFileSync(join(outDir, "model.circom"), p.source);
   const args = [
     join(here, "circomWorker.cjs"),

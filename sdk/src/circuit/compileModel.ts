@@ -4,6 +4,8 @@ import { writeManifest } from "../manifest.ts";
 import type { Manifest } from "../manifest.ts";
 import { importOnnx } from "../onnx/importOnnx.ts";
 import type { ModelIR } from "../onnx/ir.ts";
+import { numel } from "../onnx/ir.ts";
+import { mulberry32 } from "../data/mulberry32.ts";
 import { quantizeModel } from "../quantize/quantizeModel.ts";
 import type { QuantizedModel, QuantizeOptions } from "../quantize/types.ts";
 import { weightCommitment as commit } from "../quantize/weightCommitment.ts";
@@ -19,9 +21,11 @@ export interface CompileModelParameters extends QuantizeOptions {
   model: string;
   /** Output folder for IR, quantized model, circuit, r1cs, wasm and manifest.json. */
   outDir: string;
-  /** Float inputs (flattened rows) that size the range checks. */
-  calibration: number[][];
-  inputVisibility?: "public" | "private";
+  /** Float inputs (flattened rows) that choose the scales and size the range checks. Default: 64 seeded random rows in [0, 1]. */
+  calibration?: number[][];
+  inputVisibility?: "public" | "private" | "hashed";
+  /** Static shapes for inputs with dynamic dimensions, by input name. */
+  inputShapes?: Record<string, number[]>;
   onProgress?: (line: string) => void;
 }
 
@@ -35,6 +39,13 @@ export interface CompileModelReturnType {
   manifest: Manifest;
 }
 
+/** 64 seeded random rows in [0, 1] (the calibration when none is given). */
+function defaultCalibration(ir: ModelIR): number[][] {
+  const rnd = mulberry32({ seed: 1 });
+  const n = numel(ir.inputs[0]?.shape ?? []);
+  return Array.from({ length: 64 }, () => Array.from({ length: n }, rnd));
+}
+
 /**
  * ONNX -> IR -> quantized model -> circom circuit -> r1cs + wasm, with a manifest.
  *
@@ -45,14 +56,16 @@ export interface CompileModelReturnType {
 export async function compileModel(p: CompileModelParameters): Promise<CompileModelReturnType> {
   const outDir = resolve(p.outDir);
   mkdirSync(outDir, { recursive: true });
-  const ir = importOnnx({ file: p.model });
-  const { activationFrac, weightFrac, headroomBits } = p;
+  const ir = importOnnx({ file: p.model, inputShapes: p.inputShapes });
+  const { activationFrac, weightFrac, headroomBits, mode, output } = p;
   const quantized = quantizeModel({
     ir,
-    calibration: p.calibration,
+    calibration: p.calibration ?? defaultCalibration(ir),
     activationFrac,
     weightFrac,
     headroomBits,
+    mode,
+    output,
   });
   const weightCommitment = commit({ model: quantized });
   const inputVisibility = p.inputVisibility ?? "public";
@@ -64,7 +77,12 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
   writeFileSync(join(outDir, "ir.json"), json(ir));
   writeFileSync(join(outDir, "quantized.json"), json(quantized));
   p.onProgress?.(`compiling circuit (${quantized.layers.length} layers) with circom2`);
-  const circuit = await compileCircuit({ source: gen.source, outDir, onProgress: p.onProgress });
+  const circuit = await compileCircuit({
+    source: gen.source,
+    outDir,
+    library: gen.library,
+    onProgress: p.onProgress,
+  });
   const manifest: Manifest = {
     schema: 1,
     model: {
@@ -74,14 +92,18 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
       producer: ir.source.producer,
     },
     quantization: {
+      mode: quantized.mode,
       inputFrac: quantized.inputFrac,
+      inputBits: quantized.inputBits,
       outputFrac: quantized.outputFrac,
+      outputKind: quantized.outputKind,
       layers: quantized.layers.map((l) => ({
         name: l.name,
-        weightFrac: l.weightFrac,
-        shift: l.rescale?.shift ?? null,
-        quotientBits: l.rescale?.quotientBits ?? null,
-        relu: l.relu,
+        kind: l.kind,
+        weightFrac: l.kind === "linear" ? l.weightFrac : null,
+        shift: "shift" in l && l.quotientBits ? l.shift : null,
+        quotientBits: "quotientBits" in l && l.quotientBits ? l.quotientBits : null,
+        relu: l.kind === "linear" && l.relu,
       })),
       droppedSoftmax: quantized.droppedSoftmax,
     },

@@ -1,6 +1,8 @@
 /**
  * The project's typed graph IR: what the importer produces from ONNX and what the quantizer
- * consumes. Tensors are float64 row-major; every value has a static shape.
+ * consumes. A DAG of typed nodes over named tensors, listed in topological order. Tensors are
+ * float64 row-major; every value has a static shape (images are NCHW). Constants (weights,
+ * biases, slopes) are stored on the nodes; graph edges carry activations only.
  */
 
 export interface Tensor {
@@ -16,41 +18,200 @@ export interface ValueInfo {
 interface NodeBase {
   /** The ONNX node name (or `<op>_<index>` when the file leaves it empty). */
   name: string;
-  input: string;
+  /** Activation inputs (graph tensors), in operand order. */
+  inputs: string[];
   output: string;
 }
 
-/** y = W x + b, W is [out, in]. Gemm and MatMul(+Add) both lower to it. */
+/** y[..., o] = sum_i W[o, i] x[..., i] + b[o] over the last axis. Gemm and MatMul lower to it. */
 export interface DenseNode extends NodeBase {
   op: "Dense";
+  /** [out, in] */
   weight: Tensor;
   bias: Tensor | null;
 }
 
-export interface ReluNode extends NodeBase {
-  op: "Relu";
+/** 2-D convolution, NCHW, weight [M, C/group, kH, kW]; BatchNormalization is folded in. */
+export interface ConvNode extends NodeBase {
+  op: "Conv";
+  weight: Tensor;
+  bias: Tensor | null;
+  strides: [number, number];
+  /** [top, left, bottom, right] */
+  pads: [number, number, number, number];
+  dilations: [number, number];
+  group: number;
 }
 
-/** Softmax over the last axis; only as the final node (it preserves the argmax). */
+/** y = x * scale + bias with ONNX (numpy) broadcasting of the constants: Add/Sub/Mul/Div by constants, Neg, BatchNormalization. */
+export interface AffineNode extends NodeBase {
+  op: "Affine";
+  scale: Tensor;
+  bias: Tensor;
+}
+
+/** Elementwise op of two activations with broadcasting. */
+export interface BinaryNode extends NodeBase {
+  op: "Add" | "Sub" | "Mul";
+}
+
+export type ActivationKind =
+  "Relu" | "LeakyRelu" | "PRelu" | "Clip" | "Sigmoid" | "Tanh" | "HardSigmoid" | "HardSwish";
+
+export interface ActivationNode extends NodeBase {
+  op: "Activation";
+  kind: ActivationKind;
+  /** LeakyRelu/HardSigmoid alpha, HardSigmoid beta, Clip min/max (±Infinity when absent). */
+  alpha: number;
+  beta: number;
+  min: number;
+  max: number;
+  /** PRelu slope, broadcast against the input. */
+  slope: Tensor | null;
+}
+
+/** Softmax / LogSoftmax over one axis; quantizable only as the model's last node. */
 export interface SoftmaxNode extends NodeBase {
-  op: "Softmax";
+  op: "Softmax" | "LogSoftmax";
+  axis: number;
 }
 
-/** Flatten, Reshape, Identity, Dropout: no change to the row-major data, only to the shape. */
+export interface ArgMaxNode extends NodeBase {
+  op: "ArgMax";
+  axis: number;
+  keepdims: boolean;
+  selectLastIndex: boolean;
+}
+
+/** MaxPool / AveragePool / GlobalAveragePool (kernel = the whole image) over NCHW. */
+export interface PoolNode extends NodeBase {
+  op: "MaxPool" | "AveragePool";
+  kernel: [number, number];
+  strides: [number, number];
+  pads: [number, number, number, number];
+  dilations: [number, number];
+  countIncludePad: boolean;
+}
+
+export interface ReduceNode extends NodeBase {
+  op: "ReduceSum" | "ReduceMean" | "ReduceMax";
+  axes: number[];
+  keepdims: boolean;
+}
+
+/** Pure data movement: out[i] = in[index[i]] (or `fill` where index is -1). */
 export interface ReshapeNode extends NodeBase {
   op: "Reshape";
   shape: number[];
 }
 
-export type IrNode = DenseNode | ReluNode | SoftmaxNode | ReshapeNode;
+export interface TransposeNode extends NodeBase {
+  op: "Transpose";
+  perm: number[];
+}
+
+export interface ConcatNode extends NodeBase {
+  op: "Concat";
+  axis: number;
+}
+
+export interface SliceNode extends NodeBase {
+  op: "Slice";
+  /** Per axis of the input: start, step and output length (already clamped). */
+  starts: number[];
+  steps: number[];
+}
+
+export interface PadNode extends NodeBase {
+  op: "Pad";
+  /** [x1_begin, x2_begin, ..., x1_end, x2_end, ...] (non-negative). */
+  pads: number[];
+  value: number;
+}
+
+export type IrNode =
+  | DenseNode
+  | ConvNode
+  | AffineNode
+  | BinaryNode
+  | ActivationNode
+  | SoftmaxNode
+  | ArgMaxNode
+  | PoolNode
+  | ReduceNode
+  | ReshapeNode
+  | TransposeNode
+  | ConcatNode
+  | SliceNode
+  | PadNode;
 
 export interface ModelIR {
   inputs: ValueInfo[];
   outputs: ValueInfo[];
+  /** Topological order. */
   nodes: IrNode[];
   /** Static shape of every value in the graph. */
   shapes: Record<string, number[]>;
   source: { file: string; sha256: string; opset: number; producer: string };
 }
 
+/**
+ * Number of elements of a shape.
+ *
+ * @example
+ * numel([1, 3, 4]); // 12
+ */
 export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * Row-major strides of a shape.
+ *
+ * @example
+ * strides([2, 3, 4]); // [12, 4, 1]
+ */
+export function strides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
+
+/**
+ * The numpy broadcast of two shapes, or null when they do not broadcast.
+ *
+ * @example
+ * broadcastShapes([2, 1, 4], [3, 1]); // [2, 3, 4]
+ */
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] | null {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return null;
+    out.push(Math.max(x, y));
+  }
+  return out;
+}
+
+/**
+ * For each flat index of `out`, the flat index of a `from`-shaped operand broadcast to it.
+ *
+ * @example
+ * broadcastIndex([3], [2, 3]); // Int32Array [0, 1, 2, 0, 1, 2]
+ */
+export function broadcastIndex(from: readonly number[], out: readonly number[]): Int32Array {
+  const total = numel(out);
+  const idx = new Int32Array(total);
+  const os = strides(out);
+  const fs = strides(from);
+  const off = out.length - from.length;
+  for (let i = 0; i < total; i++) {
+    let j = 0;
+    for (let d = 0; d < from.length; d++) {
+      const coord = Math.floor(i / os[d + off]) % out[d + off];
+      if (from[d] !== 1) j += coord * fs[d];
+    }
+    idx[i] = j;
+  }
+  return idx;
+}

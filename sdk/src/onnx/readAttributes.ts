@@ -28,6 +28,13 @@ export function readAttributes(node: OnnxNodeProto, name: string, known: readonl
       const a = byName.get(attr);
       return a ? (a.ints ?? []).map(Number) : fallback;
     },
+    string(attr: string, fallback: string): string {
+      const a = byName.get(attr);
+      return a?.s ? new TextDecoder().decode(a.s) : fallback;
+    },
+    has(attr: string): boolean {
+      return byName.has(attr);
+    },
     tensor(attr: string): OnnxTensorProto {
       const t = byName.get(attr)?.t;
       if (!t)

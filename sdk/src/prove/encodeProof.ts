@@ -1,5 +1,5 @@
 import { AbiCoder } from "ethers";
-import type { Groth16Proof } from "snarkjs";
+import type { Groth16Proof, UniversalProof } from "snarkjs";
 
 /**
  * ABI-encodes a Groth16 proof as (uint256[2] a, uint256[2][2] b, uint256[2] c), with b's
@@ -19,4 +19,75 @@ export function encodeGroth16Proof(proof: Groth16Proof): `0x${string}` {
     ["uint256[2]", "uint256[2][2]", "uint256[2]"],
     [a, b, c],
   ) as `0x${string}`;
+}
+
+const word = (v: unknown): bigint => BigInt(v as string);
+
+/**
+ * ABI-encodes a PLONK proof as the `uint256[24] _proof` snarkjs's PlonkVerifier takes, in
+ * snarkjs's exportSolidityCallData order: A, B, C, Z, T1, T2, T3, Wxi, Wxiw (x, y each), then
+ * eval_a, eval_b, eval_c, eval_s1, eval_s2, eval_zw.
+ *
+ * @example
+ * const bytes = encodePlonkProof(proof); // 0x + 24 words (768 bytes)
+ */
+export function encodePlonkProof(proof: UniversalProof): `0x${string}` {
+  const pts = ["A", "B", "C", "Z", "T1", "T2", "T3", "Wxi", "Wxiw"].flatMap((k) => {
+    const p = proof[k] as string[];
+    return [word(p[0]), word(p[1])];
+  });
+  const evals = ["eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw"].map((k) =>
+    word(proof[k]),
+  );
+  return AbiCoder.defaultAbiCoder().encode(["uint256[24]"], [[...pts, ...evals]]) as `0x${string}`;
+}
+
+/**
+ * ABI-encodes an FFLONK proof as the `bytes32[24] proof` snarkjs's FflonkVerifier takes, in
+ * its exportSolidityCallData order: C1, C2, W1, W2 (x, y each), then the evaluations ql, qr,
+ * qm, qo, qc, s1, s2, s3, a, b, c, z, zw, t1w, t2w, inv.
+ *
+ * @example
+ * const bytes = encodeFflonkProof(proof); // 0x + 24 words (768 bytes)
+ */
+export function encodeFflonkProof(proof: UniversalProof): `0x${string}` {
+  const polys = proof.polynomials as Record<string, string[]>;
+  const evals = proof.evaluations as Record<string, string>;
+  const words = [
+    ...["C1", "C2", "W1", "W2"].flatMap((k) => [word(polys[k][0]), word(polys[k][1])]),
+    ...[
+      "ql",
+      "qr",
+      "qm",
+      "qo",
+      "qc",
+      "s1",
+      "s2",
+      "s3",
+      "a",
+      "b",
+      "c",
+      "z",
+      "zw",
+      "t1w",
+      "t2w",
+      "inv",
+    ].map((k) => word(evals[k])),
+  ];
+  return AbiCoder.defaultAbiCoder().encode(["uint256[24]"], [words]) as `0x${string}`;
+}
+
+/**
+ * ABI-encodes a proof of any system for `IProofVerifier.verify(bytes proof, uint256[])`.
+ *
+ * @example
+ * const bytes = encodeProof({ system: "plonk", proof });
+ */
+export function encodeProof(
+  p:
+    | { system: "groth16"; proof: Groth16Proof }
+    | { system: "plonk" | "fflonk"; proof: UniversalProof },
+): `0x${string}` {
+  if (p.system === "groth16") return encodeGroth16Proof(p.proof);
+  return p.system === "plonk" ? encodePlonkProof(p.proof) : encodeFflonkProof(p.proof);
 }

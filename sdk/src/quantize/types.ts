@@ -2,46 +2,161 @@
  * A quantized model: the integer program that the circuit enforces and that
  * `evaluateQuantized` computes bit for bit.
  *
- * Per dense layer: acc = W x + b, with x at scale 2^inFrac, W at 2^weightFrac and b at
- * 2^(inFrac + weightFrac). Hidden layers then rescale with rounding,
- * q = floor((acc + 2^(shift-1)) / 2^shift), require -2^(quotientBits-1) <= q < 2^(quotientBits-1),
- * and apply ReLU if `relu`. The final layer exposes acc itself (scale 2^outputFrac).
+ * Values are signed integers v standing for v / 2^frac. Every activation tensor has one
+ * power-of-two scale (`frac`, chosen by calibration, shared by the activations so that Add,
+ * Concat and Max need no alignment); each linear op has its own weight scale (`weightFrac`,
+ * the largest that keeps its coefficients within the mode's weight bits).
+ *
+ * Bit bounds (why the numbers are safe). The BN254 field has p ~ 2^253.6. A value read as a
+ * signed integer is exact while |v| < p/2, i.e. below 2^252. Each range check decomposes into
+ * at most MAX_DECOMPOSITION_BITS = 250 bits, so the decomposition is unique (2^250 < p).
+ *  - linear: acc = bias + sum coef * x; the generator checks statically that
+ *    log2(sum |coef| * 2^(inBits-1) + |bias|) < 250, so acc never wraps; then
+ *    q = floor((acc + 2^(shift-1)) / 2^shift) with q in [-2^(qBits-1), 2^(qBits-1)) and
+ *    shift + qBits <= 250 (one decomposition checks remainder, quotient and sign).
+ *  - mul: a * b with |a| < 2^(aBits-1), |b| < 2^(bBits-1): aBits + bBits <= 250, then rescale.
+ *  - max / argmax / clip / activations: inputs are range-checked to `bits` first (a range op
+ *    is inserted when the producer gave no bound); each comparison decomposes a difference
+ *    into bits + 1 bits, so bits <= 249.
+ *  - poly (Sigmoid/Tanh): the input is clipped to |c| <= clipAt (bits from clipAt), the
+ *    polynomial is evaluated exactly in integers (degree 7: 7 * cBits + coefBits < 250) and
+ *    rescaled once.
+ * The evaluator throws `QuantizationRangeError` wherever the circuit would have no witness.
  */
-export interface QuantizedLayer {
-  /** The IR Dense node this layer came from. */
+
+export type QuantizeMode = "accuracy" | "resources";
+
+export interface QTensor {
   name: string;
-  inFeatures: number;
-  outFeatures: number;
-  /** [outFeatures * inFeatures], row-major. */
+  shape: number[];
+  frac: number;
+  /** Proven signed bound: -2^(bits-1) <= v < 2^(bits-1); null when nothing bounds it yet. */
+  bits: number | null;
+}
+
+interface QOpBase {
+  name: string;
+  /** Tensor ids (indices into QuantizedModel.tensors). */
+  inputs: number[];
+  output: number;
+}
+
+/** out[o] = act(rescale(bias[o] + sum_t weight[t] * in[operand[t]][index[t]], shift)). */
+export interface LinearOp extends QOpBase {
+  kind: "linear";
+  start: number[];
+  operand: number[];
+  index: number[];
   weight: bigint[];
   bias: bigint[];
-  inFrac: number;
   weightFrac: number;
+  shift: number;
+  quotientBits: number;
   relu: boolean;
-  /** null on the final layer (no rescale: the outputs are the accumulators). */
-  rescale: { shift: number; quotientBits: number } | null;
 }
+
+/** out[i] = in[operand[i]][index[i]], or `fill` where operand is -1 (wiring only). */
+export interface LayoutOp extends QOpBase {
+  kind: "layout";
+  operand: number[];
+  index: number[];
+  fill: number;
+}
+
+/** out[i] = rescale(a[aIndex[i]] * b[bIndex[i]], shift). */
+export interface MulOp extends QOpBase {
+  kind: "mul";
+  aIndex: number[];
+  bIndex: number[];
+  shift: number;
+  quotientBits: number;
+}
+
+/** out[g] = max of in over groups[g] (MaxPool, ReduceMax); argmax: the position within the group. */
+export interface MaxOp extends QOpBase {
+  kind: "max" | "argmax";
+  groups: number[][];
+  /** Input bound (the input is range-checked to it). */
+  bits: number;
+  /** argmax ties: the last index instead of the first. */
+  selectLast: boolean;
+}
+
+/** out = min(hi, max(lo, in)) elementwise (null: no bound on that side). */
+export interface ClipOp extends QOpBase {
+  kind: "clip";
+  lo: number | null;
+  hi: number | null;
+  bits: number;
+}
+
+/** LeakyRelu / PRelu: out = rescale(in >= 0 ? in * 2^slopeFrac : slope[i] * in, slopeFrac). */
+export interface LeakyOp extends QOpBase {
+  kind: "leaky";
+  slope: number[];
+  slopeFrac: number;
+  quotientBits: number;
+  bits: number;
+}
+
+/**
+ * Sigmoid / Tanh: c = clip(in, -clipAt, clipAt), then
+ * out = rescale(c0 * 2^(coefFrac + degree*frac) ... ) — see approximations.ts.
+ */
+export interface PolyOp extends QOpBase {
+  kind: "poly";
+  fn: "sigmoid" | "tanh";
+  /** The activation scale of input and output. */
+  frac: number;
+  clipAt: number;
+  /** Integer coefficients of c0 + c * (k1 + k3 c^2 + k5 c^4 + k7 c^6), see approximations.ts. */
+  coefs: number[];
+  shift: number;
+  quotientBits: number;
+  bits: number;
+}
+
+/** Range check: -2^(bits-1) <= in < 2^(bits-1); out = in. */
+export interface RangeOp extends QOpBase {
+  kind: "range";
+  bits: number;
+}
+
+export type QuantizedOp = LinearOp | LayoutOp | MulOp | MaxOp | ClipOp | LeakyOp | PolyOp | RangeOp;
 
 export interface QuantizedModel {
   inputName: string;
   inputShape: number[];
   nInputs: number;
   inputFrac: number;
-  layers: QuantizedLayer[];
+  /** Bits the input values must fit (signed); checked by quantizeInput. */
+  inputBits: number;
+  mode: QuantizeMode;
+  tensors: QTensor[];
+  /** The quantized ops in evaluation order (named "layers" for the tools that count them). */
+  layers: QuantizedOp[];
+  /** Tensor id of the proven output. */
+  output: number;
   nOutputs: number;
-  /** Fractional bits of the outputs. */
+  /** Fractional bits of the outputs (0 for an argmax output). */
   outputFrac: number;
-  /** The float model ended in Softmax; the circuit proves the logits (argmax is unchanged). */
+  /** The float model ended in Softmax/LogSoftmax; the circuit proves the logits (or argmax). */
   droppedSoftmax: boolean;
+  /** What the proven output is. */
+  outputKind: "logits" | "argmax";
   /** sha256 of the source ONNX file. */
   modelSha256: string;
 }
 
 export interface QuantizeOptions {
-  /** Fractional bits of activations (and of the input). Default 10. */
+  /** `accuracy` (default): larger scales; `resources`: fewer bits, fewer constraints. */
+  mode?: QuantizeMode;
+  /** Fixed fractional bits of activations (and of the input), overriding calibration. */
   activationFrac?: number;
-  /** Fractional bits of weights. Default 10. */
+  /** Fixed fractional bits of weights, overriding the per-op choice. */
   weightFrac?: number;
   /** Extra quotient bits above the largest calibrated value. Default 1 (2x headroom). */
   headroomBits?: number;
+  /** For a model ending in Softmax/LogSoftmax/logits: prove the logits (default) or the argmax. */
+  output?: "logits" | "argmax";
 }

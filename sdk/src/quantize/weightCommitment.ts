@@ -3,7 +3,7 @@ import { ZkmlError } from "../errors.ts";
 import type { QuantizedModel } from "./types.ts";
 
 /** Bumped whenever the serialization below changes. */
-export const WEIGHT_COMMITMENT_VERSION = 1n;
+export const WEIGHT_COMMITMENT_VERSION = 2n;
 /** Each value is stored as an unsigned 64-bit word (value + 2^63). */
 const WORD_BITS = 64n;
 const WORDS_PER_ELEMENT = 3;
@@ -13,9 +13,10 @@ const ELEMENTS_PER_BLOCK = 15;
  * The weight commitment: THE definition used by the circuit generator (as a constant or,
  * with private weights, recomputed in-circuit), the registry registration and the auditor.
  *
- * Serialization: [version, nLayers, per layer (in, out, inFrac, weightFrac, relu, shift,
- * quotientBits), then per layer the weights row-major and the biases], each value as a
- * 64-bit offset word, 3 words per field element; then a Poseidon sponge:
+ * Serialization: [version, inputFrac, nOps, then per op (kind code, output frac, shift,
+ * quotientBits, bits, relu, nParams, params...)] where params are a linear op's term
+ * coefficients then biases (and slopes, clip bounds, polynomial coefficients for the other
+ * ops); each value as a 64-bit offset word, 3 words per field element; then a Poseidon sponge:
  * h = Poseidon2(version, nValues); for each block of 15 elements (zero padded)
  * h = Poseidon16(h, e1..e15).
  *
@@ -43,14 +44,47 @@ export function weightCommitment({ model }: { model: QuantizedModel }): bigint {
 
 /** The integer stream the commitment hashes (exported for auditors and tests). */
 export function serializeModel(model: QuantizedModel): bigint[] {
-  const header: number[] = [model.layers.length];
-  for (const l of model.layers) {
-    header.push(l.inFeatures, l.outFeatures, l.inFrac, l.weightFrac, l.relu ? 1 : 0);
-    header.push(l.rescale?.shift ?? 0, l.rescale?.quotientBits ?? 0);
+  const out: bigint[] = [
+    WEIGHT_COMMITMENT_VERSION,
+    BigInt(model.inputFrac),
+    BigInt(model.layers.length),
+  ];
+  for (const op of model.layers) {
+    const params = opParameters(op);
+    const q = "quotientBits" in op ? op.quotientBits : 0;
+    const shift = "shift" in op ? op.shift : 0;
+    const bits = "bits" in op ? op.bits : 0;
+    const relu = op.kind === "linear" && op.relu ? 1 : 0;
+    out.push(BigInt(OP_CODES.indexOf(op.kind)), BigInt(model.tensors[op.output].frac));
+    out.push(BigInt(shift), BigInt(q), BigInt(bits), BigInt(relu), BigInt(params.length));
+    for (const v of params) out.push(v);
   }
-  const out: bigint[] = [WEIGHT_COMMITMENT_VERSION, ...header.map(BigInt)];
-  for (const l of model.layers) out.push(...l.weight, ...l.bias);
   return out;
+}
+
+const OP_CODES = ["linear", "layout", "mul", "max", "argmax", "clip", "leaky", "poly", "range"];
+
+/** The numeric parameters of an op (weights, biases, slopes, bounds, coefficients). */
+function opParameters(op: QuantizedModel["layers"][number]): bigint[] {
+  switch (op.kind) {
+    case "linear":
+      return [...op.weight, ...op.bias];
+    case "layout":
+      return [BigInt(op.fill)];
+    case "clip":
+      return [
+        op.lo === null ? 0n : 1n,
+        BigInt(op.lo ?? 0),
+        op.hi === null ? 0n : 1n,
+        BigInt(op.hi ?? 0),
+      ];
+    case "leaky":
+      return [BigInt(op.slopeFrac), ...op.slope.map(BigInt)];
+    case "poly":
+      return [BigInt(op.clipAt), ...op.coefs.map(BigInt)];
+    default:
+      return [];
+  }
 }
 
 function toWord(v: bigint, index: number): bigint {

@@ -35,6 +35,41 @@ declare module "snarkjs" {
     ): Promise<boolean>;
     exportSolidityCallData(proof: Groth16Proof, publicSignals: Signals): Promise<string>;
   };
+  /** A PLONK or FFLONK proof: JSON with decimal-string fields (see encodeProof.ts). */
+  export type UniversalProof = Record<string, unknown> & { protocol: string; curve: string };
+  export const plonk: {
+    setup(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
+    fullProve(
+      input: Record<string, unknown>,
+      wasm: string,
+      zkey: string,
+      logger?: Logger,
+    ): Promise<{ proof: UniversalProof; publicSignals: string[] }>;
+    verify(
+      vk: VerificationKey,
+      publicSignals: Signals,
+      proof: UniversalProof,
+      logger?: Logger,
+    ): Promise<boolean>;
+    exportSolidityCallData(proof: UniversalProof, publicSignals: Signals): Promise<string>;
+  };
+  export const fflonk: {
+    setup(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<unknown>;
+    fullProve(
+      input: Record<string, unknown>,
+      wasm: string,
+      zkey: string,
+      logger?: Logger,
+    ): Promise<{ proof: UniversalProof; publicSignals: string[] }>;
+    verify(
+      vk: VerificationKey,
+      publicSignals: Signals,
+      proof: UniversalProof,
+      logger?: Logger,
+    ): Promise<boolean>;
+    /** Note the argument order: public signals first. */
+    exportSolidityCallData(publicSignals: Signals, proof: UniversalProof): Promise<string>;
+  };
   export const powersOfTau: {
     newAccumulator(curve: unknown, power: number, file: string, logger?: Logger): Promise<unknown>;
     contribute(
@@ -57,6 +92,14 @@ declare module "snarkjs" {
       logger?: Logger,
     ): Promise<unknown>;
     verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
+    beacon(
+      oldZkey: string,
+      newZkey: string,
+      name: string,
+      beaconHashHex: string,
+      numIterationsExp: number,
+      logger?: Logger,
+    ): Promise<unknown>;
     exportVerificationKey(zkey: string, logger?: Logger): Promise<VerificationKey>;
     exportSolidityVerifier(
       zkey: string,
@@ -72,10 +115,70 @@ declare module "snarkjs" {
 }
 
 declare module "ffjavascript" {
-  export function getCurveFromName(
-    name: string,
+  /** A field element or point: bytes in ffjavascript's internal (Montgomery) layout. */
+  type Buf = Uint8Array;
+  export interface Field {
+    n8: number;
+    one: Buf;
+    zero: Buf;
+    /** w[p]: a primitive 2^p-th root of unity. */
+    w: Buf[];
+    s: number;
+    e(v: bigint | number | string): Buf;
+    add(a: Buf, b: Buf): Buf;
+    sub(a: Buf, b: Buf): Buf;
+    mul(a: Buf, b: Buf): Buf;
+    div(a: Buf, b: Buf): Buf;
+    inv(a: Buf): Buf;
+    exp(a: Buf, e: bigint | number | Buf): Buf;
+    eq(a: Buf, b: Buf): boolean;
+    isZero(a: Buf): boolean;
+    fromRng(rng: ChaCha): Buf;
+    random(): Buf;
+    toObject(a: Buf): bigint;
+    fromObject(v: bigint): Buf;
+  }
+  export interface CurveGroup {
+    F: { n8: number };
+    g: Buf;
+    zero: Buf;
+    fromRng(rng: ChaCha): Buf;
+    toAffine(p: Buf): Buf;
+    timesFr(p: Buf, s: Buf): Buf;
+    timesScalar(p: Buf, s: bigint | number | Buf): Buf;
+    add(a: Buf, b: Buf): Buf;
+    eq(a: Buf, b: Buf): boolean;
+    toRprLEM(out: Buf, pos: number, p: Buf): void;
+    fromRprLEM(b: Buf, pos?: number): Buf;
+    toRprUncompressed(out: Buf, pos: number, p: Buf): void;
+    toRprCompressed(out: Buf, pos: number, p: Buf): void;
+    batchLEMtoC(b: Buf): Promise<Buf>;
+    batchLEMtoU(b: Buf): Promise<Buf>;
+    batchApplyKey(b: Buf, first: Buf, inc: Buf, inType?: string, outType?: string): Promise<Buf>;
+  }
+  export interface ThreadManager {
+    concurrency: number;
+    queueAction(task: Record<string, unknown>[]): Promise<Uint8Array[]>;
+    terminate(): Promise<void>;
+  }
+  export interface Curve {
+    name: string;
+    Fr: Field;
+    G1: CurveGroup;
+    G2: CurveGroup;
+    tm: ThreadManager;
+    terminate(): Promise<void>;
+  }
+  export class ChaCha {
+    constructor(seed?: number[]);
+    nextU32(): number;
+  }
+  export function getCurveFromName(name: string, singleThread?: boolean): Promise<Curve>;
+  /** `plugins` receives wasmbuilder's ModuleBuilder before the WASM is built. */
+  export function buildBn128(
     singleThread?: boolean,
-  ): Promise<{ terminate(): Promise<void> }>;
+    plugins?: (moduleBuilder: never) => void,
+  ): Promise<Curve>;
 }
 
 declare module "r1csfile" {

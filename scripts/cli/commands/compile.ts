@@ -1,0 +1,124 @@
+import { copyFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { join, resolve } from "node:path";
+import { compileModel } from "../../../sdk/src/circuit/compileModel.ts";
+import { ZkmlError } from "../../../sdk/src/errors.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { progress } from "../progress.ts";
+import { importOnnx } from "../../../sdk/src/onnx/importOnnx.ts";
+import { readInputFile } from "../../../sdk/src/onnx/readInputFile.ts";
+import type { QuantizeMode } from "../../../sdk/src/quantize/types.ts";
+import { parseInputShapes } from "./fidelity.ts";
+
+export const command: Command = {
+  name: "compile",
+  summary: "ONNX model -> quantized model -> circom circuit (r1cs, wasm) + manifest in a folder",
+  usage: `zkml compile <model.onnx> --out <dir> [options] [--json]
+
+  Imports the ONNX model, quantizes it to fixed point (scales chosen on the calibration data),
+  generates and compiles the circuit, and writes ir.json, quantized.json, model.circom,
+  model.r1cs, model_js/model.wasm and manifest.json into <dir>.
+
+  --calibration <file>         input rows (JSON: [[...], ...] or {"input_data": [[...]]})
+  --mode accuracy|resources    favour accuracy (default) or fewer constraints
+  --weights fixed|private      weights as circuit constants (default) or private inputs
+  --input public|private|hashed   model input visibility (default public)
+  --output public|hashed       output visibility (default public)
+  --prove-output logits|argmax for a classifier: prove the logits (default) or the argmax
+  --input-shape <name=1x4>     static shape for a dynamic input (repeatable)
+  --json                       machine-readable result (constraints, wires, nPublic, ...)`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        calibration: { type: "string" },
+        mode: { type: "string" },
+        weights: { type: "string" },
+        input: { type: "string" },
+        output: { type: "string" },
+        "prove-output": { type: "string" },
+        "input-shape": { type: "string", multiple: true },
+        json: { type: "boolean" },
+      },
+    });
+    const [model] = positionals;
+    if (!model || !values.out || positionals.length > 1) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    const bad = checkChoices(values);
+    if (bad) {
+      console.error(`${bad}\n\n${this.usage}`);
+      return EXIT.usage;
+    }
+    if (values.weights === "private" || values.output === "hashed") {
+      throw new ZkmlError(
+        `--weights private and --output hashed are not supported by this compiler yet`,
+        { details: { weights: values.weights ?? "fixed", output: values.output ?? "public" } },
+      );
+    }
+    const ui = progress(Boolean(values.json));
+    const inputShapes = parseInputShapes(values["input-shape"]);
+    const calibration = values.calibration
+      ? readInputFile({ file: values.calibration, ir: importOnnx({ file: model, inputShapes }) })
+      : undefined;
+    const compiled = await ui.step(`compile ${model}`, () =>
+      compileModel({
+        model,
+        outDir: values.out!,
+        calibration,
+        mode: values.mode as QuantizeMode | undefined,
+        output: values["prove-output"] as "logits" | "argmax" | undefined,
+        inputVisibility: values.input as "public" | "private" | "hashed" | undefined,
+        inputShapes,
+        onProgress: ui.log,
+      }),
+    );
+    const outDir = resolve(values.out);
+    // A copy of the source model makes the folder self-contained (prove shows float outputs,
+    // audit can re-hash it); manifest.model.sha256 identifies it.
+    if (resolve(model) !== join(outDir, "model.onnx"))
+      copyFileSync(model, join(outDir, "model.onnx"));
+    const result = {
+      model: resolve(model),
+      outDir,
+      constraints: compiled.circuit.constraints,
+      wires: compiled.circuit.wires,
+      nPublic: compiled.publicSignals.layout.nPublic,
+      publicSignals: compiled.publicSignals.names,
+      inputVisibility: compiled.manifest.visibility.input,
+      weightCommitment: compiled.weightCommitment,
+      manifest: join(outDir, "manifest.json"),
+      r1cs: compiled.circuit.r1cs,
+      wasm: compiled.circuit.wasm,
+    };
+    if (values.json) printJson(result);
+    else {
+      console.log(`circuit      ${result.constraints} constraints, ${result.wires} wires`);
+      console.log(`public       ${result.nPublic} signals (input ${result.inputVisibility})`);
+      console.log(`commitment   ${result.weightCommitment}`);
+      console.log(`written to   ${outDir} (manifest.json, model.r1cs, model_js/model.wasm)`);
+      console.log(`next         zkml prove ${values.out} --input <input.json>`);
+    }
+    return EXIT.ok;
+  },
+};
+
+function checkChoices(v: Record<string, unknown>): string | undefined {
+  const choices: [string, string[]][] = [
+    ["mode", ["accuracy", "resources"]],
+    ["weights", ["fixed", "private"]],
+    ["input", ["public", "private", "hashed"]],
+    ["output", ["public", "hashed"]],
+    ["prove-output", ["logits", "argmax"]],
+  ];
+  for (const [k, allowed] of choices) {
+    if (v[k] !== undefined && !allowed.includes(v[k] as string)) {
+      return `--${k} must be one of ${allowed.join(", ")}, not "${String(v[k])}"`;
+    }
+  }
+  return undefined;
+}

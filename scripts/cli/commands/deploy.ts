@@ -1,0 +1,98 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
+import { deployStep, registerStep, submitStep } from "../chainSteps.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { connect, NETWORK_OPTIONS, NETWORK_USAGE } from "../network.ts";
+import { progress } from "../progress.ts";
+
+export const command: Command = {
+  name: "deploy",
+  summary:
+    "deploy the model's verifier (and a registry); optionally register and submit in one run",
+  usage: `zkml deploy <dir> [--registry <address>] [--register] [--submit <proof.json>]... [--json]
+
+  Deploys a ModelRegistry (unless --registry names one) and the model's Groth16 verifier with
+  its IProofVerifier adapter; records the addresses in <dir>/deployments/<network>.json for
+  zkml register / submit. The in-process chain (the default network) is discarded when the
+  command exits, so there use --register and --submit to do everything in one run, or point
+  --network localhost at \`npx hardhat node\`.
+
+  --register               also register the model (see zkml register)
+  --model-id <name|0x..>   model id for --register (default: from the model's name and hash)
+  --metadata-uri <uri>     metadata URI for --register (default: file:// of manifest.json)
+  --submit <proof.json>    also submit these proofs (repeatable; needs --register or a
+                           registered model)
+${NETWORK_USAGE}`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...NETWORK_OPTIONS,
+        registry: { type: "string" },
+        register: { type: "boolean" },
+        "model-id": { type: "string" },
+        "metadata-uri": { type: "string" },
+        submit: { type: "string", multiple: true },
+        json: { type: "boolean" },
+      },
+    });
+    const [dirArg] = positionals;
+    if (!dirArg || positionals.length > 1) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    const dir = resolve(dirArg);
+    const ui = progress(Boolean(values.json));
+    const conn = await connect(values);
+    try {
+      const deployed = await ui.step(`deploy on ${conn.name} (chain ${conn.chainId})`, () =>
+        deployStep(dir, conn, values.registry),
+      );
+      const registered = values.register
+        ? await ui.step("register the model", () =>
+            registerStep(dir, conn, {
+              modelId: values["model-id"],
+              metadataURI: values["metadata-uri"],
+            }),
+          )
+        : undefined;
+      const submitted = [];
+      for (const proof of values.submit ?? []) {
+        submitted.push(
+          await ui.step(`submit ${proof}`, () =>
+            submitStep(dir, conn, proof, { modelId: values["model-id"] }),
+          ),
+        );
+      }
+      const result = {
+        ...deployed,
+        registered,
+        submitted,
+      };
+      if (values.json) printJson(result);
+      else {
+        console.log(`registry   ${deployed.registry}`);
+        console.log(`verifier   ${deployed.verifier} (${deployed.verifierSize} bytes)`);
+        console.log(`adapter    ${deployed.adapter} (the IProofVerifier the registry calls)`);
+        if (registered)
+          console.log(`model      ${registered.modelId} version ${registered.version}`);
+        for (const s of submitted) {
+          console.log(`verified   ${s.predictionId} in tx ${s.txHash} (${s.gasUsed} gas)`);
+        }
+        console.log(`recorded   ${deployed.file}`);
+        if (conn.ephemeral && !registered) {
+          console.log(
+            "note       the in-process chain is gone when this command exits; use --register/--submit or --network localhost",
+          );
+        }
+      }
+      return EXIT.ok;
+    } finally {
+      await conn.close();
+      await releaseSnarkjs();
+    }
+  },
+};

@@ -1,0 +1,154 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { readManifest, writeManifest } from "../../../sdk/src/manifest.ts";
+import { runOnnx } from "../../../sdk/src/onnx/runOnnx.ts";
+import type { ModelIR } from "../../../sdk/src/onnx/ir.ts";
+import { readInputFile } from "../../../sdk/src/onnx/readInputFile.ts";
+import { prove as proveSdk } from "../../../sdk/src/prove/prove.ts";
+import { verifyProof } from "../../../sdk/src/prove/verifyProof.ts";
+import { fromField } from "../../../sdk/src/quantize/fixedPoint.ts";
+import { quantizeInput } from "../../../sdk/src/quantize/quantizeInput.ts";
+import type { QuantizedModel } from "../../../sdk/src/quantize/types.ts";
+import type { ProofSystem } from "../../../sdk/src/setup/circuitSize.ts";
+import { artifactNames, setupCircuit, setupRecord } from "../../../sdk/src/setup/setupCircuit.ts";
+import { sha256File } from "../../../sdk/src/util/sha256File.ts";
+import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { modelFiles } from "../modelDir.ts";
+import type { ProofFile } from "../modelDir.ts";
+import { progress } from "../progress.ts";
+
+export const command: Command = {
+  name: "prove",
+  summary: "prove the model's output on one input (runs a dev Groth16 setup if there is none)",
+  usage: `zkml prove <dir> --input <input.json> [--out <proof.json>] [--system groth16|plonk|fflonk] [--json]
+
+  <dir> is a folder written by zkml compile. The input is JSON in the project's format
+  ({"<input name>": nested or flat array}, or a plain array) or {"input_data": [[...]]}.
+  If <dir> has no key for the proof system yet (default groth16), a local setup is run first
+  (Groth16: single-party dev ceremony, not for production) and recorded in manifest.json. Writes the proof (default <dir>/proofs/proof.json)
+  with the public signals and the outputs dequantized next to the float model's outputs.`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        input: { type: "string" },
+        out: { type: "string" },
+        system: { type: "string" },
+        json: { type: "boolean" },
+      },
+    });
+    const [dirArg] = positionals;
+    const system = (values.system ?? "groth16") as ProofSystem;
+    if (
+      !dirArg ||
+      !values.input ||
+      positionals.length > 1 ||
+      !["groth16", "plonk", "fflonk"].includes(system)
+    ) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    try {
+      return await prove(resolve(dirArg), system, values.input, values.out, Boolean(values.json));
+    } finally {
+      await releaseSnarkjs();
+    }
+  },
+};
+
+async function prove(
+  dir: string,
+  system: ProofSystem,
+  inputFile: string,
+  out: string | undefined,
+  json: boolean,
+) {
+  const ui = progress(json);
+  const files = modelFiles(dir);
+  const manifest = readManifest(dir);
+  const quantized = JSON.parse(readFileSync(files.quantized, "utf8")) as QuantizedModel;
+  const names = artifactNames(system);
+  const zkey = join(dir, names.zkey);
+  const vkFile = join(dir, names.verificationKey);
+  if (!existsSync(zkey) || !existsSync(vkFile) || !manifest.setups?.[system]) {
+    const setup = await ui.step(`${system} setup (local, development only; cached)`, () =>
+      setupCircuit({ r1cs: files.r1cs, system, outDir: dir, onProgress: ui.log }),
+    );
+    const record = setupRecord(setup);
+    manifest.setups = { ...manifest.setups, [system]: record };
+    if (system === "groth16") manifest.setup = record;
+    writeManifest(dir, manifest);
+  }
+  const ir = JSON.parse(readFileSync(files.ir, "utf8")) as ModelIR;
+  const [row] = readInputFile({ file: inputFile, ir });
+  const input = quantizeInput({ model: quantized, input: row });
+  const proof = await ui.step(`witness + ${system} proof`, () =>
+    proveSdk({ system, wasm: files.wasm, zkey, input }),
+  );
+  const check = await verifyProof({
+    system,
+    verificationKey: JSON.parse(readFileSync(vkFile, "utf8")),
+    proof: proof.proof,
+    publicSignals: proof.publicSignals,
+  });
+  const { layout } = manifest.publicSignals;
+  const outFrac = manifest.quantization.outputFrac;
+  const outputs = proof.publicSignals
+    .slice(layout.outputOffset, layout.outputOffset + layout.outputCount)
+    .map((s) => Number(fromField(s)) / 2 ** outFrac);
+  const modelFile = [join(dir, "model.onnx"), resolve(dir, manifest.model.file)].find(
+    (f) => existsSync(f) && sha256File(f) === manifest.model.sha256,
+  );
+  const floatOutputs = modelFile ? await floatModelOutputs(modelFile, quantized, row) : undefined;
+  const result: ProofFile = {
+    system,
+    proof: proof.proof,
+    proofBytes: proof.proofBytes,
+    publicSignals: proof.publicSignals.map(String),
+    outputs,
+    floatOutputs,
+    weightCommitment: manifest.weightCommitment,
+  };
+  const outFile = resolve(out ?? join(dir, "proofs", "proof.json"));
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(join(outFile, ".."), { recursive: true });
+  writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
+  const summary = {
+    proofFile: outFile,
+    valid: check.valid,
+    proveSeconds: proof.ms / 1000,
+    proofBytes: proof.proofSize,
+    outputs,
+    floatOutputs: floatOutputs ?? null,
+    publicSignals: result.publicSignals,
+  };
+  if (json) printJson(summary);
+  else {
+    console.log(
+      `proof      ${outFile} (${proof.proofSize} bytes, ${(proof.ms / 1000).toFixed(2)} s)`,
+    );
+    console.log(`outputs    ${outputs.map((o) => o.toFixed(4)).join(", ")} (circuit)`);
+    if (floatOutputs) {
+      console.log(`float      ${floatOutputs.map((o) => o.toFixed(4)).join(", ")} (onnxruntime)`);
+    }
+    console.log(`check      off-chain verification: ${check.valid ? "valid" : "INVALID"}`);
+  }
+  return check.valid ? EXIT.ok : EXIT.checkFailed;
+}
+
+/** The float model's first output on the row (onnxruntime). */
+async function floatModelOutputs(file: string, q: QuantizedModel, row: number[]) {
+  try {
+    const out = await runOnnx({
+      model: file,
+      inputs: { [q.inputName]: { data: row, shape: q.inputShape } },
+    });
+    return Array.from(Object.values(out)[0].data);
+  } catch {
+    return undefined;
+  }
+}

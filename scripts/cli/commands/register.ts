@@ -1,0 +1,58 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { registerStep } from "../chainSteps.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { connect, NETWORK_OPTIONS, NETWORK_USAGE } from "../network.ts";
+import { progress } from "../progress.ts";
+
+export const command: Command = {
+  name: "register",
+  summary: "register the model (weight commitment + verifier + signal layout) in a registry",
+  usage: `zkml register <dir> [--registry <address>] [--verifier <address>] [--model-id <name|0x..>]
+              [--metadata-uri <uri>] [--json]
+
+  Registers the model of <dir> (a new version if the id exists) with the addresses recorded by
+  zkml deploy in <dir>/deployments/<network>.json, or those given. The sender needs
+  REGISTRAR_ROLE.
+${NETWORK_USAGE}`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...NETWORK_OPTIONS,
+        registry: { type: "string" },
+        verifier: { type: "string" },
+        "model-id": { type: "string" },
+        "metadata-uri": { type: "string" },
+        json: { type: "boolean" },
+      },
+    });
+    const [dirArg] = positionals;
+    if (!dirArg || positionals.length > 1) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    const conn = await connect(values);
+    try {
+      const r = await progress(Boolean(values.json)).step(`register on ${conn.name}`, () =>
+        registerStep(resolve(dirArg), conn, {
+          registry: values.registry,
+          verifier: values.verifier,
+          modelId: values["model-id"],
+          metadataURI: values["metadata-uri"],
+        }),
+      );
+      if (values.json) printJson({ network: conn.name, chainId: conn.chainId, ...r });
+      else {
+        console.log(`model      ${r.modelId} version ${r.version}`);
+        console.log(`registry   ${r.registry}, verifier ${r.verifier}`);
+        console.log(`tx         ${r.txHash} (${r.gasUsed} gas)`);
+      }
+      return EXIT.ok;
+    } finally {
+      await conn.close();
+    }
+  },
+};

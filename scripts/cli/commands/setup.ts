@@ -1,0 +1,72 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { readManifest, writeManifest } from "../../../sdk/src/manifest.ts";
+import { PROOF_SYSTEMS } from "../../../sdk/src/setup/circuitSize.ts";
+import type { ProofSystem } from "../../../sdk/src/setup/circuitSize.ts";
+import { setupCircuit, setupRecord } from "../../../sdk/src/setup/setupCircuit.ts";
+import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { modelFiles } from "../modelDir.ts";
+
+export const command: Command = {
+  name: "setup",
+  summary: "trusted setup for a compiled model: groth16, plonk or fflonk (zkey, vk, verifier)",
+  usage: `zkml setup <dir> --system groth16|plonk|fflonk [--ptau <file>] [--json]
+
+  Sizes the powers of tau for the system (Groth16: constraints + public signals; PLONK: the
+  gates snarkjs makes from the r1cs; FFLONK: 9 x domain + 18 points) and says which power
+  it needs, then runs the setup (cached by r1cs + ptau hashes) and writes the zkey, the
+  verification key JSON and the Solidity verifier into <dir>, recorded in manifest.json.
+  Without --ptau a local single-party ceremony is used (development only); with --ptau the
+  file must be a prepared ptau of at least the needed power (e.g. a public ceremony's).
+  --json prints time and memory per step.`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        system: { type: "string" },
+        ptau: { type: "string" },
+        json: { type: "boolean" },
+      },
+    });
+    const [dirArg] = positionals;
+    const system = values.system as ProofSystem;
+    if (!dirArg || positionals.length > 1 || !PROOF_SYSTEMS.includes(system)) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    const json = Boolean(values.json);
+    const dir = resolve(dirArg);
+    try {
+      const manifest = readManifest(dir);
+      const s = await setupCircuit({
+        r1cs: modelFiles(dir).r1cs,
+        system,
+        outDir: dir,
+        ptau: values.ptau ? resolve(values.ptau) : undefined,
+        onProgress: json ? undefined : (l) => console.error(l),
+      });
+      const record = setupRecord(s);
+      manifest.setups = { ...manifest.setups, [system]: record };
+      if (system === "groth16") manifest.setup = record;
+      writeManifest(dir, manifest);
+      const { verificationKey: _vk, ...rest } = s;
+      if (json) printJson(rest);
+      else
+        console.log(
+          [
+            `${system} setup for ${dir}${s.cached ? " (zkey from cache)" : ""} in ${(s.ms / 1000).toFixed(1)} s`,
+            `  ptau      2^${s.ptau.power} (needs ${s.neededPower})${s.ptau.singleParty ? ", single-party dev ceremony: NOT for production" : ""}`,
+            `  zkey      ${s.zkey}`,
+            `  vk        ${s.verificationKeyFile}`,
+            `  verifier  ${s.verifierFile}`,
+          ].join("\n"),
+        );
+      return EXIT.ok;
+    } finally {
+      await releaseSnarkjs();
+    }
+  },
+};

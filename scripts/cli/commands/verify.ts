@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ZkmlError } from "../../../sdk/src/errors.ts";
+import { readManifest } from "../../../sdk/src/manifest.ts";
+import { verifyProof } from "../../../sdk/src/prove/verifyProof.ts";
+import { artifactNames } from "../../../sdk/src/setup/setupCircuit.ts";
+import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { readProofFile } from "../modelDir.ts";
+
+export const command: Command = {
+  name: "verify",
+  summary: "verify a proof off-chain against the model's verification key (exit 0 only if valid)",
+  usage: `zkml verify <dir> --proof <proof.json> [--json]
+
+  Checks the proof (its "system": groth16, plonk or fflonk) against the verification key in <dir>, and that its first public
+  signal is the weight commitment in <dir>/manifest.json (the proof is about this model).
+  Exit 0: valid. Exit 1: invalid. Exit 3: unreadable files.`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { proof: { type: "string" }, json: { type: "boolean" } },
+    });
+    const [dirArg] = positionals;
+    if (!dirArg || !values.proof || positionals.length > 1) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    const dir = resolve(dirArg);
+    const manifest = readManifest(dir);
+    const p = readProofFile(values.proof);
+    const system = p.system ?? "groth16";
+    const vkFile = join(dir, artifactNames(system).verificationKey);
+    if (!existsSync(vkFile)) {
+      throw new ZkmlError(
+        `no ${system} verification key in ${dir}: run zkml setup or zkml prove first`,
+        {
+          details: { file: vkFile },
+        },
+      );
+    }
+    const vk = JSON.parse(readFileSync(vkFile, "utf8"));
+    try {
+      const signals = p.publicSignals.map((s) => BigInt(s));
+      const { valid, ms } = await verifyProof({
+        system,
+        verificationKey: vk,
+        proof: p.proof,
+        publicSignals: signals,
+      });
+      const commitmentMatches = signals[0] === BigInt(manifest.weightCommitment);
+      const ok = valid && commitmentMatches;
+      const result = { valid: ok, proofValid: valid, commitmentMatches, ms, proof: values.proof };
+      if (values.json) printJson(result);
+      else {
+        console.log(`proof        ${system} ${valid ? "valid" : "INVALID"} against ${vkFile}`);
+        console.log(
+          `commitment   ${commitmentMatches ? "matches" : "DOES NOT MATCH"} the manifest`,
+        );
+      }
+      return ok ? EXIT.ok : EXIT.checkFailed;
+    } finally {
+      await releaseSnarkjs();
+    }
+  },
+};

@@ -1,0 +1,85 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { id as keccakId, isHexString } from "ethers";
+import { ZkmlError } from "../../sdk/src/errors.ts";
+import type { Manifest } from "../../sdk/src/manifest.ts";
+
+/** What `zkml deploy` / `register` leave in <dir>/deployments/<network>.json. */
+export interface Deployment {
+  network: string;
+  chainId: number;
+  registry?: string;
+  verifier?: string;
+  adapter?: string;
+  modelId?: string;
+  version?: number;
+  ephemeral?: boolean;
+}
+
+const fileName = (network: string) => `${network.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`;
+
+export function deploymentFile(dir: string, network: string): string {
+  return join(dir, "deployments", fileName(network));
+}
+
+export function readDeployment(dir: string, network: string): Deployment | undefined {
+  const file = deploymentFile(dir, network);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Deployment) : undefined;
+}
+
+export function writeDeployment(dir: string, d: Deployment): string {
+  const file = deploymentFile(dir, d.network);
+  mkdirSync(join(dir, "deployments"), { recursive: true });
+  writeFileSync(file, JSON.stringify(d, null, 2) + "\n");
+  return file;
+}
+
+/** bytes32 model id: a 0x-32-byte value as is, any other name keccak256-hashed; default from the manifest. */
+export function modelIdOf(manifest: Manifest, name?: string): string {
+  if (name && isHexString(name, 32)) return name;
+  const stem = basename(manifest.model.file).replace(/\.onnx$/i, "");
+  return keccakId(name ?? `zkml:${stem}:${manifest.model.sha256}`);
+}
+
+export function requireValue<T>(value: T | undefined, what: string, hint: string): T {
+  if (value === undefined) {
+    throw new ZkmlError(`no ${what}: ${hint}`, { details: { missing: what } });
+  }
+  return value;
+}
+
+/** The files of a compiled model folder, by the names compileModel and the setup write. */
+export function modelFiles(dir: string) {
+  return {
+    manifest: join(dir, "manifest.json"),
+    quantized: join(dir, "quantized.json"),
+    ir: join(dir, "ir.json"),
+    r1cs: join(dir, "model.r1cs"),
+    wasm: join(dir, "model_js", "model.wasm"),
+    zkey: join(dir, "model.zkey"),
+    verificationKey: join(dir, "verification_key.json"),
+  };
+}
+
+/** The proof file `zkml prove` writes and `zkml verify` / `zkml submit` read. */
+export interface ProofFile {
+  system: import("../../sdk/src/setup/circuitSize.ts").ProofSystem;
+  /** snarkjs proof object. */
+  proof: import("../../sdk/src/prove/prove.ts").AnyProof;
+  /** ABI-encoded proof for the registry. */
+  proofBytes: string;
+  publicSignals: string[];
+  /** Circuit outputs dequantized to floats (logits at 2^outputFrac), when known. */
+  outputs?: number[];
+  /** The float model's outputs on the same input (onnxruntime), when the model file was found. */
+  floatOutputs?: number[];
+  weightCommitment?: string;
+}
+
+export function readProofFile(file: string): ProofFile {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as ProofFile;
+  } catch (cause) {
+    throw new ZkmlError(`cannot read the proof file ${file}`, { details: { file }, cause });
+  }
+}

@@ -1,0 +1,152 @@
+import { isDeepStrictEqual } from "node:util";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { decodeFunctionResult, encodeFunctionData } from "viem";
+import type { ChainClient, Hex } from "../chain/chainClient.ts";
+import { exportVerifier } from "../chain/exportVerifier.ts";
+import { snarkjsVerifierAdapterAbi } from "../chain/generated/SnarkjsVerifierAdapter.ts";
+import { readRegistry } from "../chain/readRegistry.ts";
+import type { ModelRegistration } from "../chain/readRegistryEvents.ts";
+import { verificationKeyRecorded } from "./loadManifestDir.ts";
+import type { ManifestDir } from "./loadManifestDir.ts";
+import { allPass, runCheck } from "./types.ts";
+import type { AuditCheck, AuditedModel } from "./types.ts";
+
+const PROOF_SYSTEMS = ["groth16", "plonk", "fflonk"];
+
+/**
+ * The manifest folder for a registered version: the one its metadataURI (file://.../manifest.json)
+ * points at, else the one whose weight commitment equals the registered one.
+ */
+export function matchManifest(
+  r: ModelRegistration,
+  manifests: ManifestDir[],
+): ManifestDir | undefined {
+  if (r.metadataURI.startsWith("file://")) {
+    try {
+      const dir = dirname(fileURLToPath(r.metadataURI));
+      const hit = manifests.find((m) => resolve(m.dir) === resolve(dir));
+      if (hit) return hit;
+    } catch {
+      // not a valid file URL
+    }
+  }
+  return manifests.find((m) => BigInt(m.manifest.weightCommitment) === BigInt(r.weightCommitment));
+}
+
+/**
+ * Checks one registered model version against its manifest folder: weight commitment (and the
+ * commitment recomputed from the quantized weights), public-signal layout, verification key
+ * hash, proof system.
+ *
+ * @example
+ * const audited = await auditModel({ client, registry, registration, manifests: [loadManifestDir("build/iris-mlp")] });
+ */
+export async function auditModel(p: {
+  client: ChainClient;
+  registry: string;
+  registration: ModelRegistration;
+  manifests: ManifestDir[];
+}): Promise<AuditedModel> {
+  const r = p.registration;
+  const m = matchManifest(r, p.manifests);
+  const checks: AuditCheck[] = [];
+  await runCheck(checks, "manifest", () =>
+    m
+      ? [
+          "pass",
+          `${m.dir} (matched by ${r.metadataURI.startsWith("file://") && resolve(dirname(fileURLToPath(r.metadataURI))) === resolve(m.dir) ? "metadataURI" : "weight commitment"})`,
+        ]
+      : ["skip", `no manifest folder given matches (metadataURI ${r.metadataURI})`],
+  );
+  if (m) {
+    const manifestCommitment = BigInt(m.manifest.weightCommitment);
+    await runCheck(checks, "weight commitment", () =>
+      manifestCommitment === BigInt(r.weightCommitment)
+        ? ["pass", "registered commitment equals the manifest's"]
+        : [
+            "fail",
+            `registered ${BigInt(r.weightCommitment)} but the manifest says ${manifestCommitment}`,
+          ],
+    );
+    await runCheck(checks, "weights file", () => {
+      const recomputed = m.recomputedCommitment();
+      if (recomputed === null) return ["skip", "no quantized.json to recompute from"];
+      return recomputed === manifestCommitment
+        ? ["pass", "commitment recomputed from quantized.json equals the manifest's"]
+        : [
+            "fail",
+            `recomputed ${recomputed} from quantized.json, manifest says ${manifestCommitment}`,
+          ];
+    });
+    await runCheck(checks, "signal layout", async () => {
+      const v = await readRegistry({
+        client: p.client,
+        registry: p.registry,
+        functionName: "getVersion",
+        args: [r.modelId, r.version],
+      });
+      const onChain = { ...v.layout };
+      return isDeepStrictEqual(onChain, { ...m.manifest.publicSignals.layout })
+        ? ["pass", "registered layout equals the manifest's"]
+        : [
+            "fail",
+            `registered ${JSON.stringify(onChain)} vs manifest ${JSON.stringify(m.manifest.publicSignals.layout)}`,
+          ];
+    });
+    await runCheck(checks, "proof system", () => {
+      const registered = PROOF_SYSTEMS[r.proofSystem] ?? String(r.proofSystem);
+      const setup = m.manifest.setup?.system;
+      if (!setup) return ["skip", "the manifest records no setup"];
+      return registered === setup
+        ? ["pass", registered]
+        : ["fail", `registered ${registered}, manifest setup ${setup}`];
+    });
+    await runCheck(checks, "verification key", () => {
+      const [ok, detail] = verificationKeyRecorded(m);
+      return [ok === null ? "skip" : ok ? "pass" : "fail", detail];
+    });
+    await runCheck(checks, "verifier contract", () =>
+      verifierMatchesZkey({ client: p.client, adapter: r.verifier, dir: m.dir, manifest: m }),
+    );
+  }
+  return { ...r, manifest: m?.dir ?? null, checks, ok: allPass(checks) };
+}
+
+/**
+ * The deployed snarkjs verifier behind the adapter has exactly the runtime code of the verifier
+ * exported from the folder's model.zkey (so its verification key is the manifest's).
+ */
+async function verifierMatchesZkey(p: {
+  client: ChainClient;
+  adapter: Hex;
+  dir: string;
+  manifest: ManifestDir;
+}): Promise<["pass" | "fail" | "skip", string]> {
+  const zkey = join(p.dir, "model.zkey");
+  const zkeySha256 = p.manifest.manifest.setup?.zkeySha256;
+  if (!existsSync(zkey) || !zkeySha256) return ["skip", "no model.zkey (Groth16) in the folder"];
+  let inner: Hex;
+  try {
+    const out = await p.client.call({
+      to: p.adapter,
+      data: encodeFunctionData({ abi: snarkjsVerifierAdapterAbi, functionName: "verifier" }),
+    });
+    inner = decodeFunctionResult({
+      abi: snarkjsVerifierAdapterAbi,
+      functionName: "verifier",
+      data: out,
+    }) as Hex;
+  } catch {
+    return ["skip", `${p.adapter} is not a SnarkjsVerifierAdapter`];
+  }
+  const [code, expected] = await Promise.all([
+    p.client.getCode(inner),
+    exportVerifier({ zkey, zkeySha256 }),
+  ]);
+  return code.toLowerCase() === expected.deployedBytecode.toLowerCase()
+    ? ["pass", `${inner} runs the verifier exported from model.zkey`]
+    : ["fail", `${inner} does not run the verifier exported from model.zkey (other key or code)`];
+}

@@ -1,0 +1,145 @@
+import { concat, keccak256, toHex } from "viem";
+import type { ChainClientLike, Hex } from "../chain/chainClient.ts";
+import { toChainClient } from "../chain/chainClient.ts";
+import { readRegistry } from "../chain/readRegistry.ts";
+import { readVerifiedPredictions } from "../chain/readRegistryEvents.ts";
+import type { VerifiedPrediction } from "../chain/readRegistryEvents.ts";
+import type { SignalLayout } from "../circuit/publicSignals.ts";
+import { INPUT_KIND } from "../circuit/publicSignals.ts";
+import { ZkmlError } from "../errors.ts";
+import { verifyGroth16 } from "../prove/verifyGroth16.ts";
+import { decodeGroth16Proof, decodeSubmission } from "./decodeSubmission.ts";
+import { loadManifestDir } from "./loadManifestDir.ts";
+import type { ManifestDir } from "./loadManifestDir.ts";
+import { allPass, runCheck } from "./types.ts";
+import type { AuditCheck, AuditedPrediction } from "./types.ts";
+
+export interface AuditPredictionParameters {
+  /** Read-only is enough: ethers Provider/Signer, viem `{ publicClient }`, or a ChainClient. */
+  client: ChainClientLike;
+  registry: string;
+  /** The PredictionVerified event (from readVerifiedPredictions), or its id to look it up. */
+  prediction: VerifiedPrediction | string;
+  /** The model's compiled folder (manifest.json + verification_key.json), if available. */
+  manifest?: string | ManifestDir;
+}
+
+const same = (a: readonly bigint[], b: readonly bigint[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The input commitment the registry derives from the signals (see ModelRegistry._record). */
+export function expectedInputCommitment(layout: SignalLayout, signals: readonly bigint[]): Hex {
+  const slice = signals.slice(layout.inputOffset, layout.inputOffset + layout.inputCount);
+  if (layout.inputKind === INPUT_KIND.hashed) return toHex(slice[0], { size: 32 });
+  if (layout.inputKind === INPUT_KIND.public) {
+    return keccak256(slice.length ? concat(slice.map((s) => toHex(s, { size: 32 }))) : "0x");
+  }
+  return toHex(0n, { size: 32 });
+}
+
+/**
+ * Re-checks one verified prediction from the chain: decodes the proof and public signals from
+ * the transaction's calldata, checks the event's outputs and input commitment against them and
+ * the weight-commitment signal against the registered model, and re-verifies the proof
+ * off-chain with the verification key of the model's manifest folder.
+ *
+ * @example
+ * const r = await auditPrediction({ client: provider, registry, prediction: predictionId, manifest: "build/iris-mlp" });
+ * if (!r.ok) console.log(r.checks.filter((c) => c.status === "fail"));
+ */
+export async function auditPrediction(p: AuditPredictionParameters): Promise<AuditedPrediction> {
+  const client = toChainClient(p.client);
+  const ev =
+    typeof p.prediction === "string"
+      ? (await readVerifiedPredictions({ client, registry: p.registry })).find(
+          (e) => e.predictionId.toLowerCase() === (p.prediction as string).toLowerCase(),
+        )
+      : p.prediction;
+  if (!ev) {
+    throw new ZkmlError(`no PredictionVerified event for ${String(p.prediction)}`, {
+      details: { registry: p.registry, prediction: String(p.prediction) },
+    });
+  }
+  const m = typeof p.manifest === "string" ? loadManifestDir(p.manifest) : p.manifest;
+  const version = await readRegistry({
+    client,
+    registry: p.registry,
+    functionName: "getVersion",
+    args: [ev.modelId, ev.version],
+  });
+  const layout = version.layout as SignalLayout;
+  const checks: AuditCheck[] = [];
+  const tx = await client.getTransaction(ev.txHash);
+  const call =
+    tx && decodeSubmission({ input: tx.input, predictionId: ev.predictionId, version: ev.version });
+  await runCheck(checks, "calldata", () =>
+    call
+      ? [
+          "pass",
+          `${call.functionName} in tx ${ev.txHash} carries this statement (prediction id recomputed)`,
+        ]
+      : [
+          "fail",
+          `tx ${ev.txHash} does not carry a registry submission whose statement hashes to this prediction id`,
+        ],
+  );
+  if (call) {
+    const s = call.publicSignals;
+    await runCheck(checks, "outputs", () => {
+      const fromCalldata = s.slice(layout.outputOffset, layout.outputOffset + layout.outputCount);
+      return same(fromCalldata, ev.outputs)
+        ? [
+            "pass",
+            `event outputs equal public signals [${layout.outputOffset}..${layout.outputOffset + layout.outputCount})`,
+          ]
+        : [
+            "fail",
+            `event outputs ${ev.outputs.join(",")} differ from calldata ${fromCalldata.join(",")}`,
+          ];
+    });
+    await runCheck(checks, "input commitment", () => {
+      const expected = expectedInputCommitment(layout, s);
+      return expected.toLowerCase() === ev.inputCommitment.toLowerCase()
+        ? ["pass", `event input commitment matches the signals (input kind ${layout.inputKind})`]
+        : ["fail", `event ${ev.inputCommitment} vs recomputed ${expected}`];
+    });
+    await runCheck(checks, "weight commitment signal", () =>
+      s[layout.weightCommitmentIndex] === BigInt(version.weightCommitment)
+        ? ["pass", "signal equals the registered weight commitment"]
+        : [
+            "fail",
+            `signal ${s[layout.weightCommitmentIndex]} vs registered ${version.weightCommitment}`,
+          ],
+    );
+    await runCheck(checks, "proof (off-chain)", async () => {
+      if (version.proofSystem !== 0)
+        return ["skip", `proof system ${version.proofSystem}: only Groth16 is re-verified`];
+      if (!m?.verificationKey)
+        return ["skip", "no manifest folder with verification_key.json for this model"];
+      const { valid } = await verifyGroth16({
+        verificationKey: m.verificationKey,
+        proof: decodeGroth16Proof(call.proof),
+        publicSignals: s,
+      });
+      return valid
+        ? ["pass", `verifies against ${m.verificationKeyFile}`]
+        : [
+            "fail",
+            `does NOT verify against ${m.verificationKeyFile} (yet the on-chain verifier accepted it)`,
+          ];
+    });
+  }
+  return {
+    predictionId: ev.predictionId,
+    modelId: ev.modelId,
+    version: ev.version,
+    submitter: ev.submitter,
+    txHash: ev.txHash,
+    blockNumber: ev.blockNumber,
+    outputs: ev.outputs,
+    verifier: version.verifier,
+    manifest: m?.dir ?? null,
+    checks,
+    ok: allPass(checks),
+  };
+}

@@ -1,0 +1,108 @@
+import type { Signer } from "ethers";
+import { decodeEventLog, encodeFunctionData } from "viem";
+import { ChainError } from "../errors.ts";
+import type { ChainClientLike, Hex } from "./chainClient.ts";
+import { clientOf } from "./chainClient.ts";
+import { modelRegistryAbi } from "./generated/ModelRegistry.ts";
+import { sendTransaction } from "./sendTransaction.ts";
+
+export interface BatchSubmitPredictionsParameters {
+  /** ethers Signer, viem `{ publicClient, walletClient }` or a ChainClient. */
+  client?: ChainClientLike;
+  /** @deprecated use `client`. */
+  signer?: Signer;
+  registry: string;
+  modelId: string;
+  /** ABI-encoded proofs, one per prediction. */
+  proofs: readonly string[];
+  /** The public signals of each proof. */
+  publicSignals: readonly (readonly bigint[])[];
+  /** Gas limit (default: estimated by the node). */
+  gas?: bigint;
+  timeoutMs?: number;
+}
+
+/** One recorded prediction of the batch, in order. */
+export interface BatchPrediction {
+  predictionId: Hex;
+  version: number;
+  inputCommitment: Hex;
+  outputs: bigint[];
+}
+
+export interface BatchSubmitPredictionsReturnType {
+  predictions: BatchPrediction[];
+  txHash: Hex;
+  gasUsed: bigint;
+  /** gasUsed / number of proofs (whole transaction, not just verification). */
+  gasPerProof: bigint;
+  blockNumber: number;
+  calldataBytes: number;
+}
+
+/**
+ * Submits many proven predictions of one model in ONE transaction (`submitPredictions`): all
+ * are recorded or none. When the model's latest version has a batch verifier
+ * (`setBatchVerifier`), the registry checks every proof with one aggregated pairing check;
+ * otherwise proof by proof. Reverts come back as a ChainError naming the decoded custom error
+ * (`InvalidBatchProof`, `BatchItemFailed(index, reason)`, ...).
+ *
+ * @example
+ * const { predictions, gasPerProof } = await batchSubmitPredictions({ client: signer, registry, modelId, proofs, publicSignals });
+ */
+export async function batchSubmitPredictions(
+  p: BatchSubmitPredictionsParameters,
+): Promise<BatchSubmitPredictionsReturnType> {
+  const client = clientOf(p);
+  const data = encodeFunctionData({
+    abi: modelRegistryAbi,
+    functionName: "submitPredictions",
+    args: [p.modelId as Hex, p.proofs.map((x) => x as Hex), p.publicSignals.map((s) => [...s])],
+  });
+  const receipt = await sendTransaction({
+    client,
+    request: { to: p.registry as Hex, data, gas: p.gas },
+    abi: modelRegistryAbi,
+    action: "submitPredictions",
+    timeoutMs: p.timeoutMs,
+  });
+  const predictions: BatchPrediction[] = [];
+  for (const log of receipt.logs) {
+    try {
+      const ev = decodeEventLog({
+        abi: modelRegistryAbi,
+        data: log.data,
+        topics: log.topics as [Hex],
+      });
+      if (ev.eventName !== "PredictionVerified") continue;
+      const a = ev.args as {
+        predictionId: Hex;
+        version: number;
+        inputCommitment: Hex;
+        outputs: readonly bigint[];
+      };
+      predictions.push({
+        predictionId: a.predictionId,
+        version: a.version,
+        inputCommitment: a.inputCommitment,
+        outputs: [...a.outputs],
+      });
+    } catch {
+      // another contract's or event's log
+    }
+  }
+  if (predictions.length !== p.proofs.length) {
+    throw new ChainError(
+      `submitPredictions: ${predictions.length} PredictionVerified events for ${p.proofs.length} proofs`,
+      { details: { action: "submitPredictions", txHash: receipt.transactionHash } },
+    );
+  }
+  return {
+    predictions,
+    txHash: receipt.transactionHash,
+    gasUsed: receipt.gasUsed,
+    gasPerProof: p.proofs.length ? receipt.gasUsed / BigInt(p.proofs.length) : 0n,
+    blockNumber: Number(receipt.blockNumber),
+    calldataBytes: (data.length - 2) / 2,
+  };
+}

@@ -1,0 +1,68 @@
+import * as snarkjs from "snarkjs";
+import type { Groth16Proof, UniversalProof } from "snarkjs";
+import { ProofError } from "../errors.ts";
+import { toField } from "../quantize/fixedPoint.ts";
+import type { ProofSystem } from "../setup/circuitSize.ts";
+import { encodeProof } from "./encodeProof.ts";
+
+export type AnyProof = Groth16Proof | UniversalProof;
+
+export interface ProveParameters {
+  system: ProofSystem;
+  wasm: string;
+  zkey: string;
+  /** Fixed-point model input (signal `in`, see `quantizeInput`), or a full signal object. */
+  input: readonly bigint[] | Record<string, unknown>;
+}
+
+export interface ProveReturnType {
+  system: ProofSystem;
+  proof: AnyProof;
+  /** Public signals as field elements, in the layout's order. */
+  publicSignals: bigint[];
+  /** ABI-encoded proof for `IProofVerifier.verify` (Groth16 256 bytes, PLONK/FFLONK 768). */
+  proofBytes: `0x${string}`;
+  /** Size of the proof in bytes as sent on-chain. */
+  proofSize: number;
+  ms: number;
+}
+
+/**
+ * Witness from the circuit's wasm, then a proof with snarkjs for the chosen system.
+ *
+ * @example
+ * const { proofBytes, publicSignals } = await prove({ system: "plonk", wasm, zkey, input });
+ */
+export async function prove(p: ProveParameters): Promise<ProveReturnType> {
+  const start = performance.now();
+  const signals = Array.isArray(p.input)
+    ? { in: (p.input as readonly bigint[]).map((v) => toField(v).toString()) }
+    : (p.input as Record<string, unknown>);
+  let r: { proof: AnyProof; publicSignals: string[] };
+  try {
+    r = await snarkjs[p.system].fullProve(signals, p.wasm, p.zkey);
+  } catch (cause) {
+    throw new ProofError(`witness or ${p.system} proof generation failed for ${p.wasm}`, {
+      details: { step: "prove" },
+      cause,
+    });
+  }
+  const protocol = (r.proof as { protocol?: string }).protocol;
+  if (protocol !== p.system) {
+    throw new ProofError(`${p.zkey} is a ${protocol} key, not ${p.system}`, {
+      details: { step: "prove" },
+    });
+  }
+  const proofBytes =
+    p.system === "groth16"
+      ? encodeProof({ system: "groth16", proof: r.proof as Groth16Proof })
+      : encodeProof({ system: p.system, proof: r.proof as UniversalProof });
+  return {
+    system: p.system,
+    proof: r.proof,
+    publicSignals: r.publicSignals.map(BigInt),
+    proofBytes,
+    proofSize: (proofBytes.length - 2) / 2,
+    ms: performance.now() - start,
+  };
+}

@@ -1,0 +1,81 @@
+import { poseidon2, poseidon16 } from "poseidon-lite";
+import { QuantizationRangeError } from "../errors.ts";
+import type { QuantizedModel } from "./types.ts";
+
+/** Bumped whenever the packing below changes. */
+export const INPUT_COMMITMENT_VERSION = 1n;
+const ELEMENTS_PER_BLOCK = 15;
+
+/**
+ * How many inputBits-wide values share one field element (at most 250 bits per element).
+ *
+ * @example
+ * valuesPerElement(12); // 20
+ */
+export const valuesPerElement = (inputBits: number): number =>
+  Math.max(1, Math.floor(250 / inputBits));
+
+/**
+ * The commitment to a quantized input for `hashed` input visibility: THE definition the
+ * circuit recomputes (circuits/commitment.circom via the generator) and the prover exposes.
+ *
+ * Each value v (range-checked to inputBits signed bits) becomes u = v + 2^(inputBits-1) in
+ * [0, 2^inputBits); k = floor(250 / inputBits) values are packed per field element
+ * (e = sum u_j 2^(inputBits j), unique since k inputBits <= 250 < log2 p); then the same
+ * sponge as the weight commitment: h = Poseidon2(version, nValues), and per block of 15
+ * elements (zero padded) h = Poseidon16(h, e1..e15).
+ *
+ * @example
+ * const c = inputCommitment({ model, input: quantizeInput({ model, input: row }) });
+ */
+export function inputCommitment(p: { model: QuantizedModel; input: readonly bigint[] }): bigint {
+  return packedCommitment(packInput(p));
+}
+
+/**
+ * The packed field elements (exported for the circuit tests).
+ *
+ * @example
+ * packInput({ model, input }).length; // ceil(nInputs / valuesPerElement(model.inputBits))
+ */
+export function packInput({
+  model,
+  input,
+}: {
+  model: QuantizedModel;
+  input: readonly bigint[];
+}): bigint[] {
+  const b = BigInt(model.inputBits);
+  const offset = 1n << (b - 1n);
+  const k = valuesPerElement(model.inputBits);
+  const elements: bigint[] = [];
+  input.forEach((v, i) => {
+    const u = v + offset;
+    if (u < 0n || u >= 1n << b)
+      throw new QuantizationRangeError(
+        `input ${i} = ${v} does not fit ${model.inputBits} signed bits`,
+        {
+          details: {
+            tensor: model.inputName,
+            index: i,
+            value: v.toString(),
+            min: (-offset).toString(),
+            max: (offset - 1n).toString(),
+          },
+        },
+      );
+    if (i % k === 0) elements.push(0n);
+    elements[elements.length - 1] += u << (b * BigInt(i % k));
+  });
+  return elements;
+}
+
+function packedCommitment(elements: bigint[]): bigint {
+  let h = poseidon2([INPUT_COMMITMENT_VERSION, BigInt(elements.length)]);
+  for (let i = 0; i < elements.length; i += ELEMENTS_PER_BLOCK) {
+    const block = elements.slice(i, i + ELEMENTS_PER_BLOCK);
+    while (block.length < ELEMENTS_PER_BLOCK) block.push(0n);
+    h = poseidon16([h, ...block]);
+  }
+  return h;
+}

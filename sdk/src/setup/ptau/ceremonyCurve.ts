@@ -1,0 +1,28 @@
+import { buildBn128 } from "ffjavascript";
+import type { Curve } from "ffjavascript";
+import { fixedBasePlugin } from "./fixedBaseWasm.ts";
+
+/**
+ * Runs `f` with a bn128 curve whose WASM also holds the ceremony's fixed-base functions
+ * (fixedBaseWasm.ts). ffjavascript caches one multi-threaded curve in a global that snarkjs
+ * reuses; ours is built beside it (the global is restored) and terminated afterwards.
+ *
+ * @example
+ * const ms = await withCeremonyCurve(async (curve) => curve.tm.concurrency);
+ */
+export async function withCeremonyCurve<T>(f: (curve: Curve) => Promise<T>): Promise<T> {
+  const g = globalThis as { curve_bn128?: unknown };
+  const shared = g.curve_bn128;
+  g.curve_bn128 = null;
+  let curve: Curve | undefined;
+  try {
+    curve = await buildBn128(false, fixedBasePlugin);
+  } finally {
+    g.curve_bn128 = shared;
+  }
+  try {
+    return await f(curve);
+  } finally {
+    await curve.tm.terminate();
+  }
+}

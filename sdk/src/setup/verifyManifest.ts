@@ -1,0 +1,241 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import * as snarkjs from "snarkjs";
+import { generateCircuit } from "../circuit/generateCircuit.ts";
+import { readManifest } from "../manifest.ts";
+import type { SetupRecord } from "../manifest.ts";
+import type { QuantizedModel } from "../quantize/types.ts";
+import { weightCommitment } from "../quantize/weightCommitment.ts";
+import { cacheDir } from "./cacheDir.ts";
+import { verifyPhase2 } from "./ceremony.ts";
+import { ptauPowerFor, readCircuitSize } from "./circuitSize.ts";
+import { exportSolidity } from "./exportSolidity.ts";
+import { hashFile } from "./hashFile.ts";
+import { readPtauInfo } from "./readPtauInfo.ts";
+import { artifactNames } from "./setupCircuit.ts";
+
+export interface ManifestCheck {
+  check: string;
+  /** null: skipped (the input to recompute it is missing). */
+  ok: boolean | null;
+  detail: string;
+  ms: number;
+}
+
+export interface VerifyManifestParameters {
+  dir: string;
+  /** The ptau the setups used, when not at the recorded path or in the cache. */
+  ptau?: string;
+  cache?: string;
+  onProgress?: (line: string) => void;
+}
+
+/**
+ * Recomputes everything manifest.json claims that can be recomputed: file hashes (model,
+ * circuit, r1cs, wasm, ptau, zkey, verification key, verifier), the circuit regenerated from
+ * the quantized model and the weight commitment, each zkey checked against the r1cs + ptau
+ * (Groth16: snarkjs verifyFromR1cs with every contribution; PLONK/FFLONK: the deterministic
+ * setup rerun and compared byte for byte), the verification key re-exported from the zkey,
+ * and the Solidity verifier's constants against the verification key.
+ *
+ * @example
+ * const { ok, checks } = await verifyManifest({ dir: "build/iris-mlp" });
+ * for (const c of checks) console.log(c.ok ? "ok  " : "FAIL", c.check, c.detail);
+ */
+export async function verifyManifest(
+  p: VerifyManifestParameters,
+): Promise<{ ok: boolean; checks: ManifestCheck[] }> {
+  const dir = resolve(p.dir);
+  const m = readManifest(dir);
+  const checks: ManifestCheck[] = [];
+  const check = async (
+    name: string,
+    f: () => Promise<[boolean | null, string]> | [boolean | null, string],
+  ) => {
+    const start = performance.now();
+    let r: [boolean | null, string];
+    try {
+      r = await f();
+    } catch (e) {
+      r = [false, (e as Error).message.split("\n")[0]];
+    }
+    checks.push({ check: name, ok: r[0], detail: r[1], ms: performance.now() - start });
+    p.onProgress?.(`${r[0] === null ? "skip" : r[0] ? "ok  " : "FAIL"}  ${name}: ${r[1]}`);
+  };
+
+  const modelFile = [m.model.file, join(dir, m.model.file), join("models", m.model.file)]
+    .map((f) => resolve(f))
+    .find((f) => existsSync(f));
+  await check("model file", () =>
+    modelFile ? sameHashOf(modelFile, m.model.sha256) : [null, `${m.model.file} not found`],
+  );
+  await check("circuit source", () =>
+    sameHashOf(join(dir, "model.circom"), m.circuit.circomSha256),
+  );
+  await check("r1cs", () => sameHashOf(join(dir, "model.r1cs"), m.circuit.r1csSha256));
+  await check("wasm", () => sameHashOf(join(dir, "model_js", "model.wasm"), m.circuit.wasmSha256));
+  const quantizedFile = join(dir, "quantized.json");
+  const quantized = existsSync(quantizedFile)
+    ? (reviveBigInts(JSON.parse(readFileSync(quantizedFile, "utf8"))) as QuantizedModel)
+    : undefined;
+  await check("weight commitment", () => {
+    if (!quantized) return [null, "quantized.json not found"];
+    const got = weightCommitment({ model: quantized }).toString();
+    return got === m.weightCommitment
+      ? [true, got]
+      : [false, `${got} != manifest ${m.weightCommitment}`];
+  });
+  await check("circuit regenerated from the quantized model", () => {
+    if (!quantized) return [null, "quantized.json not found"];
+    const gen = generateCircuit({
+      model: quantized,
+      weightCommitment: BigInt(m.weightCommitment),
+      inputVisibility: m.visibility.input,
+    });
+    const got = createHash("sha256").update(gen.source).digest("hex");
+    return got === m.circuit.circomSha256
+      ? [true, "same circom source"]
+      : [false, `regenerated source sha256 ${got} != manifest ${m.circuit.circomSha256}`];
+  });
+
+  const records = new Map<string, SetupRecord>();
+  for (const r of Object.values(m.setups ?? {})) if (r) records.set(r.system, r);
+  if (m.setup && !records.has(m.setup.system)) records.set(m.setup.system, m.setup);
+  const r1cs = join(dir, "model.r1cs");
+  for (const rec of records.values()) {
+    await checkSetup(rec, { dir, r1cs, ptau: p.ptau, cache: p.cache, check });
+  }
+  if (records.size === 0) await check("setup", () => [null, "no setup recorded (run zkml setup)"]);
+  return { ok: checks.every((c) => c.ok !== false), checks };
+}
+
+type Check = (
+  name: string,
+  f: () => Promise<[boolean | null, string]> | [boolean | null, string],
+) => Promise<void>;
+
+async function checkSetup(
+  rec: SetupRecord,
+  a: { dir: string; r1cs: string; ptau?: string; cache?: string; check: Check },
+): Promise<void> {
+  const { check } = a;
+  const s = rec.system;
+  const names = artifactNames(s);
+  const zkey = join(a.dir, names.zkey);
+  const vkFile = join(a.dir, names.verificationKey);
+  const verifier = join(a.dir, names.verifier);
+  const candidates = [
+    a.ptau,
+    rec.ptau.file,
+    join(cacheDir("ptau", a.cache), `dev-bn128-${rec.ptau.power}.ptau`),
+  ];
+  const ptau = candidates.find(
+    (f) => f && existsSync(f) && hashFile({ file: f }) === rec.ptau.sha256,
+  );
+  await check(`${s}: ptau`, () => {
+    if (!ptau)
+      return [
+        false,
+        `no ptau with sha256 ${rec.ptau.sha256.slice(0, 16)}… found; pass --ptau <file>`,
+      ];
+    const info = readPtauInfo({ file: ptau });
+    const { power } = ptauPowerFor({ system: s, size: readCircuitSize({ r1cs: a.r1cs }) });
+    if (info.power < power)
+      return [false, `2^${info.power} points, the circuit needs power ${power}`];
+    return [
+      true,
+      `${ptau}: 2^${info.power} points (needs ${power})${rec.singleParty ? "; single-party dev ceremony: NOT for production" : ""}`,
+    ];
+  });
+  await check(`${s}: zkey hash`, () => sameHashOf(zkey, rec.zkeySha256));
+  await check(`${s}: verification key hash`, () => sameHashOf(vkFile, rec.verificationKeySha256));
+  await check(`${s}: verification key from zkey`, async () => {
+    const vk = await snarkjs.zKey.exportVerificationKey(zkey);
+    const file = JSON.parse(readFileSync(vkFile, "utf8"));
+    return isDeepStrictEqual(JSON.parse(JSON.stringify(vk)), file)
+      ? [true, "re-exported key equals the file"]
+      : [false, "the verification key file differs from the zkey's"];
+  });
+  await check(`${s}: zkey against r1cs + ptau`, async () => {
+    if (!ptau) return [null, "ptau not found"];
+    if (s === "groth16") {
+      const v = await verifyPhase2({ r1cs: a.r1cs, ptau, zkey });
+      return v.valid
+        ? [true, `snarkjs verifyFromR1cs ok, ${v.contributions.length} contribution(s)`]
+        : [false, "snarkjs verifyFromR1cs rejected the zkey"];
+    }
+    const tmp = mkdtempSync(join(tmpdir(), "zkml-verify-"));
+    try {
+      const out = join(tmp, "re.zkey");
+      await (s === "plonk" ? snarkjs.plonk.setup : snarkjs.fflonk.setup)(a.r1cs, ptau, out);
+      return hashFile({ file: out }) === hashFile({ file: zkey })
+        ? [true, `${s} setup rerun gives the same zkey`]
+        : [false, `${s} setup from r1cs + ptau gives a different zkey`];
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+  await check(`${s}: Solidity verifier`, async () => {
+    if (!existsSync(verifier)) return [null, `${verifier} not found`];
+    const source = readFileSync(verifier, "utf8");
+    const vk = JSON.parse(readFileSync(vkFile, "utf8"));
+    const consts = new Set(
+      [...source.matchAll(/constant\s+\w+\s*=\s*(0x[0-9a-fA-F]+|\d+)/g)].map((x) =>
+        BigInt(x[1]).toString(),
+      ),
+    );
+    const missing = vkNumbers(vk).filter((v) => !consts.has(v));
+    if (missing.length > 0)
+      return [
+        false,
+        `${missing.length} verification-key values are not constants of the verifier (first: ${missing[0]})`,
+      ];
+    if (rec.verifierSha256 && hashFile({ file: verifier }) !== rec.verifierSha256)
+      return [false, "verifier sha256 differs from the manifest"];
+    const regenerated = await exportSolidity({
+      zkey,
+      zkeySha256: hashFile({ file: zkey }),
+      system: s,
+    });
+    return regenerated.source === source
+      ? [true, `every verification-key value is a constant; regenerated source identical`]
+      : [false, "constants match but the source differs from a fresh export"];
+  });
+}
+
+function sameHashOf(file: string, want: string): [boolean | null, string] {
+  if (!existsSync(file)) return [false, `${file} is missing`];
+  const got = hashFile({ file });
+  return got === want
+    ? [true, `sha256 ${got.slice(0, 16)}…`]
+    : [false, `sha256 ${got} != manifest ${want}`];
+}
+
+/**
+ * Field elements of a verification key (>= 2^32; small ones like k1 = 2 or z = 1 are skipped,
+ * and Groth16's precomputed e(alpha, beta), which the verifier does not use).
+ */
+function vkNumbers(vk: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const { vk_alphabeta_12: _unused, ...rest } = vk;
+  const walk = (v: unknown) => {
+    if (typeof v === "string" && /^\d+$/.test(v) && BigInt(v) >= 2n ** 32n)
+      out.push(BigInt(v).toString());
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(rest);
+  return out;
+}
+
+/** quantized.json stores bigints as decimal strings; turn them back. */
+function reviveBigInts(v: unknown): unknown {
+  if (typeof v === "string" && /^-?\d+$/.test(v)) return BigInt(v);
+  if (Array.isArray(v)) return v.map(reviveBigInts);
+  if (v && typeof v === "object")
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reviveBigInts(x)]));
+  return v;
+}

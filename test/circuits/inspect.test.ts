@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import { join } from "node:path";
+import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
+import { generateCircuit } from "../../sdk/src/circuit/generateCircuit.ts";
+import { inspectCircuit } from "../../sdk/src/circuit/inspectCircuit.ts";
+import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
+import { quantizeModel } from "../../sdk/src/quantize/quantizeModel.ts";
+import { weightCommitment } from "../../sdk/src/quantize/weightCommitment.ts";
+import { caseRows, opCases } from "../helpers/opCases.ts";
+import { BUILD, compileTemplate } from "../helpers/templateHarness.ts";
+
+const serious = (ws: { code: string }[]) => ws.filter((w) => w.code !== "CA02");
+
+describe("circom --inspect reports no under-constrained signal", function () {
+  this.timeout(300_000);
+  it("(control) flags an output assigned with <-- and never constrained", async function () {
+    const dir = join(BUILD, "inspect-control");
+    const source =
+      "pragma circom 2.1.6;\ntemplate Bad() {\n    signal input a;\n    signal output b;\n    b <-- a * 2;\n}\ncomponent main = Bad();\n";
+    await compileCircuit({ source, outDir: dir, library: [] });
+    expect(serious(await inspectCircuit({ dir, file: "model.circom" }))).to.not.be.empty;
+  });
+  const harnesses = [
+    { name: "inspect-rescale-relu", library: "rescale.circom", main: "RescaleRelu(4, 6)" },
+    { name: "inspect-argmax", library: "compare.circom", main: "ArgMaxN(4, 6, 0, 1)" },
+    { name: "inspect-clip", library: "compare.circom", main: "ClipInt(1, -5, 6, 1, 9, 6)" },
+    { name: "inspect-leaky", library: "activation.circom", main: "LeakyRescale(4, 4, 8, 9)" },
+    {
+      name: "inspect-poly",
+      library: "activation.circom",
+      main: "PolyRescale(10240, 15, 12, 134217728, 64166000, -3692000, 138000, -2000, 100, 4)",
+    },
+    { name: "inspect-mul", library: "activation.circom", main: "MulRescale(4, 10)" },
+  ];
+  for (const h of harnesses) {
+    it(`template ${h.main}`, async function () {
+      await compileTemplate({ ...h, dependencies: ["rescale.circom", "compare.circom"] });
+      expect(
+        serious(await inspectCircuit({ dir: join(BUILD, h.name), file: "model.circom" })),
+      ).to.deep.equal([]);
+    });
+  }
+  const wanted = /ArgMax|Sigmoid|LeakyRelu|HardSwish|MaxPool 3x3|Mul of two|Concat|Conv depthwise/;
+  opCases()
+    .filter((c) => wanted.test(c.name))
+    .forEach((c, i) => {
+      it(`generated model: ${c.name}`, async function () {
+        const ir = importOnnx({ file: `${c.name}.onnx`, bytes: c.bytes });
+        const model = quantizeModel({ ir, calibration: caseRows(c.inputShape, 3, 8, 3) });
+        const gen = generateCircuit({ model, weightCommitment: weightCommitment({ model }) });
+        const dir = join(BUILD, "inspect-ops", String(i));
+        await compileCircuit({ source: gen.source, outDir: dir });
+        expect(serious(await inspectCircuit({ dir, file: "model.circom" }))).to.deep.equal([]);
+      });
+    });
+});

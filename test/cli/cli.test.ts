@@ -1,0 +1,143 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../../scripts/cli/root.ts";
+import { loadIris } from "../../sdk/src/data/iris.ts";
+
+const WORK = join(ROOT, "build/test/cli");
+const DIR = join(WORK, "iris");
+
+/** Runs `node scripts/zkml.ts ...args`; resolves with the exit code and output. */
+function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, "scripts/zkml.ts"), ...args],
+      { cwd: ROOT, maxBuffer: 1 << 24 },
+      (error, stdout, stderr) =>
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("the zkml CLI: exit codes and --json", function () {
+  const iris = loadIris();
+  const row = iris.features[100];
+  const files = {
+    calibration: join(WORK, "calibration.json"),
+    inputData: join(WORK, "input-data.json"),
+    inputNamed: join(WORK, "input-named.json"),
+    proof: join(WORK, "proof.json"),
+    proofNamed: join(WORK, "proof-named.json"),
+    tampered: join(WORK, "tampered.json"),
+  };
+
+  before(function () {
+    rmSync(WORK, { recursive: true, force: true });
+    mkdirSync(WORK, { recursive: true });
+    writeFileSync(files.calibration, JSON.stringify({ input_data: iris.features }));
+    writeFileSync(files.inputData, JSON.stringify({ input_data: [row] }));
+    writeFileSync(files.inputNamed, JSON.stringify({ input: [row] }));
+  });
+
+  it("compile --json reports the constraint count written to the manifest", async function () {
+    const r = await zkml(
+      "compile",
+      join(ROOT, "models/iris-mlp.onnx"),
+      "--out",
+      DIR,
+      "--calibration",
+      files.calibration,
+      "--json",
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout);
+    const manifest = JSON.parse(readFileSync(join(DIR, "manifest.json"), "utf8"));
+    expect(out.constraints).to.be.a("number").greaterThan(0);
+    expect(out.constraints).to.equal(manifest.circuit.constraints);
+    expect(out.nPublic).to.equal(manifest.publicSignals.layout.nPublic);
+  });
+
+  it("fidelity --json reports argmax agreement as a fraction", async function () {
+    const r = await zkml(
+      "fidelity",
+      join(ROOT, "models/iris-mlp.onnx"),
+      "--data",
+      files.calibration,
+      "--json",
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.rows).to.equal(150);
+    expect(out.agreement).to.be.at.least(0.97).and.at.most(1);
+  });
+
+  it("prove accepts {input_data} and named inputs alike; verify exits 0 on the proof", async function () {
+    const a = await zkml("prove", DIR, "--input", files.inputData, "--out", files.proof, "--json");
+    expect(a.code, a.stderr).to.equal(0);
+    const b = await zkml(
+      "prove",
+      DIR,
+      "--input",
+      files.inputNamed,
+      "--out",
+      files.proofNamed,
+      "--json",
+    );
+    expect(b.code, b.stderr).to.equal(0);
+    const pa = JSON.parse(a.stdout);
+    expect(pa.valid).to.equal(true);
+    expect(pa.publicSignals).to.deep.equal(JSON.parse(b.stdout).publicSignals);
+    // The dequantized outputs sit next to onnxruntime's, and agree closely.
+    expect(pa.floatOutputs).to.have.length(pa.outputs.length);
+    pa.outputs.forEach((o: number, i: number) =>
+      expect(Math.abs(o - pa.floatOutputs[i])).to.be.lessThan(0.1),
+    );
+    const v = await zkml("verify", DIR, "--proof", files.proof, "--json");
+    expect(v.code, v.stderr).to.equal(0);
+    expect(JSON.parse(v.stdout).valid).to.equal(true);
+  });
+
+  it("verify exits 1 on a tampered proof or a changed output", async function () {
+    const proof = JSON.parse(readFileSync(files.proof, "utf8"));
+    const forged = { ...proof, publicSignals: [...proof.publicSignals] };
+    forged.publicSignals[1] = String(BigInt(forged.publicSignals[1]) + 1n);
+    writeFileSync(files.tampered, JSON.stringify(forged));
+    const v = await zkml("verify", DIR, "--proof", files.tampered, "--json");
+    expect(v.code).to.equal(1);
+    expect(JSON.parse(v.stdout).valid).to.equal(false);
+    const bent = {
+      ...proof,
+      proof: { ...proof.proof, pi_a: [proof.proof.pi_b[0][0], proof.proof.pi_a[1], "1"] },
+    };
+    writeFileSync(files.tampered, JSON.stringify(bent));
+    expect((await zkml("verify", DIR, "--proof", files.tampered)).code).to.equal(1);
+  });
+
+  it("deploy --register --submit does the chain flow in one run on the in-process chain", async function () {
+    const r = await zkml("deploy", DIR, "--register", "--submit", files.proof, "--json");
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.registered.version).to.equal(1);
+    expect(out.submitted).to.have.length(1);
+    expect(out.submitted[0].predictionId).to.match(/^0x[0-9a-f]{64}$/);
+    expect(Number(out.submitted[0].gasUsed)).to.be.greaterThan(200_000);
+  });
+
+  it("submit in a new process says the in-process chain is empty (exit 3)", async function () {
+    const r = await zkml("submit", DIR, "--proof", files.proof);
+    expect(r.code).to.equal(3);
+    expect(r.stderr).to.contain("--network localhost");
+  });
+
+  it("exits 2 on bad usage and 3 on a bad input file", async function () {
+    expect((await zkml("compile", join(ROOT, "models/iris-mlp.onnx"))).code).to.equal(2);
+    expect((await zkml("verify", DIR, "--proof", files.proof, "--bogus")).code).to.equal(2);
+    expect((await zkml("nonsense")).code).to.equal(2);
+    writeFileSync(files.tampered, JSON.stringify({ input_data: [[1, 2, 3]] }));
+    const r = await zkml("prove", DIR, "--input", files.tampered);
+    expect(r.code).to.equal(3);
+    expect(r.stderr).to.match(/InputError/);
+  });
+});

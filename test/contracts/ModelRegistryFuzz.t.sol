@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ModelRegistry} from "../../contracts/ModelRegistry.sol";
+import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
+import {MockProofVerifier} from "../../contracts/test/MockProofVerifier.sol";
+
+/// @notice Hardhat 3 Solidity fuzz tests (`npx hardhat test solidity`): a prediction is recorded
+///         only with a valid proof, the registered commitment and an active version, and once.
+contract ModelRegistryFuzzTest {
+    bytes32 private constant _MODEL = keccak256("fuzz model");
+    bytes32 private constant _WC = bytes32(uint256(0x1111));
+    bytes private constant _PROOF = hex"1111";
+
+    ModelRegistry private _registry;
+    MockProofVerifier private _verifier;
+
+    function setUp() public {
+        _registry = new ModelRegistry(address(this), address(this), address(this));
+        _verifier = new MockProofVerifier(0, 5);
+        // [weightCommitment, inputCommitment, out0, out1, out2]
+        _registry.registerModel(
+            _MODEL,
+            _WC,
+            _verifier,
+            IModelRegistry.SignalLayout(5, 0, 1, 1, 1, 2, 3),
+            "fuzz://model"
+        );
+    }
+
+    function _signals(
+        uint256 wc,
+        uint256 input,
+        uint256 out
+    ) private pure returns (uint256[] memory s) {
+        s = new uint256[](5);
+        (s[0], s[1], s[2], s[3], s[4]) = (wc, input, out, out >> 1, out >> 2);
+    }
+
+    function testFuzzRecordsOnlyValidProofsWithTheCommitment(
+        bool valid,
+        bool rightCommitment,
+        uint256 otherCommitment,
+        uint256 input,
+        uint256 out
+    ) public {
+        _verifier.setResult(valid);
+        uint256 wc = rightCommitment ? uint256(_WC) : otherCommitment;
+        uint256[] memory s = _signals(wc, input, out);
+        bytes32 id = _registry.predictionIdOf(_MODEL, 1, s);
+        bool accepted = valid && bytes32(wc) == _WC;
+        try _registry.submitPrediction(_MODEL, _PROOF, s) returns (bytes32 got) {
+            require(accepted, "recorded a prediction without a valid proof and commitment");
+            require(got == id, "wrong prediction id");
+            IModelRegistry.Prediction memory p = _registry.getPrediction(id);
+            require(p.submitter == address(this) && p.version == 1, "wrong record");
+            require(p.blockNumber == block.number, "wrong block");
+        } catch {
+            require(!accepted, "rejected a valid prediction");
+        }
+        require(_registry.isPredictionVerified(id) == accepted, "isPredictionVerified disagrees");
+    }
+
+    function testFuzzRecordsAStatementOnce(uint256 input, uint256 out) public {
+        _verifier.setResult(true);
+        uint256[] memory s = _signals(uint256(_WC), input, out);
+        _registry.submitPrediction(_MODEL, _PROOF, s);
+        try _registry.submitPrediction(_MODEL, hex"2222", s) {
+            revert("replayed a statement");
+        } catch (bytes memory reason) {
+            require(
+                bytes4(reason) == IModelRegistry.PredictionAlreadyVerified.selector,
+                "wrong replay error"
+            );
+        }
+    }
+
+    function testFuzzDeprecatedOrPausedRefuses(uint8 action, uint256 input) public {
+        _verifier.setResult(true);
+        uint256 which = action % 3;
+        if (which == 0) _registry.deprecateVersion(_MODEL, 1);
+        else if (which == 1) _registry.deprecateModel(_MODEL);
+        else _registry.pause();
+        uint256[] memory s = _signals(uint256(_WC), input, 1);
+        try _registry.submitPrediction(_MODEL, _PROOF, s) {
+            revert("accepted a prediction for an inactive model");
+        } catch {
+            require(
+                !_registry.isPredictionVerified(_registry.predictionIdOf(_MODEL, 1, s)),
+                "recorded"
+            );
+        }
+    }
+}

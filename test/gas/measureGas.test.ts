@@ -1,0 +1,88 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { diffGasSnapshots, gasSnapshot } from "../../sdk/src/gas/gasSnapshot.ts";
+import type { GasSnapshot } from "../../sdk/src/gas/gasSnapshot.ts";
+import { measureGas } from "../../sdk/src/gas/measureGas.ts";
+import type { MeasureGasReturnType } from "../../sdk/src/gas/measureGas.ts";
+import { renderGasMarkdown, renderGasSvg } from "../../sdk/src/gas/renderGasReport.ts";
+import { IRIS_TEST_DIR, irisGroth16Proofs } from "../contracts/helpers/irisProofs.ts";
+
+const SNAPSHOT = join(import.meta.dirname, "../../gas/snapshots.json");
+
+describe("measureGas (gas lab, Groth16 on the Iris model)", function () {
+  let report: MeasureGasReturnType;
+
+  before(async function () {
+    await irisGroth16Proofs(); // compiles the model folder once per test process
+    report = await measureGas({ dir: IRIS_TEST_DIR, systems: ["groth16"], batch: [1, 8, 32] });
+  });
+
+  it("reports gasPerProof and verifierGasPerProof for each batch size", () => {
+    expect(Object.keys(report.gasPerProof.groth16)).to.deep.equal(["1", "8", "32"]);
+    const perProof = report.gasPerProof.groth16;
+    expect(perProof["8"]).to.be.lessThan(perProof["1"]);
+    expect(perProof["32"]).to.be.lessThan(perProof["8"]);
+    expect(report.verifierGasPerProof.groth16["32"]).to.be.lessThanOrEqual(60_000);
+  });
+
+  it("splits every transaction into verifier + registry + tx base = gasUsed", () => {
+    for (const row of report.rows) {
+      const { verifier, registry, txBase } = row.split;
+      expect(verifier + registry + txBase, `${row.action} ${row.proofs}`).to.equal(row.gasUsed);
+      expect(txBase).to.be.greaterThan(21_000);
+      if (row.proofs > 0) {
+        expect(verifier).to.be.greaterThan(34_000 * row.proofs);
+        // The one-slot record costs at least its 20,000-gas SSTORE per prediction.
+        expect(registry).to.be.greaterThan(20_000 * row.proofs);
+      }
+    }
+    const single = report.rows.find((r) => r.action === "submit")!;
+    expect(single.gasUsed).to.be.greaterThan(report.groth16Floor);
+  });
+
+  it("prices the OP stack with the receipts' l1Fee, equal to the Fjord formula", () => {
+    for (const row of report.rows) {
+      expect(row.op.l1Fee > 0n).to.equal(true);
+      expect(row.op.l1Fee).to.equal(row.op.expectedL1Fee);
+      expect(row.arbitrum.l1Units).to.equal(16 * row.arbitrum.compressedSize);
+    }
+  });
+
+  it("keeps every contract under the 24,576-byte limit", () => {
+    expect(report.bytecode.map((b) => b.contract)).to.include("Groth16BatchVerifier (generated)");
+    for (const b of report.bytecode) expect(b.bytes, b.contract).to.be.lessThanOrEqual(b.limit);
+  });
+
+  it("matches the committed gas snapshot (regenerate: zkml gas build/test/batch-iris --snapshot)", () => {
+    const all = JSON.parse(readFileSync(SNAPSHOT, "utf8")) as GasSnapshot;
+    const current = gasSnapshot(report);
+    // This test re-measures Groth16 only: compare the Groth16 labels and the contracts it deploys.
+    const committed: GasSnapshot = {
+      ...all,
+      gas: Object.fromEntries(Object.entries(all.gas).filter(([k]) => k.includes("(groth16"))),
+      bytecode: Object.fromEntries(
+        Object.entries(all.bytecode).filter(([k]) => !/plonk|fflonk/i.test(k)),
+      ),
+    };
+    expect(Object.keys(committed.gas)).to.have.length(6);
+    // Verifier bytecode embeds the verification key: a new local setup can shift a few bytes.
+    for (const [name, bytes] of Object.entries(current.bytecode)) {
+      expect(Math.abs(bytes - committed.bytecode[name]), name).to.be.lessThanOrEqual(
+        name.includes("Verifier (") || name.includes("(generated)") ? 64 : 0,
+      );
+      current.bytecode[name] = committed.bytecode[name];
+    }
+    expect(diffGasSnapshots(committed, current)).to.deep.equal([]);
+  });
+
+  it("renders the markdown table and the SVG chart with the Groth16 floor", () => {
+    const md = renderGasMarkdown(report);
+    expect(md).to.contain("| groth16 | submitPredictions | 32 |");
+    expect(md).to.contain(report.groth16Floor.toLocaleString("en-US"));
+    const svg = renderGasSvg(report);
+    expect(svg.startsWith("<svg")).to.equal(true);
+    expect(svg).to.contain("Groth16 floor");
+    expect(svg.match(/<title>verifier:/g)).to.have.length(4); // single + 3 batches
+  });
+});

@@ -1,0 +1,196 @@
+import { expect } from "chai";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import { network } from "hardhat";
+import { deployRegistry } from "../../sdk/src/chain/deployRegistry.ts";
+import { deployVerifier } from "../../sdk/src/chain/deployVerifier.ts";
+import { readPendingSubmission } from "../../sdk/src/chain/pendingSubmission.ts";
+import { registerModel } from "../../sdk/src/chain/registerModel.ts";
+import { resumeSubmission } from "../../sdk/src/chain/resumeSubmission.ts";
+import { submitPrediction } from "../../sdk/src/chain/submitPrediction.ts";
+import {
+  GasError,
+  InsufficientFundsError,
+  NonceTooLowError,
+  ReplacementUnderpricedError,
+  TransactionTimeoutError,
+} from "../../sdk/src/errors.ts";
+import { irisArtifacts } from "./irisArtifacts.ts";
+import type { IrisArtifacts } from "./irisArtifacts.ts";
+
+const { ethers, provider, viem } = await network.create();
+const [signer] = await ethers.getSigners();
+const viemClient = {
+  publicClient: await viem.getPublicClient(),
+  walletClient: (await viem.getWalletClients())[0],
+};
+
+describe("submission never loses work; nonce, funds and gas errors are typed", function () {
+  let iris: IrisArtifacts;
+  let registry: string;
+  let dir: string;
+  const submit = async (row: number, extra: Record<string, unknown> = {}) => {
+    const proof = await iris.prove(row);
+    return submitPrediction({
+      client: signer,
+      registry,
+      modelId: iris.modelId,
+      proof: proof.proofBytes,
+      publicSignals: proof.publicSignals,
+      dir,
+      ...extra,
+    });
+  };
+
+  before(async function () {
+    iris = await irisArtifacts();
+    dir = join(iris.dir, "submission-test");
+    rmSync(dir, { recursive: true, force: true });
+    registry = (await deployRegistry({ client: signer })).address;
+    const v = await deployVerifier({
+      client: signer,
+      zkey: iris.setup.zkey,
+      zkeySha256: iris.setup.zkeySha256,
+      nPublic: iris.compiled.publicSignals.layout.nPublic,
+    });
+    await registerModel({
+      client: signer,
+      registry,
+      modelId: iris.modelId,
+      weightCommitment: iris.compiled.weightCommitment,
+      verifier: v.adapter,
+      layout: iris.compiled.publicSignals.layout,
+      metadataURI: "test://iris",
+    });
+  });
+
+  it("resubmits a dropped transaction from its pending file", async function () {
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    let timeout: unknown;
+    try {
+      timeout = await submit(10, { timeoutMs: 300 }).catch((e: unknown) => e);
+    } finally {
+      // (re-enabled below, after the drop)
+    }
+    expect(timeout).to.be.instanceOf(TransactionTimeoutError);
+    const { txHash, pendingFile } = (timeout as TransactionTimeoutError).details;
+    expect(pendingFile).to.be.a("string");
+    const saved = readPendingSubmission(pendingFile!);
+    expect(saved.attempts.map((a) => a.txHash)).to.deep.equal([txHash]);
+    // The node forgets the transaction: it is dropped, never mined.
+    await provider.request({ method: "hardhat_dropTransaction", params: [txHash] });
+    await provider.request({ method: "evm_setAutomine", params: [true] });
+    expect(await ethers.provider.getTransactionReceipt(txHash)).to.equal(null);
+
+    const resumed = await resumeSubmission({ client: signer, dir });
+    expect(resumed.map((r) => r.outcome)).to.deep.equal(["sent"]);
+    expect(resumed[0].predictionId).to.equal(saved.predictionId);
+    // Same nonce, calldata and fees: the re-signed transaction may have the same hash; it is mined now.
+    expect((await ethers.provider.getTransactionReceipt(resumed[0].txHash!))?.status).to.equal(1);
+    expect(existsSync(pendingFile!)).to.equal(false);
+    expect(readdirSync(join(dir, "submitted"))).to.include(`${saved.predictionId}.json`);
+    const registryContract = new ethers.Contract(
+      registry,
+      ["function isPredictionVerified(bytes32) view returns (bool)"],
+      signer,
+    );
+    expect(await registryContract.isPredictionVerified(saved.predictionId)).to.equal(true);
+  });
+
+  it("moves a timed-out transaction that was mined later to submitted/ without sending again", async function () {
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    const e = (await submit(11, { timeoutMs: 300 }).catch(
+      (x: unknown) => x,
+    )) as TransactionTimeoutError;
+    expect(e).to.be.instanceOf(TransactionTimeoutError);
+    await provider.request({ method: "evm_mine", params: [] });
+    await provider.request({ method: "evm_setAutomine", params: [true] });
+    const nonceBefore = await ethers.provider.getTransactionCount(signer.address);
+    const resumed = await resumeSubmission({ client: signer, dir });
+    expect(resumed.map((r) => r.outcome)).to.deep.equal(["mined"]);
+    expect(resumed[0].txHash).to.equal(e.details.txHash);
+    expect(await ethers.provider.getTransactionCount(signer.address)).to.equal(nonceBefore);
+  });
+
+  it("reports a reused nonce as NonceTooLowError and keeps the submission pending", async function () {
+    const e = await submit(12, { nonce: 0 }).catch((x: unknown) => x);
+    expect(e).to.be.instanceOf(NonceTooLowError);
+    const { pendingFile } = (e as NonceTooLowError).details;
+    expect(existsSync(pendingFile!)).to.equal(true);
+    expect(readPendingSubmission(pendingFile!).attempts[0].error).to.match(/^NonceTooLowError/);
+    const resumed = await resumeSubmission({ client: signer, dir, file: pendingFile });
+    expect(resumed[0].outcome).to.equal("sent");
+    expect(existsSync(pendingFile!)).to.equal(false);
+  });
+
+  it("types a reused nonce from viem as NonceTooLowError too, and resumes with viem", async function () {
+    const e = await submit(16, { nonce: 0, client: viemClient }).catch((x: unknown) => x);
+    expect(e).to.be.instanceOf(NonceTooLowError);
+    const { pendingFile } = (e as NonceTooLowError).details;
+    const resumed = await resumeSubmission({ client: viemClient, dir, file: pendingFile });
+    expect(resumed.map((r) => r.outcome)).to.deep.equal(["sent"]);
+  });
+
+  it("reports a same-nonce replacement without a fee bump as ReplacementUnderpricedError", async function () {
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    try {
+      const t = (await submit(17, { timeoutMs: 300 }).catch(
+        (x: unknown) => x,
+      )) as TransactionTimeoutError;
+      expect(t).to.be.instanceOf(TransactionTimeoutError);
+      const stuck = (await ethers.provider.getTransaction(t.details.txHash))!;
+      const e = await resumeSubmission({
+        client: signer,
+        dir,
+        file: t.details.pendingFile,
+        nonce: stuck.nonce,
+        gas: stuck.gasLimit + 1n,
+        maxFeePerGas: stuck.maxFeePerGas!,
+        maxPriorityFeePerGas: stuck.maxPriorityFeePerGas!,
+        timeoutMs: 300,
+      }).catch((x: unknown) => x);
+      expect(e).to.be.instanceOf(ReplacementUnderpricedError);
+      await provider.request({ method: "evm_mine", params: [] });
+    } finally {
+      await provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+    // The stuck transaction was mined after all: resuming only files it.
+    const resumed = await resumeSubmission({ client: signer, dir });
+    expect(resumed.map((r) => r.outcome)).to.deep.equal(["mined"]);
+  });
+
+  it("reports an unfunded sender as InsufficientFundsError", async function () {
+    const poor = Wallet.createRandom().connect(ethers.provider);
+    const proof = await iris.prove(13);
+    const e = await submitPrediction({
+      client: poor,
+      registry,
+      modelId: iris.modelId,
+      proof: proof.proofBytes,
+      publicSignals: proof.publicSignals,
+      gas: 500_000n,
+      maxFeePerGas: 10n ** 10n,
+      maxPriorityFeePerGas: 10n ** 9n,
+    }).catch((x: unknown) => x);
+    expect(e).to.be.instanceOf(InsufficientFundsError);
+  });
+
+  it("reports a gas limit below the intrinsic cost as GasError", async function () {
+    const e = await submit(14, { gas: 21_000n }).catch((x: unknown) => x);
+    expect(e).to.be.instanceOf(GasError);
+    expect((e as GasError).message).to.match(/gas limit or estimation failed/);
+  });
+
+  it("reports a gas limit too low for the execution as GasError, still pending for a resume", async function () {
+    const e = await submit(15, { gas: 40_000n }).catch((x: unknown) => x);
+    expect(e).to.be.instanceOf(GasError);
+    // Hardhat's node rejects it at send time ("ran out of gas"); a public node mines it reverted
+    // with gasUsed = limit, which sendTransaction reports as GasError too.
+    expect((e as GasError).message).to.match(/gas/);
+    const { pendingFile } = (e as GasError).details;
+    const resumed = await resumeSubmission({ client: signer, dir, file: pendingFile });
+    expect(resumed.map((r) => r.outcome)).to.deep.equal(["sent"]);
+    expect(existsSync(pendingFile!)).to.equal(false);
+  });
+});
