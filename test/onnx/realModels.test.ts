@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileModel } from "../../sdk/src/circuit/compileModel.ts";
+import { inputCommitment } from "../../sdk/src/quantize/inputCommitment.ts";
 import { expectedPublicSignals } from "../../sdk/src/circuit/generateCircuit.ts";
 import { calculateWitness } from "../../sdk/src/circuit/witnessTools.ts";
 import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
@@ -111,8 +112,11 @@ describe("a PyTorch-style CNN (Conv, Relu, MaxPool, Shape/Gather/Unsqueeze/Conca
           weightCommitment: c.weightCommitment,
           input,
           outputs: expected.outputs,
+          // 144 inputs: above MAX_DEFAULT_PUBLIC_INPUTS, so the input is hashed by default.
+          inputCommitment: inputCommitment({ model: c.quantized, input }),
         }),
       );
     }
+    expect(c.manifest.visibility.input).to.equal("hashed");
   });
 });

@@ -23,6 +23,7 @@ export interface CompileModelParameters extends QuantizeOptions {
   outDir: string;
   /** Float inputs (flattened rows) that choose the scales and size the range checks. Default: 64 seeded random rows in [0, 1]. */
   calibration?: number[][];
+  /** Default: `public` up to MAX_DEFAULT_PUBLIC_INPUTS values, `hashed` above. */
   inputVisibility?: "public" | "private" | "hashed";
   /** Static shapes for inputs with dynamic dimensions, by input name. */
   inputShapes?: Record<string, number[]>;
@@ -47,6 +48,16 @@ function defaultCalibration(ir: ModelIR): number[][] {
 }
 
 /**
+ * Above this many input values, inputs default to `hashed` (one Poseidon commitment): each
+ * public signal costs a Groth16 verifier about 6.8k gas and 95 bytes of bytecode, so a 784-pixel
+ * public input would not even fit the 24,576-byte contract limit.
+ */
+export const MAX_DEFAULT_PUBLIC_INPUTS = 32;
+
+export const defaultInputVisibility = (nInputs: number): "public" | "hashed" =>
+  nInputs > MAX_DEFAULT_PUBLIC_INPUTS ? "hashed" : "public";
+
+/**
  * ONNX -> IR -> quantized model -> circom circuit -> r1cs + wasm, with a manifest.
  *
  * @example
@@ -68,7 +79,7 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
     output,
   });
   const weightCommitment = commit({ model: quantized });
-  const inputVisibility = p.inputVisibility ?? "public";
+  const inputVisibility = p.inputVisibility ?? defaultInputVisibility(quantized.nInputs);
   const gen = generateCircuit({ model: quantized, weightCommitment, inputVisibility });
   const json = (v: unknown) =>
     JSON.stringify(v, (_k, x) =>
