@@ -17,6 +17,8 @@ const { values } = parseArgs({
     systems: { type: "string" },
     quick: { type: "boolean" },
     out: { type: "string" },
+    // Skip setup/prove/gas for circuits above this size (recorded as skipped, never dropped).
+    "max-prove-constraints": { type: "string" },
   },
 });
 const quick = values.quick ?? false;
@@ -92,6 +94,15 @@ for (const name of names) {
   await stage("fidelity", ...worker("fidelity", { rows: settings.fidelityRows }));
   if (!systems.includes("groth16")) continue;
   const compiled = record.stages.compile as unknown as { constraints: number; nPublic: number };
+  const maxProve = Number(values["max-prove-constraints"] ?? Infinity);
+  if (compiled.constraints > maxProve) {
+    const why = `skipped: ${compiled.constraints} constraints is over --max-prove-constraints ${maxProve}`;
+    for (const label of ["ptau", "setup", "prove", "gas"])
+      record.stages[label] = { error: why, skipped: true };
+    writeReport();
+    log(`${name}: ${why}`);
+    continue;
+  }
   const power = groth16PtauPower(compiled.constraints, compiled.nPublic);
   if (!(await stage("ptau", ...worker("ptau", { power })))) continue;
   if (!(await stage("setup", ...worker("setup", { ptauCache: cacheDir("ptau") })))) continue;
@@ -123,7 +134,12 @@ function writeReport() {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
     },
-    settings: { quick, systems, ...settings },
+    settings: {
+      quick,
+      systems,
+      ...settings,
+      maxProveConstraints: values["max-prove-constraints"] ?? null,
+    },
     models: results,
     published: PUBLISHED,
   };

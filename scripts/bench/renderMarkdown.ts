@@ -1,6 +1,11 @@
 import { PUBLISHED } from "./benchModels.ts";
 
-type Stage = Record<string, unknown> & { ms?: number; peakBytes?: number; error?: string };
+type Stage = Record<string, unknown> & {
+  ms?: number;
+  peakBytes?: number;
+  error?: string;
+  skipped?: boolean;
+};
 interface Report {
   date: string;
   machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string };
@@ -72,7 +77,8 @@ export function renderMarkdown(r: Report): string {
       .filter(([, v]) => v.error)
       .map(([k, v]) => `- ${m.name} / ${k}: ${v.error}`),
   );
-  if (errors.length) out.push("", "## Failures (kept, not dropped)", "", ...errors);
+  if (errors.length)
+    out.push("", "## Failures and skipped stages (kept, not dropped)", "", ...errors);
   out.push("", "Models: " + r.models.map((m) => `${m.name} (${m.source})`).join("; ") + ".", "");
   return out.join("\n");
 }
