@@ -19,6 +19,8 @@ const { values } = parseArgs({
     out: { type: "string" },
     // Skip setup/prove/gas for circuits above this size (recorded as skipped, never dropped).
     "max-prove-constraints": { type: "string" },
+    // Input visibility for compile (default: the SDK's, public up to 32 inputs, hashed above).
+    input: { type: "string" },
   },
 });
 const quick = values.quick ?? false;
@@ -88,7 +90,10 @@ for (const name of names) {
     [s, JSON.stringify({ ...args, ...extra })],
   ];
   if (
-    !(await stage("compile", ...worker("compile", { calibrationRows: settings.calibrationRows })))
+    !(await stage(
+      "compile",
+      ...worker("compile", { calibrationRows: settings.calibrationRows, input: values.input }),
+    ))
   )
     continue;
   await stage("fidelity", ...worker("fidelity", { rows: settings.fidelityRows }));

@@ -39,6 +39,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
       model: a.model as string,
       outDir: a.outDir as string,
       calibration: rows,
+      inputVisibility: a.input as "public" | "hashed" | undefined,
     });
     return {
       ...c.circuit,
