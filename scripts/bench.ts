@@ -126,7 +126,7 @@ for (const name of names) {
   await stage("gas", ...worker("gas", { systems, batch: quick ? [1, 8] : [1, 8, 32] }));
 }
 writeReport();
-log(`wrote bench/results/latest.json and latest.md`);
+log(`wrote ${join(values.out ?? join(ROOT, "bench/results"), "latest.json")} and latest.md`);
 process.exit(0);
 
 function writeReport() {
