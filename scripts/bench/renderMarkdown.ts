@@ -18,7 +18,7 @@ const mb = (b?: number) => (b ? `${Math.round(b / 2 ** 20)}` : "—");
 const n = (x: unknown) =>
   typeof x === "number" && Number.isFinite(x) ? x.toLocaleString("en-US") : "—";
 const cell = (st: Stage | undefined, f: (st: Stage) => string) =>
-  !st ? "—" : st.error ? "error" : f(st);
+  !st ? "—" : st.skipped ? "skipped" : st.error ? "error" : f(st);
 
 /** The committed, GitHub-readable benchmark report. */
 export function renderMarkdown(r: Report): string {
@@ -74,8 +74,8 @@ export function renderMarkdown(r: Report): string {
   }
   const errors = r.models.flatMap((m) =>
     Object.entries(m.stages)
-      .filter(([, v]) => v.error)
-      .map(([k, v]) => `- ${m.name} / ${k}: ${v.error}`),
+      .filter(([k, v]) => v.error && (!v.skipped || k === "ptau"))
+      .map(([k, v]) => `- ${m.name} / ${v.skipped ? "ptau, setup, prove, gas" : k}: ${v.error}`),
   );
   if (errors.length)
     out.push("", "## Failures and skipped stages (kept, not dropped)", "", ...errors);
