@@ -1,4 +1,3 @@
-import { AbiCoder } from "ethers";
 import type { Groth16Proof, UniversalProof } from "snarkjs";
 
 /**
@@ -15,10 +14,20 @@ export function encodeGroth16Proof(proof: Groth16Proof): `0x${string}` {
     [proof.pi_b[1][1], proof.pi_b[1][0]],
   ];
   const c = [proof.pi_c[0], proof.pi_c[1]];
-  return AbiCoder.defaultAbiCoder().encode(
-    ["uint256[2]", "uint256[2][2]", "uint256[2]"],
-    [a, b, c],
-  ) as `0x${string}`;
+  return encodeWords([...a, ...b.flat(), ...c].map(word));
+}
+
+/**
+ * ABI encoding of static uint256 arrays is the words back to back, so the proofs need no ABI
+ * library (keeping ethers out of the prover's start-up time).
+ */
+function encodeWords(words: bigint[]): `0x${string}` {
+  return `0x${words
+    .map((w) => {
+      if (w < 0n || w >= 1n << 256n) throw new RangeError(`proof word ${w} is not a uint256`);
+      return w.toString(16).padStart(64, "0");
+    })
+    .join("")}`;
 }
 
 const word = (v: unknown): bigint => BigInt(v as string);
@@ -39,7 +48,7 @@ export function encodePlonkProof(proof: UniversalProof): `0x${string}` {
   const evals = ["eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw"].map((k) =>
     word(proof[k]),
   );
-  return AbiCoder.defaultAbiCoder().encode(["uint256[24]"], [[...pts, ...evals]]) as `0x${string}`;
+  return encodeWords([...pts, ...evals]);
 }
 
 /**
@@ -74,7 +83,7 @@ export function encodeFflonkProof(proof: UniversalProof): `0x${string}` {
       "inv",
     ].map((k) => word(evals[k])),
   ];
-  return AbiCoder.defaultAbiCoder().encode(["uint256[24]"], [words]) as `0x${string}`;
+  return encodeWords(words);
 }
 
 /**
