@@ -94,38 +94,8 @@ export async function registerStep(
   return { registry, verifier, modelId, ...r };
 }
 
-export async function submitStep(
-  dir: string,
-  conn: CliConnection,
-  proofFile: string,
-  o: TxOverrides & { registry?: string; modelId?: string },
-) {
-  const manifest = readManifest(dir);
-  const d = await currentDeployment(dir, conn);
-  const registry = requireValue(
-    o.registry ?? d.registry,
-    "registry address",
-    "run zkml deploy/register first or pass --registry",
-  );
-  await requireCode(conn, registry, "registry");
-  const modelId = o.modelId ? modelIdOf(manifest, o.modelId) : (d.modelId ?? modelIdOf(manifest));
-  const p = readProofFile(proofFile);
-  return submitPrediction({
-    client: conn.client,
-    registry,
-    modelId,
-    proof: p.proofBytes,
-    publicSignals: p.publicSignals.map((s) => BigInt(s)),
-    dir,
-    nonce: o.nonce,
-    gas: o.gas,
-    maxFeePerGas: o.maxFeePerGas,
-    maxPriorityFeePerGas: o.maxPriorityFeePerGas,
-    timeoutMs: o.timeoutMs,
-  });
-}
-
-export async function estimateStep(
+/** The registry, model id and proof a submit or estimate uses (flags win over deployments). */
+async function resolveSubmission(
   dir: string,
   conn: CliConnection,
   proofFile: string,
@@ -141,11 +111,37 @@ export async function estimateStep(
   await requireCode(conn, registry, "registry");
   const modelId = o.modelId ? modelIdOf(manifest, o.modelId) : (d.modelId ?? modelIdOf(manifest));
   const p = readProofFile(proofFile);
-  return estimateVerificationCost({
+  return {
     client: conn.client,
     registry,
     modelId,
     proof: p.proofBytes,
     publicSignals: p.publicSignals.map((s) => BigInt(s)),
+  };
+}
+
+export async function submitStep(
+  dir: string,
+  conn: CliConnection,
+  proofFile: string,
+  o: TxOverrides & { registry?: string; modelId?: string },
+) {
+  return submitPrediction({
+    ...(await resolveSubmission(dir, conn, proofFile, o)),
+    dir,
+    nonce: o.nonce,
+    gas: o.gas,
+    maxFeePerGas: o.maxFeePerGas,
+    maxPriorityFeePerGas: o.maxPriorityFeePerGas,
+    timeoutMs: o.timeoutMs,
   });
+}
+
+export async function estimateStep(
+  dir: string,
+  conn: CliConnection,
+  proofFile: string,
+  o: { registry?: string; modelId?: string },
+) {
+  return estimateVerificationCost(await resolveSubmission(dir, conn, proofFile, o));
 }
