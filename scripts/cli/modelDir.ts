@@ -3,6 +3,9 @@ import { basename, join } from "node:path";
 import { id as keccakId, isHexString } from "ethers";
 import { ZkmlError } from "../../sdk/src/errors.ts";
 import type { Manifest } from "../../sdk/src/manifest.ts";
+import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
+import { rebindWeights } from "../../sdk/src/quantize/rebindWeights.ts";
+import type { QuantizedModel } from "../../sdk/src/quantize/types.ts";
 
 /** What `zkml deploy` / `register` leave in <dir>/deployments/<network>.json. */
 export interface Deployment {
@@ -82,4 +85,21 @@ export function readProofFile(file: string): ProofFile {
   } catch (cause) {
     throw new ZkmlError(`cannot read the proof file ${file}`, { details: { file }, cause });
   }
+}
+
+/**
+ * `--weights-from <model.onnx>`: another weight set of a model compiled with private weights
+ * (same architecture and scales), which the same circuit proves under its own commitment.
+ */
+export function weightsFrom(p: {
+  manifest: Manifest;
+  model: QuantizedModel;
+  file: string;
+}): QuantizedModel {
+  if (p.manifest.visibility.weights !== "private") {
+    throw new ZkmlError("--weights-from needs a model compiled with --weights private", {
+      details: { file: p.file, weights: p.manifest.visibility.weights },
+    });
+  }
+  return rebindWeights({ model: p.model, ir: importOnnx({ file: p.file }) });
 }

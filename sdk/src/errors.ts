@@ -51,6 +51,15 @@ export class UnsupportedOpError extends ZkmlError<{
   override name = "UnsupportedOpError" as const;
 }
 
+/** A visibility option (private weights, hashed outputs) that this model cannot take. */
+export class VisibilityError extends ZkmlError<{
+  node: string;
+  visibility: string;
+  reason: string;
+}> {
+  override name = "VisibilityError" as const;
+}
+
 /** A tensor shape that is dynamic, missing or inconsistent. */
 export class ShapeError extends ZkmlError<{ tensor: string; node?: string; shape?: unknown }> {
   override name = "ShapeError" as const;

@@ -28,6 +28,8 @@ export interface Manifest {
       relu: boolean;
     }[];
     droppedSoftmax: boolean;
+    /** How the scales were chosen: enough to rebuild the quantized model from the ONNX file. */
+    build?: QuantizationBuild;
   };
   visibility: {
     weights: "fixed" | "private";
@@ -50,6 +52,20 @@ export interface Manifest {
   /** Every setup made for this model (`zkml setup --system ...`), by proof system. */
   setups?: Partial<Record<SetupRecord["system"], SetupRecord>>;
   tools: Record<string, string>;
+}
+
+/** The quantizer's options and calibration rows, as `compileModel` used them. */
+export interface QuantizationBuild {
+  options: {
+    mode?: "accuracy" | "resources";
+    activationFrac?: number;
+    weightFrac?: number;
+    headroomBits?: number;
+    output?: "logits" | "argmax";
+    inputShapes?: Record<string, number[]>;
+  };
+  /** `default`: 64 seeded rows (mulberry32 seed 1, uniform in [0, 1]); `file`: the rows given, saved in the model folder. */
+  calibration: { source: "default" | "file"; rows: number; sha256: string; file?: string };
 }
 
 /** One trusted setup: where its ptau came from and the hashes of what it produced. */

@@ -31,6 +31,11 @@ describe("circom --inspect reports no under-constrained signal", function () {
       main: "PolyRescale(10240, 15, 12, 134217728, 64166000, -3692000, 138000, -2000, 100, 4)",
     },
     { name: "inspect-mul", library: "activation.circom", main: "MulRescale(4, 10)" },
+    {
+      name: "inspect-packed",
+      library: "packed-linear.circom",
+      main: "PackedRescale(3, 12, 3, 5, 1)",
+    },
   ];
   for (const h of harnesses) {
     it(`template ${h.main}`, async function () {
@@ -41,6 +46,15 @@ describe("circom --inspect reports no under-constrained signal", function () {
     });
   }
   const wanted = /ArgMax|Sigmoid|LeakyRelu|HardSwish|MaxPool 3x3|Mul of two|Concat|Conv depthwise/;
+  it("generated model with private weights and hashed outputs (Conv stride 2, pads, dilation)", async function () {
+    const c = opCases().find((x) => x.name.startsWith("Conv (stride 2"))!;
+    const ir = importOnnx({ file: `${c.name}.onnx`, bytes: c.bytes });
+    const model = quantizeModel({ ir, calibration: caseRows(c.inputShape, 3, 8, 1.5) });
+    const gen = generateCircuit({ model, weightVisibility: "private", outputVisibility: "hashed" });
+    const dir = join(BUILD, "inspect-private");
+    await compileCircuit({ source: gen.source, outDir: dir, library: gen.library });
+    expect(serious(await inspectCircuit({ dir, file: "model.circom" }))).to.deep.equal([]);
+  });
   opCases()
     .filter((c) => wanted.test(c.name))
     .forEach((c, i) => {

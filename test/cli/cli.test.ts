@@ -4,6 +4,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../../scripts/cli/root.ts";
 import { loadIris } from "../../sdk/src/data/iris.ts";
+import { buildOnnx } from "../../sdk/src/onnx/buildOnnx.ts";
+import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
+import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
+import { outputCommitment } from "../../sdk/src/quantize/outputCommitment.ts";
+import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
+import { readQuantizedModel } from "../../sdk/src/quantize/readQuantizedModel.ts";
 
 const WORK = join(ROOT, "build/test/cli");
 const DIR = join(WORK, "iris");
@@ -97,6 +103,115 @@ describe("the zkml CLI: exit codes and --json", function () {
     const v = await zkml("verify", DIR, "--proof", files.proof, "--json");
     expect(v.code, v.stderr).to.equal(0);
     expect(JSON.parse(v.stdout).valid).to.equal(true);
+  });
+
+  it("compile --weights private --output hashed, then prove and verify: outputs stay off-chain, committed", async function () {
+    const dir = join(WORK, "iris-private");
+    const c = await zkml(
+      "compile",
+      join(ROOT, "models/iris-mlp.onnx"),
+      "--out",
+      dir,
+      "--calibration",
+      files.calibration,
+      "--weights",
+      "private",
+      "--output",
+      "hashed",
+      "--json",
+    );
+    expect(c.code, c.stderr).to.equal(0);
+    const compiled = JSON.parse(c.stdout);
+    expect(compiled.visibility).to.deep.equal({
+      weights: "private",
+      input: "public",
+      output: "hashed",
+    });
+    const proofFile = join(WORK, "proof-private.json");
+    const p = await zkml("prove", dir, "--input", files.inputData, "--out", proofFile, "--json");
+    expect(p.code, p.stderr).to.equal(0);
+    const proved = JSON.parse(p.stdout);
+    expect(proved.valid).to.equal(true);
+    expect(proved.publicSignals[0]).to.equal(compiled.weightCommitment);
+    const q = readQuantizedModel({ file: join(dir, "quantized.json") });
+    const input = quantizeInput({ model: q, input: row });
+    const { outputs } = evaluateQuantized({ model: q, input });
+    expect(proved.publicSignals[1]).to.equal(outputCommitment({ outputs }).toString());
+    expect(proved.outputs).to.deep.equal(outputs.map((o) => Number(o) / 2 ** q.outputFrac));
+    const v = await zkml("verify", dir, "--proof", proofFile, "--json");
+    expect(v.code, v.stderr).to.equal(0);
+    expect(JSON.parse(v.stdout).outputsOpen).to.equal(true);
+    // A claimed output that is not the committed one: the proof still verifies, the opening fails.
+    const claimed = JSON.parse(readFileSync(proofFile, "utf8"));
+    claimed.outputs[0] += 1 / 2 ** q.outputFrac;
+    const lie = join(WORK, "proof-private-lie.json");
+    writeFileSync(lie, JSON.stringify(claimed));
+    const w = await zkml("verify", dir, "--proof", lie, "--json");
+    expect(w.code).to.equal(1);
+    expect(JSON.parse(w.stdout)).to.include({ proofValid: true, outputsOpen: false });
+
+    // A fine-tuned copy (weights x 0.95): same circuit and key, its own commitment.
+    const [fc1, fc2] = importOnnx({ file: join(ROOT, "models/iris-mlp.onnx") }).nodes.filter(
+      (n) => n.op === "Dense",
+    );
+    const dense = (n: typeof fc1, name: string) =>
+      n.op === "Dense"
+        ? [
+            {
+              name: `${name}.weight`,
+              shape: n.weight.shape,
+              data: Array.from(n.weight.data, (x) => x * 0.95),
+            },
+            { name: `${name}.bias`, shape: [n.weight.shape[0]], data: Array.from(n.bias!.data) },
+          ]
+        : [];
+    const tuned = join(WORK, "iris-tuned.onnx");
+    writeFileSync(
+      tuned,
+      buildOnnx({
+        inputs: [{ name: "input", shape: [1, 4] }],
+        outputs: [{ name: "logits", shape: [1, 3] }],
+        initializers: [...dense(fc1, "fc1"), ...dense(fc2, "fc2")],
+        nodes: [
+          {
+            opType: "Gemm",
+            name: "fc1",
+            inputs: ["input", "fc1.weight", "fc1.bias"],
+            outputs: ["h"],
+            attributes: { transB: 1 },
+          },
+          { opType: "Relu", name: "relu1", inputs: ["h"], outputs: ["r"] },
+          {
+            opType: "Gemm",
+            name: "fc2",
+            inputs: ["r", "fc2.weight", "fc2.bias"],
+            outputs: ["logits"],
+            attributes: { transB: 1 },
+          },
+        ],
+      }),
+    );
+    const tunedProof = join(WORK, "proof-tuned.json");
+    const t = await zkml(
+      "prove",
+      dir,
+      "--input",
+      files.inputData,
+      "--out",
+      tunedProof,
+      "--weights-from",
+      tuned,
+      "--json",
+    );
+    expect(t.code, t.stderr).to.equal(0);
+    const tp = JSON.parse(t.stdout);
+    expect(tp.valid).to.equal(true);
+    expect(tp.publicSignals[0]).to.not.equal(compiled.weightCommitment);
+    // Against the compiled weights' commitment it is another model; against the tuned file's, valid.
+    expect((await zkml("verify", dir, "--proof", tunedProof, "--json")).code).to.equal(1);
+    const vt = await zkml("verify", dir, "--proof", tunedProof, "--weights-from", tuned, "--json");
+    expect(vt.code, vt.stderr).to.equal(0);
+    expect(JSON.parse(vt.stdout)).to.include({ commitmentMatches: true, outputsOpen: true });
   });
 
   it("verify exits 1 on a tampered proof or a changed output", async function () {

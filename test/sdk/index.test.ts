@@ -5,6 +5,9 @@ describe("the published SDK API (sdk/src/index.ts)", function () {
   it("exports every function the SDK promises, as functions", function () {
     const promised = [
       "compileModel",
+      "circuitInput",
+      "modelWeightCommitment",
+      "outputCommitment",
       "fidelity",
       "readInputFile",
       "setupCircuit",

@@ -2,7 +2,6 @@ import { copyFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { compileModel } from "../../../sdk/src/circuit/compileModel.ts";
-import { ZkmlError } from "../../../sdk/src/errors.ts";
 import { EXIT, printJson } from "../command.ts";
 import type { Command } from "../command.ts";
 import { progress } from "../progress.ts";
@@ -54,12 +53,6 @@ export const command: Command = {
       console.error(`${bad}\n\n${this.usage}`);
       return EXIT.usage;
     }
-    if (values.weights === "private" || values.output === "hashed") {
-      throw new ZkmlError(
-        `--weights private and --output hashed are not supported by this compiler yet`,
-        { details: { weights: values.weights ?? "fixed", output: values.output ?? "public" } },
-      );
-    }
     const ui = progress(Boolean(values.json));
     const inputShapes = parseInputShapes(values["input-shape"]);
     const calibration = values.calibration
@@ -73,6 +66,8 @@ export const command: Command = {
         mode: values.mode as QuantizeMode | undefined,
         output: values["prove-output"] as "logits" | "argmax" | undefined,
         inputVisibility: values.input as "public" | "private" | "hashed" | undefined,
+        weightVisibility: values.weights as "fixed" | "private" | undefined,
+        outputVisibility: values.output as "public" | "hashed" | undefined,
         inputShapes,
         onProgress: ui.log,
       }),
@@ -89,7 +84,7 @@ export const command: Command = {
       wires: compiled.circuit.wires,
       nPublic: compiled.publicSignals.layout.nPublic,
       publicSignals: compiled.publicSignals.names,
-      inputVisibility: compiled.manifest.visibility.input,
+      visibility: compiled.manifest.visibility,
       weightCommitment: compiled.weightCommitment,
       manifest: join(outDir, "manifest.json"),
       r1cs: compiled.circuit.r1cs,
@@ -98,7 +93,10 @@ export const command: Command = {
     if (values.json) printJson(result);
     else {
       console.log(`circuit      ${result.constraints} constraints, ${result.wires} wires`);
-      console.log(`public       ${result.nPublic} signals (input ${result.inputVisibility})`);
+      const v = result.visibility;
+      console.log(
+        `public       ${result.nPublic} signals (weights ${v.weights}, input ${v.input}, output ${v.output})`,
+      );
       console.log(`commitment   ${result.weightCommitment}`);
       console.log(`written to   ${outDir} (manifest.json, model.r1cs, model_js/model.wasm)`);
       console.log(`next         zkml prove ${values.out} --input <input.json>`);

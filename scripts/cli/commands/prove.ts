@@ -5,10 +5,13 @@ import { readManifest, writeManifest } from "../../../sdk/src/manifest.ts";
 import { runOnnx } from "../../../sdk/src/onnx/runOnnx.ts";
 import type { ModelIR } from "../../../sdk/src/onnx/ir.ts";
 import { readInputFile } from "../../../sdk/src/onnx/readInputFile.ts";
+import { circuitInput } from "../../../sdk/src/prove/circuitInput.ts";
 import { prove as proveSdk } from "../../../sdk/src/prove/prove.ts";
 import { verifyProof } from "../../../sdk/src/prove/verifyProof.ts";
 import { fromField } from "../../../sdk/src/quantize/fixedPoint.ts";
+import { evaluateQuantized } from "../../../sdk/src/quantize/evaluateQuantized.ts";
 import { quantizeInput } from "../../../sdk/src/quantize/quantizeInput.ts";
+import { readQuantizedModel } from "../../../sdk/src/quantize/readQuantizedModel.ts";
 import type { QuantizedModel } from "../../../sdk/src/quantize/types.ts";
 import type { ProofSystem } from "../../../sdk/src/setup/circuitSize.ts";
 import { artifactNames, setupCircuit, setupRecord } from "../../../sdk/src/setup/setupCircuit.ts";
@@ -16,20 +19,24 @@ import { sha256File } from "../../../sdk/src/util/sha256File.ts";
 import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
 import { EXIT, printJson } from "../command.ts";
 import type { Command } from "../command.ts";
-import { modelFiles } from "../modelDir.ts";
+import { modelFiles, weightsFrom } from "../modelDir.ts";
+import { privateWeightCommitment } from "../../../sdk/src/quantize/packedWeights.ts";
 import type { ProofFile } from "../modelDir.ts";
 import { progress } from "../progress.ts";
 
 export const command: Command = {
   name: "prove",
   summary: "prove the model's output on one input (runs a dev Groth16 setup if there is none)",
-  usage: `zkml prove <dir> --input <input.json> [--out <proof.json>] [--system groth16|plonk|fflonk] [--json]
+  usage: `zkml prove <dir> --input <input.json> [--out <proof.json>] [--system groth16|plonk|fflonk] [--weights-from <model.onnx>] [--json]
 
   <dir> is a folder written by zkml compile. The input is JSON in the project's format
   ({"<input name>": nested or flat array}, or a plain array) or {"input_data": [[...]]}.
   If <dir> has no key for the proof system yet (default groth16), a local setup is run first
   (Groth16: single-party dev ceremony, not for production) and recorded in manifest.json. Writes the proof (default <dir>/proofs/proof.json)
-  with the public signals and the outputs dequantized next to the float model's outputs.`,
+  with the public signals and the outputs dequantized next to the float model's outputs.
+  --weights-from: for a model compiled with --weights private, prove with the weights of
+  another ONNX file of the same architecture (e.g. fine-tuned), at the compiled scales: same
+  circuit and key, the proof carries that weight set's commitment.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -38,6 +45,7 @@ export const command: Command = {
         input: { type: "string" },
         out: { type: "string" },
         system: { type: "string" },
+        "weights-from": { type: "string" },
         json: { type: "boolean" },
       },
     });
@@ -53,7 +61,14 @@ export const command: Command = {
       return EXIT.usage;
     }
     try {
-      return await prove(resolve(dirArg), system, values.input, values.out, Boolean(values.json));
+      return await prove(
+        resolve(dirArg),
+        system,
+        values.input,
+        values.out,
+        Boolean(values.json),
+        values["weights-from"],
+      );
     } finally {
       await releaseSnarkjs();
     }
@@ -66,11 +81,15 @@ async function prove(
   inputFile: string,
   out: string | undefined,
   json: boolean,
+  weightsFile: string | undefined,
 ) {
   const ui = progress(json);
   const files = modelFiles(dir);
   const manifest = readManifest(dir);
-  const quantized = JSON.parse(readFileSync(files.quantized, "utf8")) as QuantizedModel;
+  const compiled = readQuantizedModel({ file: files.quantized });
+  const quantized = weightsFile
+    ? weightsFrom({ manifest, model: compiled, file: resolve(weightsFile) })
+    : compiled;
   const names = artifactNames(system);
   const zkey = join(dir, names.zkey);
   const vkFile = join(dir, names.verificationKey);
@@ -86,8 +105,10 @@ async function prove(
   const ir = JSON.parse(readFileSync(files.ir, "utf8")) as ModelIR;
   const [row] = readInputFile({ file: inputFile, ir });
   const input = quantizeInput({ model: quantized, input: row });
+  const { weights, output } = manifest.visibility;
+  const signals = circuitInput({ model: quantized, input, weights });
   const proof = await ui.step(`witness + ${system} proof`, () =>
-    proveSdk({ system, wasm: files.wasm, zkey, input }),
+    proveSdk({ system, wasm: files.wasm, zkey, input: signals }),
   );
   const check = await verifyProof({
     system,
@@ -97,9 +118,14 @@ async function prove(
   });
   const { layout } = manifest.publicSignals;
   const outFrac = manifest.quantization.outputFrac;
-  const outputs = proof.publicSignals
-    .slice(layout.outputOffset, layout.outputOffset + layout.outputCount)
-    .map((s) => Number(fromField(s)) / 2 ** outFrac);
+  // Hashed outputs are not public: the prover computes them (the proof carries their commitment).
+  const outputs = (
+    output === "hashed"
+      ? evaluateQuantized({ model: quantized, input }).outputs
+      : proof.publicSignals
+          .slice(layout.outputOffset, layout.outputOffset + layout.outputCount)
+          .map(fromField)
+  ).map((s) => Number(s) / 2 ** outFrac);
   const modelFile = [join(dir, "model.onnx"), resolve(dir, manifest.model.file)].find(
     (f) => existsSync(f) && sha256File(f) === manifest.model.sha256,
   );
@@ -111,7 +137,9 @@ async function prove(
     publicSignals: proof.publicSignals.map(String),
     outputs,
     floatOutputs,
-    weightCommitment: manifest.weightCommitment,
+    weightCommitment: weightsFile
+      ? privateWeightCommitment({ model: quantized }).toString()
+      : manifest.weightCommitment,
   };
   const outFile = resolve(out ?? join(dir, "proofs", "proof.json"));
   const { mkdirSync } = await import("node:fs");
@@ -131,7 +159,8 @@ async function prove(
     console.log(
       `proof      ${outFile} (${proof.proofSize} bytes, ${(proof.ms / 1000).toFixed(2)} s)`,
     );
-    console.log(`outputs    ${outputs.map((o) => o.toFixed(4)).join(", ")} (circuit)`);
+    const how = output === "hashed" ? "private; the proof carries their commitment" : "circuit";
+    console.log(`outputs    ${outputs.map((o) => o.toFixed(4)).join(", ")} (${how})`);
     if (floatOutputs) {
       console.log(`float      ${floatOutputs.map((o) => o.toFixed(4)).join(", ")} (onnxruntime)`);
     }

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { toFixed } from "../../../sdk/src/quantize/fixedPoint.ts";
+import { outputCommitment } from "../../../sdk/src/quantize/outputCommitment.ts";
 import { ZkmlError } from "../../../sdk/src/errors.ts";
 import { readManifest } from "../../../sdk/src/manifest.ts";
 import { verifyProof } from "../../../sdk/src/prove/verifyProof.ts";
@@ -8,21 +10,29 @@ import { artifactNames } from "../../../sdk/src/setup/setupCircuit.ts";
 import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
 import { EXIT, printJson } from "../command.ts";
 import type { Command } from "../command.ts";
-import { readProofFile } from "../modelDir.ts";
+import { readProofFile, weightsFrom } from "../modelDir.ts";
+import { privateWeightCommitment } from "../../../sdk/src/quantize/packedWeights.ts";
+import { readQuantizedModel } from "../../../sdk/src/quantize/readQuantizedModel.ts";
 
 export const command: Command = {
   name: "verify",
   summary: "verify a proof off-chain against the model's verification key (exit 0 only if valid)",
-  usage: `zkml verify <dir> --proof <proof.json> [--json]
+  usage: `zkml verify <dir> --proof <proof.json> [--weights-from <model.onnx>] [--json]
 
   Checks the proof (its "system": groth16, plonk or fflonk) against the verification key in <dir>, and that its first public
-  signal is the weight commitment in <dir>/manifest.json (the proof is about this model).
+  signal is the weight commitment in <dir>/manifest.json (the proof is about this model), or
+  with --weights-from (private weights) the commitment to that ONNX file's weights. With hashed
+  outputs, also that the proof file's outputs open the output commitment.
   Exit 0: valid. Exit 1: invalid. Exit 3: unreadable files.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { proof: { type: "string" }, json: { type: "boolean" } },
+      options: {
+        proof: { type: "string" },
+        "weights-from": { type: "string" },
+        json: { type: "boolean" },
+      },
     });
     const [dirArg] = positionals;
     if (!dirArg || !values.proof || positionals.length > 1) {
@@ -51,15 +61,42 @@ export const command: Command = {
         proof: p.proof,
         publicSignals: signals,
       });
-      const commitmentMatches = signals[0] === BigInt(manifest.weightCommitment);
-      const ok = valid && commitmentMatches;
-      const result = { valid: ok, proofValid: valid, commitmentMatches, ms, proof: values.proof };
+      const weightsFile = values["weights-from"];
+      const expected = weightsFile
+        ? privateWeightCommitment({
+            model: weightsFrom({
+              manifest,
+              model: readQuantizedModel({ file: join(dir, "quantized.json") }),
+              file: resolve(weightsFile),
+            }),
+          })
+        : BigInt(manifest.weightCommitment);
+      const commitmentMatches = signals[0] === expected;
+      // Hashed outputs: the proof file's outputs must open the output commitment.
+      const { layout } = manifest.publicSignals;
+      const outputsOpen =
+        manifest.visibility.output !== "hashed" ||
+        outputCommitment({
+          outputs: (p.outputs ?? []).map((o) => toFixed(o, manifest.quantization.outputFrac)),
+        }) === signals[layout.outputOffset];
+      const ok = valid && commitmentMatches && outputsOpen;
+      const result = {
+        valid: ok,
+        proofValid: valid,
+        commitmentMatches,
+        outputsOpen,
+        ms,
+        proof: values.proof,
+      };
       if (values.json) printJson(result);
       else {
         console.log(`proof        ${system} ${valid ? "valid" : "INVALID"} against ${vkFile}`);
         console.log(
           `commitment   ${commitmentMatches ? "matches" : "DOES NOT MATCH"} the manifest`,
         );
+        if (manifest.visibility.output === "hashed") {
+          console.log(`outputs      ${outputsOpen ? "open" : "DO NOT OPEN"} the output commitment`);
+        }
       }
       return ok ? EXIT.ok : EXIT.checkFailed;
     } finally {

@@ -4,7 +4,7 @@ import type { VerificationKey } from "snarkjs";
 import { readManifest } from "../manifest.ts";
 import type { Manifest } from "../manifest.ts";
 import type { QuantizedModel } from "../quantize/types.ts";
-import { weightCommitment } from "../quantize/weightCommitment.ts";
+import { modelWeightCommitment } from "../quantize/weightCommitment.ts";
 import { sha256File } from "../util/sha256File.ts";
 
 /** What the auditor needs from a compiled model folder. */
@@ -53,7 +53,7 @@ export function loadManifestDir(dirArg: string): ManifestDir {
         readFileSync(quantizedFile, "utf8"),
         reviveWeights,
       ) as QuantizedModel;
-      return weightCommitment({ model });
+      return modelWeightCommitment({ model, weights: manifest.visibility.weights });
     },
   };
 }

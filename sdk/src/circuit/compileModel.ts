@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeManifest } from "../manifest.ts";
@@ -8,13 +9,14 @@ import { numel } from "../onnx/ir.ts";
 import { mulberry32 } from "../data/mulberry32.ts";
 import { quantizeModel } from "../quantize/quantizeModel.ts";
 import type { QuantizedModel, QuantizeOptions } from "../quantize/types.ts";
-import { weightCommitment as commit } from "../quantize/weightCommitment.ts";
+import { modelWeightCommitment } from "../quantize/weightCommitment.ts";
 import { sha256File } from "../util/sha256File.ts";
 import { toolVersions } from "../util/toolVersions.ts";
 import { compileCircuit } from "./compileCircuit.ts";
 import type { CompileCircuitReturnType } from "./compileCircuit.ts";
 import { generateCircuit } from "./generateCircuit.ts";
-import type { PublicSignalPlan } from "./publicSignals.ts";
+import type { WeightVisibility } from "./generateCircuit.ts";
+import type { OutputVisibility, PublicSignalPlan } from "./publicSignals.ts";
 
 export interface CompileModelParameters extends QuantizeOptions {
   /** The ONNX file. */
@@ -25,6 +27,14 @@ export interface CompileModelParameters extends QuantizeOptions {
   calibration?: number[][];
   /** Default: `public` up to MAX_DEFAULT_PUBLIC_INPUTS values, `hashed` above. */
   inputVisibility?: "public" | "private" | "hashed";
+  /**
+   * `fixed` (default): weights are circuit constants, the verifier is specific to them.
+   * `private`: the Gemm/MatMul/Conv weights and biases are a private witness bound by a Poseidon
+   * commitment (public signal): one verifier serves every weight set of the architecture.
+   */
+  weightVisibility?: WeightVisibility;
+  /** `public` (default): the output values are public signals; `hashed`: one Poseidon commitment. */
+  outputVisibility?: OutputVisibility;
   /** Static shapes for inputs with dynamic dimensions, by input name. */
   inputShapes?: Record<string, number[]>;
   onProgress?: (line: string) => void;
@@ -40,8 +50,11 @@ export interface CompileModelReturnType {
   manifest: Manifest;
 }
 
+/** The calibration rows given to `compileModel`, saved so the build can be repeated. */
+export const CALIBRATION_FILE = "calibration.json";
+
 /** 64 seeded random rows in [0, 1] (the calibration when none is given). */
-function defaultCalibration(ir: ModelIR): number[][] {
+export function defaultCalibration(ir: ModelIR): number[][] {
   const rnd = mulberry32({ seed: 1 });
   const n = numel(ir.inputs[0]?.shape ?? []);
   return Array.from({ length: 64 }, () => Array.from({ length: n }, rnd));
@@ -69,24 +82,35 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
   mkdirSync(outDir, { recursive: true });
   const ir = importOnnx({ file: p.model, inputShapes: p.inputShapes });
   const { activationFrac, weightFrac, headroomBits, mode, output } = p;
+  const calibration = p.calibration ?? defaultCalibration(ir);
   const quantized = quantizeModel({
     ir,
-    calibration: p.calibration ?? defaultCalibration(ir),
+    calibration,
     activationFrac,
     weightFrac,
     headroomBits,
     mode,
     output,
   });
-  const weightCommitment = commit({ model: quantized });
+  const weightVisibility = p.weightVisibility ?? "fixed";
+  const outputVisibility = p.outputVisibility ?? "public";
+  const weightCommitment = modelWeightCommitment({ model: quantized, weights: weightVisibility });
   const inputVisibility = p.inputVisibility ?? defaultInputVisibility(quantized.nInputs);
-  const gen = generateCircuit({ model: quantized, weightCommitment, inputVisibility });
+  const gen = generateCircuit({
+    model: quantized,
+    weightCommitment,
+    inputVisibility,
+    weightVisibility,
+    outputVisibility,
+  });
   const json = (v: unknown) =>
     JSON.stringify(v, (_k, x) =>
       typeof x === "bigint" ? x.toString() : x instanceof Float64Array ? Array.from(x) : x,
     );
   writeFileSync(join(outDir, "ir.json"), json(ir));
   writeFileSync(join(outDir, "quantized.json"), json(quantized));
+  const calibrationJson = JSON.stringify(calibration);
+  if (p.calibration) writeFileSync(join(outDir, CALIBRATION_FILE), calibrationJson);
   p.onProgress?.(`compiling circuit (${quantized.layers.length} layers) with circom2`);
   const circuit = await compileCircuit({
     source: gen.source,
@@ -117,8 +141,24 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
         relu: l.kind === "linear" && l.relu,
       })),
       droppedSoftmax: quantized.droppedSoftmax,
+      build: {
+        options: {
+          mode,
+          activationFrac,
+          weightFrac,
+          headroomBits,
+          output,
+          inputShapes: p.inputShapes,
+        },
+        calibration: {
+          source: p.calibration ? "file" : "default",
+          rows: calibration.length,
+          sha256: createHash("sha256").update(calibrationJson).digest("hex"),
+          ...(p.calibration ? { file: CALIBRATION_FILE } : {}),
+        },
+      },
     },
-    visibility: { weights: "fixed", input: inputVisibility, output: "public" },
+    visibility: { weights: weightVisibility, input: inputVisibility, output: outputVisibility },
     weightCommitment: weightCommitment.toString(),
     publicSignals: gen.publicSignals,
     circuit: {

@@ -2,15 +2,25 @@ import { createHash } from "node:crypto";
 import { toField } from "../quantize/fixedPoint.ts";
 import type { QuantizedModel } from "../quantize/types.ts";
 import { emitOp } from "./emitOps.ts";
+import { emitPackedLinear } from "./emitPackedLinear.ts";
 import { INPUT_COMMITMENT_VERSION } from "../quantize/inputCommitment.ts";
+import { packWeights } from "../quantize/packedWeights.ts";
+import { COMMITMENT_TAG } from "../quantize/poseidonSponge.ts";
 import { publicSignalLayout } from "./publicSignals.ts";
-import type { InputVisibility, PublicSignalPlan } from "./publicSignals.ts";
+import type { InputVisibility, OutputVisibility, PublicSignalPlan } from "./publicSignals.ts";
+
+/** `fixed`: weights are circuit constants; `private`: a private witness bound by a commitment. */
+export type WeightVisibility = "fixed" | "private";
 
 export interface GenerateCircuitParameters {
   model: QuantizedModel;
-  /** The weight commitment (see `weightCommitment`), bound as a public signal. */
-  weightCommitment: bigint;
+  /** Fixed weights: the weight commitment (see `weightCommitment`), bound as a constant public signal. */
+  weightCommitment?: bigint;
   inputVisibility?: InputVisibility;
+  /** Default `fixed`. */
+  weightVisibility?: WeightVisibility;
+  /** Default `public`. */
+  outputVisibility?: OutputVisibility;
 }
 
 export interface GenerateCircuitReturnType {
@@ -28,38 +38,58 @@ export interface GenerateCircuitReturnType {
 const POSEIDON_FILES = ["circomlib/poseidon.circom", "circomlib/poseidon_constants.circom"];
 
 /** Library files (in circuits/) that a generated model includes. */
-export const CIRCUIT_LIBRARY = ["rescale.circom", "compare.circom", "activation.circom"] as const;
+export const CIRCUIT_LIBRARY = [
+  "rescale.circom",
+  "compare.circom",
+  "activation.circom",
+  "commitment.circom",
+  "packed-linear.circom",
+] as const;
 
 /**
- * Generates the circom main circuit for a quantized model, with the weights as constants.
+ * Generates the circom main circuit for a quantized model: weights as constants (`fixed`) or
+ * as a private witness bound by the Poseidon weight commitment (`private`, see
+ * packedWeights.ts); inputs public, private or hashed; outputs public or hashed.
  * Deterministic: the same model and options give the same bytes.
  *
  * @example
  * const { source } = generateCircuit({ model, weightCommitment: weightCommitment({ model }) });
  */
 export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitReturnType {
-  const { model, weightCommitment } = p;
+  const { model } = p;
   const inputVisibility = p.inputVisibility ?? "public";
+  const weightVisibility = p.weightVisibility ?? "fixed";
+  const outputVisibility = p.outputVisibility ?? "public";
+  if (weightVisibility === "fixed" && p.weightCommitment === undefined) {
+    throw new TypeError("fixed weights need the weightCommitment");
+  }
+  const privateWeights = weightVisibility === "private";
+  const packed = privateWeights ? packWeights({ model }) : [];
+  const packedByOp = new Map(packed.map((q) => [q.op, q]));
   const publicSignals = publicSignalLayout({
     inputVisibility,
+    outputVisibility,
     nInputs: model.nInputs,
     nOutputs: model.nOutputs,
   });
   const configSha256 = createHash("sha256")
     .update(
-      JSON.stringify({ model, inputVisibility }, (_k, v) =>
+      JSON.stringify({ model, inputVisibility, weightVisibility, outputVisibility }, (_k, v) =>
         typeof v === "bigint" ? v.toString() : v,
       ),
     )
     .digest("hex");
 
   const kinds = new Set(model.layers.map((op) => op.kind));
+  const hashes = inputVisibility === "hashed" || privateWeights || outputVisibility === "hashed";
   const library = [
     "rescale.circom",
     ...(["max", "argmax", "clip"].some((k) => kinds.has(k as never)) ? ["compare.circom"] : []),
     ...(["mul", "leaky", "poly"].some((k) => kinds.has(k as never)) ? ["activation.circom"] : []),
-    ...(inputVisibility === "hashed" ? ["commitment.circom"] : []),
+    ...(hashes ? ["commitment.circom"] : []),
+    ...(privateWeights ? ["packed-linear.circom"] : []),
   ];
+  const rangeChecked = inputVisibility !== "public" || privateWeights;
   const lines: string[] = [
     "pragma circom 2.1.6;",
     "",
@@ -67,13 +97,35 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     "// by sdk/src/circuit/generateCircuit.ts. Do not edit: regenerate with `zkml compile`.",
     "//",
     "// Constrained: out = the quantized model applied to in (integer semantics:",
-    "// sdk/src/quantize/runOps.ts), with the weights as constants, and weightCommitment = the",
-    "// commitment to those weights (sdk/src/quantize/weightCommitment.ts).",
+    ...(privateWeights
+      ? [
+          "// sdk/src/quantize/runOps.ts), with the Gemm/MatMul/Conv weights and biases as a private",
+          "// witness (packed: sdk/src/quantize/packedWeights.ts) and weightCommitment = the Poseidon",
+          "// commitment to them; every other parameter is a constant of this circuit.",
+        ]
+      : [
+          "// sdk/src/quantize/runOps.ts), with the weights as constants, and weightCommitment = the",
+          "// commitment to those weights (sdk/src/quantize/weightCommitment.ts).",
+        ]),
     inputVisibility === "public"
-      ? `// NOTE: the inputs are public signals and are not range-checked here: their meaning (scale 2^${model.inputFrac}, ${model.inputBits}-bit) is checked by the verifier's user.`
+      ? rangeChecked
+        ? `// The inputs are public signals, range-checked to ${model.inputBits} signed bits.`
+        : `// NOTE: the inputs are public signals and are not range-checked here: their meaning (scale 2^${model.inputFrac}, ${model.inputBits}-bit) is checked by the verifier's user.`
       : inputVisibility === "hashed"
         ? `// The inputs are private, range-checked to ${model.inputBits} signed bits and committed: inputCommitment (sdk/src/quantize/inputCommitment.ts).`
         : `// The private inputs are range-checked to ${model.inputBits} signed bits.`,
+    ...(outputVisibility === "hashed"
+      ? [
+          "// The outputs are private; outputCommitment is their Poseidon commitment",
+          "// (sdk/src/quantize/outputCommitment.ts).",
+        ]
+      : []),
+    ...(privateWeights
+      ? [
+          "// NOTE: the commitment binds the weights; that they are the model's (and within the packing",
+          "// bounds) is checked by whoever recomputes the commitment from the published weights.",
+        ]
+      : []),
     "",
     ...library.map((f) => `include "lib/${f}";`),
     "",
@@ -81,10 +133,11 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     `    signal input in[${model.nInputs}];`,
     "    signal output weightCommitment;",
     ...(inputVisibility === "hashed" ? ["    signal output inputCommitment;"] : []),
-    `    signal output out[${model.nOutputs}];`,
-    "",
-    `    weightCommitment <== ${weightCommitment};`,
+    outputVisibility === "hashed"
+      ? `    signal output outputCommitment;\n    signal out[${model.nOutputs}];`
+      : `    signal output out[${model.nOutputs}];`,
   ];
+  if (!privateWeights) lines.push("", `    weightCommitment <== ${p.weightCommitment};`);
   const names = new Map<number, string>([[model.output, "out"]]);
   let inputSignal = "in";
   if (inputVisibility === "hashed") {
@@ -96,10 +149,10 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
       "    inputCommitment <== inHash.out;",
     );
     inputSignal = "inHash.checked";
-  } else if (inputVisibility === "private") {
+  } else if (rangeChecked) {
     lines.push(
       "",
-      `    // private input: range check to ${model.inputBits} signed bits`,
+      `    // ${inputVisibility} input: range check to ${model.inputBits} signed bits`,
       `    signal inChecked[${model.nInputs}];`,
       `    component inRange[${model.nInputs}];`,
       `    for (var i = 0; i < ${model.nInputs}; i++) {`,
@@ -118,15 +171,53 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
       const n = model.tensors[op.output].shape.reduce((a, b) => a * b, 1);
       lines.push(`    signal t${op.output}[${n}];`);
     }
-    lines.push(...emitOp(model, op, k, sig));
+    const q = packedByOp.get(k);
+    if (q && op.kind === "linear")
+      lines.push(...emitPackedLinear({ model, op, k, packed: q, sig }));
+    else lines.push(...emitOp(model, op, k, sig));
   });
+  if (privateWeights) lines.push("", ...spongeLines("weightCommitment", "wHash", packed));
+  if (outputVisibility === "hashed") {
+    lines.push(
+      "",
+      `    // hashed output: Poseidon commitment to the ${model.nOutputs} output values`,
+      `    component outHash = PoseidonSponge(${model.nOutputs}, ${COMMITMENT_TAG.output}, ${model.nOutputs});`,
+      `    for (var i = 0; i < ${model.nOutputs}; i++) outHash.in[i] <== out[i];`,
+      "    outputCommitment <== outHash.out;",
+    );
+  }
   const main =
     inputVisibility === "public"
       ? "component main {public [in]} = Model();"
       : "component main = Model();";
   lines.push("}", "", main, "");
-  const copied = inputVisibility === "hashed" ? [...library, ...POSEIDON_FILES] : library;
+  const copied = hashes ? [...library, ...POSEIDON_FILES] : library;
   return { source: lines.join("\n"), publicSignals, configSha256, library: copied };
+}
+
+/** The private-weight commitment: one sponge over every op's w<k> then b<k>, in op order. */
+function spongeLines(
+  target: string,
+  name: string,
+  packed: ReturnType<typeof packWeights>,
+): string[] {
+  const total = packed.reduce((n, q) => n + q.weightElements.length + q.biasElements.length, 0);
+  const lines = [
+    `    // private weights: Poseidon commitment to the ${total} packed weight and bias elements`,
+    `    component ${name} = PoseidonSponge(${total}, ${COMMITMENT_TAG.privateWeights}, ${total});`,
+  ];
+  let at = 0;
+  for (const q of packed) {
+    for (const [arr, n] of [
+      [`w${q.op}`, q.weightElements.length],
+      [`b${q.op}`, q.biasElements.length],
+    ] as const) {
+      lines.push(`    for (var i = 0; i < ${n}; i++) ${name}.in[${at} + i] <== ${arr}[i];`);
+      at += n;
+    }
+  }
+  lines.push(`    ${target} <== ${name}.out;`);
+  return lines;
 }
 
 /**
@@ -142,11 +233,14 @@ export function expectedPublicSignals(p: {
   outputs: readonly bigint[];
   /** For hashed inputs: `inputCommitment({ model, input })`. */
   inputCommitment?: bigint;
+  /** For hashed outputs: `outputCommitment({ outputs })`. */
+  outputCommitment?: bigint;
 }): bigint[] {
   const s = new Array<bigint>(p.plan.layout.nPublic).fill(0n);
   const { layout } = p.plan;
   s[layout.weightCommitmentIndex] = p.weightCommitment;
-  p.outputs.forEach((v, i) => (s[layout.outputOffset + i] = toField(v)));
+  if (layout.outputKind === 1) s[layout.outputOffset] = p.outputCommitment ?? 0n;
+  else p.outputs.forEach((v, i) => (s[layout.outputOffset + i] = toField(v)));
   if (layout.inputKind === 0) p.input.forEach((v, i) => (s[layout.inputOffset + i] = toField(v)));
   if (layout.inputKind === 1) s[layout.inputOffset] = p.inputCommitment ?? 0n;
   return s;

@@ -5,11 +5,12 @@
  * (`IModelRegistry.SignalLayout`) to find the commitment, the inputs and the outputs.
  *
  * Order (circom puts public outputs first, then public inputs, each in declaration order):
- *   [weightCommitment] [inputCommitment if input is hashed] [outputs...] [inputs... if public]
+ *   [weightCommitment] [inputCommitment if input is hashed]
+ *   [outputs... | outputCommitment if output is hashed] [inputs... if public]
  */
 
 export type InputVisibility = "public" | "private" | "hashed";
-export type OutputVisibility = "public";
+export type OutputVisibility = "public" | "hashed";
 
 /** Field-for-field the Solidity struct `IModelRegistry.SignalLayout`. */
 export interface SignalLayout {
@@ -25,8 +26,10 @@ export interface SignalLayout {
   inputCount: number;
   /** First index of the outputs. */
   outputOffset: number;
-  /** Number of outputs. */
+  /** Number of output signals (1 for a commitment). */
   outputCount: number;
+  /** 0 = the output values, 1 = one Poseidon commitment to them (`outputCommitment`). */
+  outputKind: number;
 }
 
 export const INPUT_KIND = { public: 0, hashed: 1, private: 2 } as const satisfies Record<
@@ -40,8 +43,15 @@ export interface PublicSignalPlan {
   names: string[];
 }
 
+export const OUTPUT_KIND = { public: 0, hashed: 1 } as const satisfies Record<
+  OutputVisibility,
+  number
+>;
+
 export interface PublicSignalLayoutParameters {
   inputVisibility: InputVisibility;
+  /** Default `public`. */
+  outputVisibility?: OutputVisibility;
   nInputs: number;
   nOutputs: number;
 }
@@ -58,7 +68,9 @@ export function publicSignalLayout(p: PublicSignalLayoutParameters): PublicSigna
   const hashed = p.inputVisibility === "hashed";
   if (hashed) names.push("inputCommitment");
   const outputOffset = names.length;
-  for (let i = 0; i < p.nOutputs; i++) names.push(`out[${i}]`);
+  const outputHashed = p.outputVisibility === "hashed";
+  if (outputHashed) names.push("outputCommitment");
+  else for (let i = 0; i < p.nOutputs; i++) names.push(`out[${i}]`);
   const isPublic = p.inputVisibility === "public";
   const publicInputOffset = names.length;
   if (isPublic) for (let i = 0; i < p.nInputs; i++) names.push(`in[${i}]`);
@@ -69,7 +81,8 @@ export function publicSignalLayout(p: PublicSignalLayoutParameters): PublicSigna
     inputOffset: hashed ? 1 : isPublic ? publicInputOffset : 0,
     inputCount: hashed ? 1 : isPublic ? p.nInputs : 0,
     outputOffset,
-    outputCount: p.nOutputs,
+    outputCount: outputHashed ? 1 : p.nOutputs,
+    outputKind: OUTPUT_KIND[p.outputVisibility ?? "public"],
   };
   return { layout, names };
 }

@@ -30,6 +30,13 @@ export interface LinearTerms {
   index: Int32Array;
   coef: Float64Array;
   bias: Float64Array;
+  /**
+   * Dense and Conv only: the trained parameter behind each term (flat index into the weight
+   * tensor) and behind each row's bias (index into the bias vector). Terms sharing a parameter
+   * (a convolution kernel at every position) share the id: private weights commit to each once.
+   */
+  param?: Int32Array;
+  biasParam?: Int32Array;
 }
 
 class Builder {
@@ -38,22 +45,30 @@ class Builder {
   index: number[] = [];
   coef: number[] = [];
   bias: number[] = [];
-  term(operand: number, index: number, coef: number) {
+  param: number[] = [];
+  biasParam: number[] = [];
+  term(operand: number, index: number, coef: number, param = -1) {
     this.operand.push(operand);
     this.index.push(index);
     this.coef.push(coef);
+    this.param.push(param);
   }
-  row(bias: number) {
+  row(bias: number, biasParam = -1) {
     this.bias.push(bias);
+    this.biasParam.push(biasParam);
     this.start.push(this.index.length);
   }
   done(): LinearTerms {
+    const hasParams = this.param.some((x) => x >= 0);
     return {
       start: Int32Array.from(this.start),
       operand: Uint8Array.from(this.operand),
       index: Int32Array.from(this.index),
       coef: Float64Array.from(this.coef),
       bias: Float64Array.from(this.bias),
+      ...(hasParams
+        ? { param: Int32Array.from(this.param), biasParam: Int32Array.from(this.biasParam) }
+        : {}),
     };
   }
 }
@@ -73,8 +88,8 @@ export function linearTerms(node: LinearIrNode, inShapes: number[][], out: numbe
       const batch = numel(xs) / k;
       for (let r = 0; r < batch; r++)
         for (let o = 0; o < m; o++) {
-          for (let i = 0; i < k; i++) b.term(0, r * k + i, node.weight.data[o * k + i]);
-          b.row(node.bias?.data[o] ?? 0);
+          for (let i = 0; i < k; i++) b.term(0, r * k + i, node.weight.data[o * k + i], o * k + i);
+          b.row(node.bias?.data[o] ?? 0, o);
         }
       break;
     }
@@ -95,11 +110,11 @@ export function linearTerms(node: LinearIrNode, inShapes: number[][], out: numbe
                   for (let kx = 0; kx < KW; kx++) {
                     const ix = ox * node.strides[1] - node.pads[1] + kx * node.dilations[1];
                     if (ix < 0 || ix >= W) continue;
-                    const w = node.weight.data[((m * Cg + c) * KH + ky) * KW + kx];
-                    b.term(0, ((nb * C + g * Cg + c) * H + iy) * W + ix, w);
+                    const id = ((m * Cg + c) * KH + ky) * KW + kx;
+                    b.term(0, ((nb * C + g * Cg + c) * H + iy) * W + ix, node.weight.data[id], id);
                   }
                 }
-              b.row(node.bias?.data[m] ?? 0);
+              b.row(node.bias?.data[m] ?? 0, m);
             }
         }
       break;

@@ -1,10 +1,9 @@
-import { poseidon2, poseidon16 } from "poseidon-lite";
 import { QuantizationRangeError } from "../errors.ts";
+import { COMMITMENT_TAG, poseidonSponge } from "./poseidonSponge.ts";
 import type { QuantizedModel } from "./types.ts";
 
-/** Bumped whenever the packing below changes. */
-export const INPUT_COMMITMENT_VERSION = 1n;
-const ELEMENTS_PER_BLOCK = 15;
+/** The input commitment's domain tag (a new tag whenever the packing below changes). */
+export const INPUT_COMMITMENT_VERSION = COMMITMENT_TAG.input;
 
 /**
  * How many inputBits-wide values share one field element (at most 250 bits per element).
@@ -21,15 +20,14 @@ export const valuesPerElement = (inputBits: number): number =>
  *
  * Each value v (range-checked to inputBits signed bits) becomes u = v + 2^(inputBits-1) in
  * [0, 2^inputBits); k = floor(250 / inputBits) values are packed per field element
- * (e = sum u_j 2^(inputBits j), unique since k inputBits <= 250 < log2 p); then the same
- * sponge as the weight commitment: h = Poseidon2(version, nValues), and per block of 15
- * elements (zero padded) h = Poseidon16(h, e1..e15).
+ * (e = sum u_j 2^(inputBits j), unique since k inputBits <= 250 < log2 p); then the shared
+ * sponge (`poseidonSponge`, tag 1) over those elements.
  *
  * @example
  * const c = inputCommitment({ model, input: quantizeInput({ model, input: row }) });
  */
 export function inputCommitment(p: { model: QuantizedModel; input: readonly bigint[] }): bigint {
-  return packedCommitment(packInput(p));
+  return poseidonSponge({ tag: INPUT_COMMITMENT_VERSION, elements: packInput(p) });
 }
 
 /**
@@ -68,14 +66,4 @@ export function packInput({
     elements[elements.length - 1] += u << (b * BigInt(i % k));
   });
   return elements;
-}
-
-function packedCommitment(elements: bigint[]): bigint {
-  let h = poseidon2([INPUT_COMMITMENT_VERSION, BigInt(elements.length)]);
-  for (let i = 0; i < elements.length; i += ELEMENTS_PER_BLOCK) {
-    const block = elements.slice(i, i + ELEMENTS_PER_BLOCK);
-    while (block.length < ELEMENTS_PER_BLOCK) block.push(0n);
-    h = poseidon16([h, ...block]);
-  }
-  return h;
 }

@@ -92,6 +92,9 @@ export function lowerToQuantized(p: {
       shift,
       quotientBits: rescaled ? 250 - shift : 0,
       relu,
+      ...(t.param && t.biasParam
+        ? { param: Array.from(t.param), biasParam: Array.from(t.biasParam) }
+        : {}),
     });
     return out;
   };

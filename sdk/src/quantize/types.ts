@@ -53,6 +53,9 @@ export interface LinearOp extends QOpBase {
   shift: number;
   quotientBits: number;
   relu: boolean;
+  /** Dense/Conv: the trained parameter behind each term / each bias (see LinearTerms.param). */
+  param?: number[];
+  biasParam?: number[];
 }
 
 /** out[i] = in[operand[i]][index[i]], or `fill` where operand is -1 (wiring only). */

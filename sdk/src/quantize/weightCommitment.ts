@@ -1,13 +1,13 @@
-import { poseidon2, poseidon16 } from "poseidon-lite";
 import { ZkmlError } from "../errors.ts";
+import { privateWeightCommitment } from "./packedWeights.ts";
+import { COMMITMENT_TAG, poseidonSponge } from "./poseidonSponge.ts";
 import type { QuantizedModel } from "./types.ts";
 
-/** Bumped whenever the serialization below changes. */
-export const WEIGHT_COMMITMENT_VERSION = 2n;
+/** The fixed-weight commitment's domain tag (a new tag whenever the serialization changes). */
+export const WEIGHT_COMMITMENT_VERSION = COMMITMENT_TAG.fixedWeights;
 /** Each value is stored as an unsigned 64-bit word (value + 2^63). */
 const WORD_BITS = 64n;
 const WORDS_PER_ELEMENT = 3;
-const ELEMENTS_PER_BLOCK = 15;
 
 /**
  * The weight commitment: THE definition used by the circuit generator (as a constant or,
@@ -16,9 +16,8 @@ const ELEMENTS_PER_BLOCK = 15;
  * Serialization: [version, inputFrac, nOps, then per op (kind code, output frac, shift,
  * quotientBits, bits, relu, nParams, params...)] where params are a linear op's term
  * coefficients then biases (and slopes, clip bounds, polynomial coefficients for the other
- * ops); each value as a 64-bit offset word, 3 words per field element; then a Poseidon sponge:
- * h = Poseidon2(version, nValues); for each block of 15 elements (zero padded)
- * h = Poseidon16(h, e1..e15).
+ * ops); each value as a 64-bit offset word, 3 words per field element; then the shared sponge
+ * (`poseidonSponge`, tag 2) — except that its length field counts values, not elements.
  *
  * @example
  * const c = weightCommitment({ model }); // 0x... as bigint < p
@@ -33,13 +32,24 @@ export function weightCommitment({ model }: { model: QuantizedModel }): bigint {
     }
     elements.push(e);
   }
-  let h = poseidon2([WEIGHT_COMMITMENT_VERSION, BigInt(values.length)]);
-  for (let i = 0; i < elements.length; i += ELEMENTS_PER_BLOCK) {
-    const block = elements.slice(i, i + ELEMENTS_PER_BLOCK);
-    while (block.length < ELEMENTS_PER_BLOCK) block.push(0n);
-    h = poseidon16([h, ...block]);
-  }
-  return h;
+  return poseidonSponge({ tag: WEIGHT_COMMITMENT_VERSION, elements, length: values.length });
+}
+
+/**
+ * The weight commitment of a compiled model by its weight visibility (manifest
+ * `visibility.weights`): `weightCommitment` for fixed weights, `privateWeightCommitment` for
+ * private ones. What registries, auditors and manifest checks recompute.
+ *
+ * @example
+ * const c = modelWeightCommitment({ model, weights: manifest.visibility.weights });
+ */
+export function modelWeightCommitment(p: {
+  model: QuantizedModel;
+  weights: "fixed" | "private";
+}): bigint {
+  return p.weights === "private"
+    ? privateWeightCommitment({ model: p.model })
+    : weightCommitment({ model: p.model });
 }
 
 /** The integer stream the commitment hashes (exported for auditors and tests). */

@@ -1,0 +1,43 @@
+import { poseidon2, poseidon16 } from "poseidon-lite";
+
+/** Field elements absorbed per Poseidon(16) call (the 16th input chains the previous hash). */
+export const SPONGE_BLOCK = 15;
+
+/**
+ * Domain tags of the commitments (the first value hashed): each commitment kind has its own,
+ * so a value committed as one kind never opens as another. A change to a serialization takes
+ * a new, unused tag.
+ */
+export const COMMITMENT_TAG = {
+  input: 1n,
+  fixedWeights: 2n,
+  privateWeights: 3n,
+  output: 4n,
+} as const;
+
+/**
+ * THE Poseidon sponge every commitment uses (circuits/commitment.circom `PoseidonSponge`
+ * computes the same): h = Poseidon2(tag, nElements); then for each block of 15 elements
+ * (zero padded) h = Poseidon16(h, e1..e15).
+ *
+ * @example
+ * const h = poseidonSponge({ tag: COMMITMENT_TAG.output, elements: [3n, 1n] });
+ */
+export function poseidonSponge({
+  tag,
+  elements,
+  length = elements.length,
+}: {
+  tag: bigint;
+  elements: readonly bigint[];
+  /** The length hashed in the head (default: the number of elements). */
+  length?: number;
+}): bigint {
+  let h = poseidon2([tag, BigInt(length)]);
+  for (let i = 0; i < elements.length; i += SPONGE_BLOCK) {
+    const block = elements.slice(i, i + SPONGE_BLOCK);
+    while (block.length < SPONGE_BLOCK) block.push(0n);
+    h = poseidon16([h, ...block]);
+  }
+  return h;
+}
