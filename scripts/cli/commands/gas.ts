@@ -31,8 +31,16 @@ export const command: Command = {
   Hardhat's in-process L1 chain and on its simulated OP chain (L1Block fee values set from the
   --op preset), and prices each transaction on L1, the OP stack (receipt l1Fee) and Arbitrum
   (Nitro: 16 units per Brotli-compressed byte). Groth16 batches use the generated batch verifier.
-  Writes gas-report.{md,json,svg} to --out (default <dir>/gas); --json prints the report,
-  including gasPerProof and verifierGasPerProof per batch size.
+  Writes gas-report.{md,json,svg} to --out (default <dir>/gas); --json prints the report.
+  Per proof system and batch size N it reports three per-proof figures:
+    gasPerProof          gasUsed of a BARE verification transaction of the N proofs, sent
+                         straight to the verifier (one verifyBatch for a Groth16 batch, else one
+                         verify transaction per proof), calldata and 21,000 base included, / N:
+                         what compares with one Groth16 verification (~207k + 6.8k per input)
+    verifierGasPerProof  the verifier's execution inside the registry transaction / N
+    txGasPerProof        the whole registry submitPredictions transaction / N, split in
+                         txBreakdownPerProof into verification + record SSTORE (22,100) + event
+                         + other registry work + calldata + base (21,000 / N)
   --snapshot also writes gas/snapshots.{json,md} and prints the diff with the committed one.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
