@@ -21,8 +21,11 @@ interface IModelRegistry {
     ///        1 = hashed (one Poseidon commitment signal), 2 = private (no input signal).
     /// @param inputOffset First index of the input slice (or of the input commitment).
     /// @param inputCount Number of input signals (1 for a commitment, 0 for private).
-    /// @param outputOffset First index of the outputs.
-    /// @param outputCount Number of outputs.
+    /// @param outputOffset First index of the output slice (or of the output commitment).
+    /// @param outputCount Number of output signals (1 for a commitment).
+    /// @param outputKind 0 = the output values (a slice of signals), 1 = hashed (one Poseidon
+    ///        commitment signal, `outputCommitment`, so `outputCount` must be 1).
+    /// @dev 14 bytes: the layout fills one storage slot of a `ModelVersion`.
     struct SignalLayout {
         uint16 nPublic;
         uint16 weightCommitmentIndex;
@@ -31,6 +34,7 @@ interface IModelRegistry {
         uint16 inputCount;
         uint16 outputOffset;
         uint16 outputCount;
+        uint8 outputKind;
     }
 
     /// @notice A model: its latest version and whether it is retired.
@@ -104,7 +108,8 @@ interface IModelRegistry {
     /// @param predictionId The prediction id (see the replay policy).
     /// @param inputCommitment The Poseidon input commitment (hashed inputs), the keccak256 of the
     ///        packed input signals (public inputs) or zero (private inputs).
-    /// @param outputs The output signals.
+    /// @param outputs The output signals: the output values (layout `outputKind` 0) or the one
+    ///        Poseidon commitment to them (`outputKind` 1).
     /// @param submitter The account that submitted the proof.
     event PredictionVerified(
         bytes32 indexed modelId,
@@ -143,6 +148,12 @@ interface IModelRegistry {
     /// @param inputKind The layout's input kind.
     /// @param inputCount The layout's input count.
     error InvalidInputKind(uint8 inputKind, uint16 inputCount);
+
+    /// @notice The output kind is unknown or inconsistent with the output count
+    ///         (hashed needs exactly 1 signal, the commitment).
+    /// @param outputKind The layout's output kind.
+    /// @param outputCount The layout's output count.
+    error InvalidOutputKind(uint8 outputKind, uint16 outputCount);
 
     /// @notice A signal range of the layout does not fit in the public signals.
     /// @param offset The first index of the range.
@@ -216,8 +227,9 @@ interface IModelRegistry {
 
     /// @notice Registers a new version of a model: version 1 on first registration, then n + 1.
     ///         Older versions stay readable; predictions always use the latest version.
-    /// @dev REGISTRAR_ROLE only. Not affected by pause. The layout is validated for bounds and
-    ///      against `verifier.publicSignalCount()`; the proof system is read from the verifier.
+    /// @dev REGISTRAR_ROLE only. Not affected by pause. The layout is validated for bounds, input
+    ///      and output kinds (`InvalidInputKind`, `InvalidOutputKind`) and against
+    ///      `verifier.publicSignalCount()`; the proof system is read from the verifier.
     /// @param modelId The model (any 32-byte id chosen by the registrar).
     /// @param weightCommitment The Poseidon commitment to the quantised weights.
     /// @param verifier The verifier of the version's circuit.

@@ -13,6 +13,7 @@ contract MockBatchProofVerifier is IBatchProofVerifier, MockProofVerifier {
 
     bool private _batchResult;
     uint8 private _batchRevertMode;
+    bytes32 private _expectedBatch;
 
     /// @param system The proof system to report.
     /// @param count The public signal count to report.
@@ -30,12 +31,22 @@ contract MockBatchProofVerifier is IBatchProofVerifier, MockProofVerifier {
         _batchRevertMode = mode;
     }
 
+    /// @notice Makes `verifyBatch` accept only these arguments (zero: any).
+    /// @param batchHash keccak256(abi.encode(proofs, publicSignals)).
+    function setExpectedBatch(bytes32 batchHash) external {
+        _expectedBatch = batchHash;
+    }
+
     /// @inheritdoc IBatchProofVerifier
     function verifyBatch(
         bytes[] calldata proofs,
         uint256[][] calldata publicSignals
     ) external view returns (bool) {
         if (_batchRevertMode == REVERT_WITH_ERROR) revert MockBatchVerifierFailed(proofs.length);
+        if (
+            _expectedBatch != bytes32(0) &&
+            keccak256(abi.encode(proofs, publicSignals)) != _expectedBatch
+        ) return false;
         return _batchResult && proofs.length == publicSignals.length;
     }
 

@@ -24,6 +24,13 @@ const HASHED = publicSignalLayout({ inputVisibility: "hashed", nInputs: 4, nOutp
 const PUBLIC = publicSignalLayout({ inputVisibility: "public", nInputs: 3, nOutputs: 2 }).layout;
 /** [weightCommitment, out0]. */
 const PRIVATE = publicSignalLayout({ inputVisibility: "private", nInputs: 4, nOutputs: 1 }).layout;
+/** [weightCommitment, inputCommitment, outputCommitment]. */
+const HASHED_OUT = publicSignalLayout({
+  inputVisibility: "hashed",
+  outputVisibility: "hashed",
+  nInputs: 4,
+  nOutputs: 3,
+}).layout;
 
 /** `Contract.connect` is typed as returning a `BaseContract`; keep the ABI methods. */
 const connect = (contract: Contract, signer: Signer) => contract.connect(signer) as Contract;
@@ -62,7 +69,12 @@ describe("ModelRegistry", () => {
       v
         .getAddress()
         .then((address) => asRegistrar.registerModel(modelId, wc, address, layout, URI));
-    return { registry, verifier, admin, registrar, pauser, user, other, register };
+    /** Registers `layout` with the verifier reporting its signal count. */
+    const registerLayout = async (layout: SignalLayout) => {
+      await verifier.setPublicSignalCount(layout.nPublic);
+      return register(layout);
+    };
+    return { registry, verifier, admin, registrar, pauser, user, other, register, registerLayout };
   }
 
   /** A registry with MODEL_ID registered once (HASHED layout, WC1). */
@@ -229,6 +241,51 @@ describe("ModelRegistry", () => {
       }
     });
 
+    it("reverts InvalidOutputKind for an unknown kind or a commitment that is not one signal", async () => {
+      const { registry, register } = await networkHelpers.loadFixture(deployFixture);
+      for (const [outputKind, outputCount] of [
+        [2, 1],
+        [255, 3],
+        [1, 2],
+        [1, 0],
+      ]) {
+        await expect(register({ ...HASHED, outputKind, outputCount }))
+          .to.be.revertedWithCustomError(registry, "InvalidOutputKind")
+          .withArgs(outputKind, outputCount);
+      }
+    });
+
+    it("stores the whole layout, outputKind included, in one storage slot", async () => {
+      const { registry, registerLayout } = await networkHelpers.loadFixture(deployFixture);
+      await registerLayout(HASHED_OUT);
+      const v = await registry.getVersion(MODEL_ID, 1);
+      const onChain = Object.fromEntries(
+        Object.keys(HASHED_OUT).map((k) => [k, Number(v.layout[k])]),
+      );
+      expect(onChain).to.deep.equal(HASHED_OUT);
+      expect(HASHED_OUT.outputKind).to.equal(1);
+      // ModelVersion: weightCommitment (slot 0), verifier | proofSystem | deprecated (slot 1),
+      // the layout packed in slot 2 (14 bytes), metadataURI (slot 3). Find the mapping's slot.
+      const address = await registry.getAddress();
+      const word = (slot: bigint) => ethers.provider.getStorage(address, slot).then(BigInt);
+      let base = -1n;
+      for (let p = 0; p < 16 && base < 0n; p++) {
+        const inner = ethers.keccak256(coder.encode(["bytes32", "uint256"], [MODEL_ID, p]));
+        const slot = BigInt(ethers.keccak256(coder.encode(["uint256", "bytes32"], [1, inner])));
+        if ((await word(slot)) === BigInt(WC1)) base = slot;
+      }
+      expect(base >= 0n, "ModelVersion slot found").to.equal(true);
+      const widths = [16, 16, 8, 16, 16, 16, 16, 8];
+      let layoutWord = await word(base + 2n);
+      const fields = Object.keys(HASHED_OUT).map((k, i) => {
+        const value = Number(layoutWord & ((1n << BigInt(widths[i])) - 1n));
+        layoutWord >>= BigInt(widths[i]);
+        return [k, value];
+      });
+      expect(Object.fromEntries(fields)).to.deep.equal(HASHED_OUT);
+      expect(layoutWord).to.equal(0n);
+    });
+
     it("reverts SignalRangeOutOfBounds for a range outside the signals", async () => {
       const { registry, register } = await networkHelpers.loadFixture(deployFixture);
       const n = HASHED.nPublic;
@@ -246,11 +303,9 @@ describe("ModelRegistry", () => {
     });
 
     it("accepts public-input and private-input layouts", async () => {
-      const { registry, verifier, register } = await networkHelpers.loadFixture(deployFixture);
-      await verifier.setPublicSignalCount(PUBLIC.nPublic);
-      await register(PUBLIC);
-      await verifier.setPublicSignalCount(PRIVATE.nPublic);
-      await register(PRIVATE);
+      const { registry, registerLayout } = await networkHelpers.loadFixture(deployFixture);
+      await registerLayout(PUBLIC);
+      await registerLayout(PRIVATE);
       const v = await registry.getVersion(MODEL_ID, 2);
       expect(Number(v.layout.inputKind)).to.equal(2);
     });
@@ -444,10 +499,8 @@ describe("ModelRegistry", () => {
     });
 
     it("commits public inputs as keccak256 of the packed input slice", async () => {
-      const { registry, verifier, user, register } =
-        await networkHelpers.loadFixture(deployFixture);
-      await verifier.setPublicSignalCount(PUBLIC.nPublic);
-      await register(PUBLIC);
+      const { registry, user, registerLayout } = await networkHelpers.loadFixture(deployFixture);
+      await registerLayout(PUBLIC);
       const signals = [BigInt(WC1), 5n, 6n, 10n, 11n, 12n];
       const id = predictionIdOf(MODEL_ID, 1, signals);
       await expect(connect(registry, user).submitPrediction(MODEL_ID, PROOF, signals))
@@ -456,11 +509,27 @@ describe("ModelRegistry", () => {
       expect((await registry.getPrediction(id)).submitter).to.equal(user.address);
     });
 
+    it("emits the output commitment as the outputs of a hashed-output layout", async () => {
+      const { registry, user, registerLayout } = await networkHelpers.loadFixture(deployFixture);
+      await registerLayout(HASHED_OUT);
+      const outputCommitment = 0x5eedn;
+      const signals = [BigInt(WC1), INPUT_COMMITMENT, outputCommitment];
+      const id = predictionIdOf(MODEL_ID, 1, signals);
+      await expect(connect(registry, user).submitPrediction(MODEL_ID, PROOF, signals))
+        .to.emit(registry, "PredictionVerified")
+        .withArgs(
+          MODEL_ID,
+          1,
+          id,
+          ethers.toBeHex(INPUT_COMMITMENT, 32),
+          [outputCommitment],
+          user.address,
+        );
+    });
+
     it("records a zero input commitment for private inputs", async () => {
-      const { registry, verifier, user, register } =
-        await networkHelpers.loadFixture(deployFixture);
-      await verifier.setPublicSignalCount(PRIVATE.nPublic);
-      await register(PRIVATE);
+      const { registry, user, registerLayout } = await networkHelpers.loadFixture(deployFixture);
+      await registerLayout(PRIVATE);
       const signals = [BigInt(WC1), 42n];
       const id = predictionIdOf(MODEL_ID, 1, signals);
       await expect(connect(registry, user).submitPrediction(MODEL_ID, PROOF, signals))
@@ -803,6 +872,49 @@ describe("ModelRegistry", () => {
       expect(await registry.isPredictionVerified(predictionIdOf(MODEL_ID, 1, signals[0]))).to.equal(
         false,
       );
+    });
+
+    it("hands the batch verifier exactly the arrays it decoded, whatever their encoding", async () => {
+      const { registry, user, batchVerifier } = await networkHelpers.loadFixture(batchFixture);
+      const signals = batch(3);
+      const proofs = ["0x" + "11".repeat(256), "0x" + "22".repeat(200), "0x" + "33".repeat(256)];
+      const batchHash = ethers.keccak256(
+        coder.encode(["bytes[]", "uint256[][]"], [proofs, signals]),
+      );
+      await batchVerifier.setExpectedBatch(batchHash);
+      // Standard encoding.
+      await expect(connect(registry, user).submitPredictions(MODEL_ID, proofs, signals)).to.emit(
+        registry,
+        "PredictionVerified",
+      );
+      // A valid but unusual encoding: a junk word after the head, the signals before the proofs.
+      const others = signals.map((_, i) => signalsFor(WC1, [BigInt(10 + i), 6n, 1n]));
+      const otherHash = ethers.keccak256(
+        coder.encode(["bytes[]", "uint256[][]"], [proofs, others]),
+      );
+      const tail = (type: string, value: unknown) =>
+        ethers.dataSlice(coder.encode([type], [value]), 32);
+      const signalsTail = tail("uint256[][]", others);
+      const signalsAt = 96 + 32;
+      const proofsAt = signalsAt + ethers.dataLength(signalsTail);
+      const selector = registry.interface.getFunction("submitPredictions")!.selector;
+      const data = ethers.concat([
+        selector,
+        coder.encode(["bytes32", "uint256", "uint256"], [MODEL_ID, proofsAt, signalsAt]),
+        ethers.toBeHex(0xdeadn, 32),
+        signalsTail,
+        tail("bytes[]", proofs),
+      ]);
+      const to = await registry.getAddress();
+      await expect(user.sendTransaction({ to, data }))
+        .to.be.revertedWithCustomError(registry, "InvalidBatchProof")
+        .withArgs(MODEL_ID, 1, 3);
+      await batchVerifier.setExpectedBatch(otherHash);
+      const tx = user.sendTransaction({ to, data });
+      await expect(tx).to.emit(registry, "PredictionVerified");
+      for (const s of others) {
+        expect(await registry.isPredictionVerified(predictionIdOf(MODEL_ID, 1, s))).to.equal(true);
+      }
     });
 
     it("still runs each item's statement checks (BatchItemFailed) before the batch proof", async () => {

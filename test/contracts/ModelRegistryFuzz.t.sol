@@ -23,7 +23,7 @@ contract ModelRegistryFuzzTest {
             _MODEL,
             _WC,
             _verifier,
-            IModelRegistry.SignalLayout(5, 0, 1, 1, 1, 2, 3),
+            IModelRegistry.SignalLayout(5, 0, 1, 1, 1, 2, 3, 0),
             "fuzz://model"
         );
     }
@@ -88,6 +88,38 @@ contract ModelRegistryFuzzTest {
             require(
                 !_registry.isPredictionVerified(_registry.predictionIdOf(_MODEL, 1, s)),
                 "recorded"
+            );
+        }
+    }
+
+    function testFuzzOutputKindNeedsOneCommitmentSignal(
+        uint8 outputKind,
+        uint16 outputCount
+    ) public {
+        uint16 count = outputCount % 4; // 0..3 fit in the 5 signals from offset 2
+        IModelRegistry.SignalLayout memory layout = IModelRegistry.SignalLayout(
+            5,
+            0,
+            1,
+            1,
+            1,
+            2,
+            count,
+            outputKind
+        );
+        bool valid = outputKind == 0 || (outputKind == 1 && count == 1);
+        try _registry.registerModel(_MODEL, _WC, _verifier, layout, "fuzz://v2") returns (
+            uint32 version
+        ) {
+            require(valid, "registered an invalid output kind");
+            IModelRegistry.ModelVersion memory v = _registry.getVersion(_MODEL, version);
+            require(v.layout.outputKind == outputKind, "outputKind not stored");
+            require(v.layout.outputCount == count, "outputCount not stored");
+        } catch (bytes memory reason) {
+            require(!valid, "rejected a valid layout");
+            require(
+                bytes4(reason) == IModelRegistry.InvalidOutputKind.selector,
+                "wrong output kind error"
             );
         }
     }

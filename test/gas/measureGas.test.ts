@@ -18,12 +18,45 @@ describe("measureGas (gas lab, Groth16 on the Iris model)", function () {
     report = await measureGas({ dir: IRIS_TEST_DIR, systems: ["groth16"], batch: [1, 8, 32] });
   });
 
-  it("reports gasPerProof and verifierGasPerProof for each batch size", () => {
-    expect(Object.keys(report.gasPerProof.groth16)).to.deep.equal(["1", "8", "32"]);
-    const perProof = report.gasPerProof.groth16;
-    expect(perProof["8"]).to.be.lessThan(perProof["1"]);
-    expect(perProof["32"]).to.be.lessThan(perProof["8"]);
-    expect(report.verifierGasPerProof.groth16["32"]).to.be.lessThanOrEqual(60_000);
+  it("reports gasPerProof (bare tx), verifierGasPerProof and txGasPerProof for each batch size", () => {
+    for (const figure of [report.gasPerProof, report.verifierGasPerProof, report.txGasPerProof]) {
+      expect(Object.keys(figure.groth16)).to.deep.equal(["1", "8", "32"]);
+      expect(figure.groth16["8"]).to.be.lessThan(figure.groth16["1"]);
+      expect(figure.groth16["32"]).to.be.lessThan(figure.groth16["8"]);
+    }
+    for (const row of report.rows.filter((r) => r.action === "batch")) {
+      const n = String(row.proofs);
+      // One bare verifyBatch transaction; its execution is the verifier's share of the registry tx.
+      expect(row.bare.txs).to.equal(1);
+      expect(row.bare.execution).to.equal(row.split.verifier);
+      expect(report.gasPerProof.groth16[n]).to.equal(Math.round(row.bare.gasUsed / row.proofs));
+      expect(report.txGasPerProof.groth16[n]).to.equal(Math.round(row.gasUsed / row.proofs));
+      // The bare tx pays its own base and calldata: above the execution, below the registry tx.
+      expect(report.gasPerProof.groth16[n]).to.be.greaterThan(
+        report.verifierGasPerProof.groth16[n],
+      );
+      expect(report.gasPerProof.groth16[n]).to.be.lessThan(report.txGasPerProof.groth16[n]);
+    }
+    // Precompile floor of one proof in a batch: one pairing, two ecMul, one ecAdd.
+    expect(report.verifierGasPerProof.groth16["32"]).to.be.greaterThan(34_000 + 12_000 + 150);
+    expect(report.verifierGasPerProof.groth16["32"]).to.be.lessThanOrEqual(55_000);
+  });
+
+  it("breaks every registry transaction down into parts that sum to gasUsed", () => {
+    for (const row of report.rows) {
+      const b = row.breakdown;
+      const sum = b.verification + b.record + b.event + b.otherRegistry + b.calldata + b.base;
+      expect(sum, `${row.action} ${row.proofs}`).to.equal(row.gasUsed);
+      expect(b.record).to.equal(22_100 * row.proofs);
+      expect(b.otherRegistry).to.be.greaterThan(0);
+      if (row.proofs > 0) {
+        // PredictionVerified: LOG4 (375 + 4 x 375) and at least 6 data words per prediction.
+        expect(b.event).to.be.greaterThanOrEqual((1_875 + 8 * 192) * row.proofs);
+      }
+    }
+    const n32 = report.txBreakdownPerProof.groth16["32"];
+    const total = Object.values(n32).reduce((a, v) => a + v, 0);
+    expect(Math.abs(total - report.txGasPerProof.groth16["32"])).to.be.lessThanOrEqual(6);
   });
 
   it("splits every transaction into verifier + registry + tx base = gasUsed", () => {
@@ -65,7 +98,8 @@ describe("measureGas (gas lab, Groth16 on the Iris model)", function () {
         Object.entries(all.bytecode).filter(([k]) => !/plonk|fflonk/i.test(k)),
       ),
     };
-    expect(Object.keys(committed.gas)).to.have.length(6);
+    // register, setBatchVerifier, submitPrediction, 3 batches; the bare verify and 3 verifyBatch.
+    expect(Object.keys(committed.gas)).to.have.length(10);
     // Verifier bytecode embeds the verification key: a new local setup can shift a few bytes.
     for (const [name, bytes] of Object.entries(current.bytecode)) {
       expect(Math.abs(bytes - committed.bytecode[name]), name).to.be.lessThanOrEqual(
@@ -79,6 +113,10 @@ describe("measureGas (gas lab, Groth16 on the Iris model)", function () {
   it("renders the markdown table and the SVG chart with the Groth16 floor", () => {
     const md = renderGasMarkdown(report);
     expect(md).to.contain("| groth16 | submitPredictions | 32 |");
+    expect(md).to.contain(`| **${report.gasPerProof.groth16["32"].toLocaleString("en-US")}** |`);
+    for (const name of ["gasPerProof", "verifierGasPerProof", "txGasPerProof"]) {
+      expect(md).to.contain(`**${name}**`);
+    }
     expect(md).to.contain(report.groth16Floor.toLocaleString("en-US"));
     const svg = renderGasSvg(report);
     expect(svg.startsWith("<svg")).to.equal(true);

@@ -89,7 +89,9 @@ export async function auditModel(p: {
         args: [r.modelId, r.version],
       });
       const onChain = { ...v.layout };
-      return isDeepStrictEqual(onChain, { ...m.manifest.publicSignals.layout })
+      // Manifests written before `outputKind` existed have public output values (kind 0).
+      const recorded = { outputKind: 0, ...m.manifest.publicSignals.layout };
+      return isDeepStrictEqual(onChain, recorded)
         ? ["pass", "registered layout equals the manifest's"]
         : [
             "fail",

@@ -5,7 +5,7 @@ import { readRegistry } from "../chain/readRegistry.ts";
 import { readVerifiedPredictions } from "../chain/readRegistryEvents.ts";
 import type { VerifiedPrediction } from "../chain/readRegistryEvents.ts";
 import type { SignalLayout } from "../circuit/publicSignals.ts";
-import { INPUT_KIND } from "../circuit/publicSignals.ts";
+import { INPUT_KIND, OUTPUT_KIND } from "../circuit/publicSignals.ts";
 import { ZkmlError } from "../errors.ts";
 import { verifyGroth16 } from "../prove/verifyGroth16.ts";
 import { decodeGroth16Proof, decodeSubmission } from "./decodeSubmission.ts";
@@ -87,10 +87,14 @@ export async function auditPrediction(p: AuditPredictionParameters): Promise<Aud
     const s = call.publicSignals;
     await runCheck(checks, "outputs", () => {
       const fromCalldata = s.slice(layout.outputOffset, layout.outputOffset + layout.outputCount);
+      const what =
+        Number(layout.outputKind) === OUTPUT_KIND.hashed
+          ? "the output commitment (a Poseidon hash of the outputs, not their values)"
+          : "the output values";
       return same(fromCalldata, ev.outputs)
         ? [
             "pass",
-            `event outputs equal public signals [${layout.outputOffset}..${layout.outputOffset + layout.outputCount})`,
+            `event outputs equal public signals [${layout.outputOffset}..${layout.outputOffset + layout.outputCount}): ${what}`,
           ]
         : [
             "fail",

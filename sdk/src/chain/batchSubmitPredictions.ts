@@ -1,9 +1,11 @@
 import type { Signer } from "ethers";
-import { decodeEventLog, encodeFunctionData } from "viem";
+import { encodeFunctionData } from "viem";
 import { ChainError } from "../errors.ts";
 import type { ChainClientLike, Hex } from "./chainClient.ts";
 import { clientOf } from "./chainClient.ts";
 import { modelRegistryAbi } from "./generated/ModelRegistry.ts";
+import { predictionsOf } from "./registryEvents.ts";
+import type { PredictionVerifiedArgs } from "./registryEvents.ts";
 import { sendTransaction } from "./sendTransaction.ts";
 
 export interface BatchSubmitPredictionsParameters {
@@ -23,12 +25,7 @@ export interface BatchSubmitPredictionsParameters {
 }
 
 /** One recorded prediction of the batch, in order. */
-export interface BatchPrediction {
-  predictionId: Hex;
-  version: number;
-  inputCommitment: Hex;
-  outputs: bigint[];
-}
+export type BatchPrediction = PredictionVerifiedArgs;
 
 export interface BatchSubmitPredictionsReturnType {
   predictions: BatchPrediction[];
@@ -66,31 +63,7 @@ export async function batchSubmitPredictions(
     action: "submitPredictions",
     timeoutMs: p.timeoutMs,
   });
-  const predictions: BatchPrediction[] = [];
-  for (const log of receipt.logs) {
-    try {
-      const ev = decodeEventLog({
-        abi: modelRegistryAbi,
-        data: log.data,
-        topics: log.topics as [Hex],
-      });
-      if (ev.eventName !== "PredictionVerified") continue;
-      const a = ev.args as {
-        predictionId: Hex;
-        version: number;
-        inputCommitment: Hex;
-        outputs: readonly bigint[];
-      };
-      predictions.push({
-        predictionId: a.predictionId,
-        version: a.version,
-        inputCommitment: a.inputCommitment,
-        outputs: [...a.outputs],
-      });
-    } catch {
-      // another contract's or event's log
-    }
-  }
+  const predictions: BatchPrediction[] = predictionsOf({ receipt });
   if (predictions.length !== p.proofs.length) {
     throw new ChainError(
       `submitPredictions: ${predictions.length} PredictionVerified events for ${p.proofs.length} proofs`,

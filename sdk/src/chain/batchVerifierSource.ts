@@ -68,19 +68,40 @@ export function batchVerifierSource(
     [point[0][1], point[0][0], point[1][1], point[1][0]]
       .map((v, k) => (k === 0 ? `mstore(g2, ${hex(v)})` : `mstore(add(g2, ${32 * k}), ${hex(v)})`))
       .join("\n            ");
-  const icTable = vk.IC.map((pt) => hex(pt[0]).slice(2) + hex(pt[1]).slice(2)).join("");
   const ic0 = vk.IC[0].slice(0, 2).map(hex);
   const alpha = vk.vk_alpha_1.slice(0, 2).map(hex);
-  const constants = {
-    R: hex(BN254_R),
-    Q: hex(BN254_Q),
-    NPUB32: n * 32,
-    ITEM: 256 + n * 32,
-  };
+  const item = 256 + n * 32;
+  // Scratch memory above the free memory pointer m (offsets from m): the transcript buffer
+  // (also the precompile input area), acc = sum r_i C_i and vx = sum of the IC terms (each
+  // followed by the 64-byte product added to it), the signal sums, the ecPairing input.
+  const offAcc = 32 + item;
+  const offVx = offAcc + 128;
+  const offSums = offVx + 128;
+  const offPairing = offSums + 32 * (n + 1);
+  // Each signal: range check (< r, as snarkjs) and its term of the sum r_i s_ij.
+  const signal = (k: number, fold: string) =>
+    [
+      `{`,
+      `    let v := calldataload(add(s, ${k * 32}))`,
+      `    ok := and(ok, lt(v, {{R}}))`,
+      `    ${fold.replaceAll("SUM", `add(sums, ${32 + k * 32})`)}`,
+      `}`,
+    ].join("\n                ");
+  const icTerms = vk.IC.slice(1)
+    .map((pt, k) =>
+      [
+        `mstore(m, ${hex(pt[0])})`,
+        `mstore(add(m, 32), ${hex(pt[1])})`,
+        `mstore(add(m, 64), mload(add(sums, ${32 * (k + 1)})))`,
+        `ok := and(ok, staticcall(gas(), 7, m, 96, add(vx, 64), 64))`,
+        `ok := and(ok, staticcall(gas(), 6, vx, 128, vx, 64))`,
+      ].join("\n            "),
+    )
+    .join("\n            ");
   const source = TEMPLATE.replaceAll("{{VK_SHA256}}", p.verificationKeySha256)
     .replaceAll("{{NAME}}", name)
+    .replaceAll("{{VK_HASH_WORD}}", "0x" + p.verificationKeySha256)
     .replaceAll("{{N_PUBLIC}}", String(n))
-    .replaceAll("{{IC_TABLE}}", icTable)
     .replaceAll("{{IC0_X}}", ic0[0])
     .replaceAll("{{IC0_Y}}", ic0[1])
     .replaceAll("{{ALPHA_X}}", alpha[0])
@@ -88,24 +109,27 @@ export function batchVerifierSource(
     .replaceAll("{{BETA_STORE}}", g2(vk.vk_beta_2))
     .replaceAll("{{GAMMA_STORE}}", g2(vk.vk_gamma_2))
     .replaceAll("{{DELTA_STORE}}", g2(vk.vk_delta_2))
-    .replaceAll("{{N_PLUS_1}}", String(n + 1))
+    .replaceAll("{{IC_TERMS}}", icTerms)
     .replaceAll(
-      "{{CHECK_SIGNALS}}",
-      unrolled(n, (k) => `ok := and(ok, lt(calldataload(add(s, ${k * 32})), {{R}}))`, 16),
+      "{{FIRST_SIGNALS}}",
+      unrolled(n, (k) => signal(k, "mstore(SUM, v)"), 16),
     )
     .replaceAll(
       "{{ADD_SIGNALS}}",
       unrolled(
         n,
-        (k) =>
-          `mstore(add(sums, ${64 + k * 32}), addmod(mload(add(sums, ${64 + k * 32})), mulmod(r, calldataload(add(s, ${k * 32})), {{R}}), {{R}}))`,
+        (k) => signal(k, "mstore(SUM, addmod(mload(SUM), mulmod(r, v, {{R}}), {{R}}))"),
         16,
       ),
     )
-    .replaceAll("{{R}}", constants.R)
-    .replaceAll("{{Q}}", constants.Q)
-    .replaceAll("{{NPUB32}}", String(constants.NPUB32))
-    .replaceAll("{{ITEM}}", String(constants.ITEM));
+    .replaceAll("{{R}}", hex(BN254_R))
+    .replaceAll("{{Q}}", hex(BN254_Q))
+    .replaceAll("{{NPUB32}}", String(n * 32))
+    .replaceAll("{{ITEM_END}}", String(32 + item))
+    .replaceAll("{{OFF_ACC}}", String(offAcc))
+    .replaceAll("{{OFF_VX}}", String(offVx))
+    .replaceAll("{{OFF_SUMS}}", String(offSums))
+    .replaceAll("{{OFF_PAIRING}}", String(offPairing));
   return { contractName: name, file: `${name}.sol`, source };
 }
 
@@ -137,35 +161,42 @@ import {IProofVerifier} from "contracts/interfaces/IProofVerifier.sol";
 ///      i.e. N + 3 pairings. r_0 = 1, r_i = keccak256(seed, i) mod r, seed = keccak256 chained over
 ///      the key hash and each item's proof and signals: a batch with one invalid proof passes with
 ///      probability about 1/r. Points must be canonical (< q) and signals < r, as in snarkjs.
+///      Per proof: one pairing (34,000 gas), two ecMul (6,000 each: -r_i A_i, r_i C_i) and one
+///      ecAdd (150); per batch: the ecPairing base (45,000), 3 pairings and N_PUBLIC + 2 ecMul.
 ///      Proof format: abi.encode(uint256[2] a, uint256[2][2] b, uint256[2] c), b in precompile order.
 contract {{NAME}} is IBatchProofVerifier {
     uint256 private constant _N_PUBLIC = {{N_PUBLIC}};
     uint256 private constant _PROOF_LENGTH = 256;
     bytes32 private constant _VK_HASH = 0x{{VK_SHA256}};
-    /// @dev IC_0 .. IC_n, 64 bytes (x, y) each.
-    bytes private constant _IC =
-        hex"{{IC_TABLE}}";
 
     /// @inheritdoc IBatchProofVerifier
+    /// @dev Reads the items' calldata offsets itself (each bounded and inside the calldata, each
+    ///      item of the right length), then checks them all in \`_check\`.
     function verifyBatch(
         bytes[] calldata proofs,
         uint256[][] calldata publicSignals
     ) external view returns (bool) {
         uint256 n = proofs.length;
         if (n == 0 || n != publicSignals.length) return false;
-        uint256[] memory proofAt = new uint256[](n);
-        uint256[] memory signalsAt = new uint256[](n);
-        for (uint256 i = 0; i < n; ++i) {
-            bytes calldata proof = proofs[i];
-            uint256[] calldata signals = publicSignals[i];
-            if (proof.length != _PROOF_LENGTH || signals.length != _N_PUBLIC) return false;
-            assembly ("memory-safe") {
-                let slot := shl(5, add(i, 1))
-                mstore(add(proofAt, slot), proof.offset)
-                mstore(add(signalsAt, slot), signals.offset)
+        uint256[] memory at = new uint256[](2 * n);
+        bool ok = true;
+        assembly ("memory-safe") {
+            let size := calldatasize()
+            let e := add(at, 32)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let pRel := calldataload(add(proofs.offset, shl(5, i)))
+                let sRel := calldataload(add(publicSignals.offset, shl(5, i)))
+                let p := add(proofs.offset, pRel)
+                let s := add(publicSignals.offset, sRel)
+                ok := and(ok, and(lt(pRel, 0x100000000), lt(sRel, 0x100000000)))
+                ok := and(ok, and(eq(calldataload(p), 256), eq(calldataload(s), {{N_PUBLIC}})))
+                ok := and(ok, iszero(or(gt(add(p, 288), size), gt(add(s, add(32, {{NPUB32}})), size))))
+                mstore(e, add(p, 32))
+                mstore(add(e, 32), add(s, 32))
+                e := add(e, 64)
             }
         }
-        return _check(proofAt, signalsAt);
+        return ok && _check(at, n);
     }
 
     /// @inheritdoc IProofVerifier
@@ -174,13 +205,12 @@ contract {{NAME}} is IBatchProofVerifier {
         uint256[] calldata publicSignals
     ) external view returns (bool) {
         if (proof.length != _PROOF_LENGTH || publicSignals.length != _N_PUBLIC) return false;
-        uint256[] memory proofAt = new uint256[](1);
-        uint256[] memory signalsAt = new uint256[](1);
+        uint256[] memory at = new uint256[](2);
         assembly ("memory-safe") {
-            mstore(add(proofAt, 32), proof.offset)
-            mstore(add(signalsAt, 32), publicSignals.offset)
+            mstore(add(at, 32), proof.offset)
+            mstore(add(at, 64), publicSignals.offset)
         }
-        return _check(proofAt, signalsAt);
+        return _check(at, 1);
     }
 
     /// @inheritdoc IProofVerifier
@@ -198,117 +228,93 @@ contract {{NAME}} is IBatchProofVerifier {
         return _VK_HASH;
     }
 
-    /// @dev proofAt[i] / signalsAt[i]: calldata offsets of item i's proof and signals.
-    function _check(
-        uint256[] memory proofAt,
-        uint256[] memory signalsAt
-    ) private view returns (bool ok) {
-        uint256 n = proofAt.length;
-        bytes32 seed = _VK_HASH;
-        // 1. Canonical encodings, and the transcript over every proof and signal.
+    /// @dev at[2i] / at[2i + 1]: calldata offsets of item i's proof and signals (n items).
+    ///      Uses memory above the free memory pointer as scratch (see batchVerifierSource.ts).
+    function _check(uint256[] memory at, uint256 n) private view returns (bool ok) {
         assembly ("memory-safe") {
             ok := 1
-            let buf := mload(0x40)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                let p := mload(add(proofAt, shl(5, add(i, 1))))
-                let s := mload(add(signalsAt, shl(5, add(i, 1))))
-                {{CHECK_SIGNALS}}
-                mstore(buf, seed)
-                calldatacopy(add(buf, 32), p, 256)
-                calldatacopy(add(buf, 288), s, {{NPUB32}})
-                seed := keccak256(buf, add(32, {{ITEM}}))
+            let m := mload(0x40)
+            // 1. The transcript: seed chained over the key hash and every proof and signal.
+            let seed := {{VK_HASH_WORD}}
+            let end := add(at, add(32, shl(6, n)))
+            for { let e := add(at, 32) } lt(e, end) { e := add(e, 64) } {
+                mstore(m, seed)
+                calldatacopy(add(m, 32), mload(e), 256)
+                calldatacopy(add(m, 288), mload(add(e, 32)), {{NPUB32}})
+                seed := keccak256(m, {{ITEM_END}})
             }
-        }
-        // The precompiles reject non-canonical coordinates (>= q), except A_0.y, negated below.
-        assembly ("memory-safe") {
-            ok := and(ok, lt(calldataload(add(mload(add(proofAt, 32)), 32)), {{Q}}))
-        }
-        if (!ok) return false;
-        uint256[] memory sums = new uint256[](_N_PUBLIC + 1);
-        bytes memory pairing = new bytes((n + 3) * 192);
-        bytes memory ic = _IC;
-        // 2. The combination: -r_i A_i with B_i, sum r_i C_i, sums of r_i and r_i s_ij.
-        assembly ("memory-safe") {
-            function ecMul(x, y, s, dst, tmp) -> success {
-                mstore(tmp, x)
-                mstore(add(tmp, 32), y)
-                mstore(add(tmp, 64), s)
-                success := staticcall(gas(), 7, tmp, 96, dst, 64)
+            let acc := add(m, {{OFF_ACC}})
+            let vx := add(m, {{OFF_VX}})
+            let sums := add(m, {{OFF_SUMS}})
+            let pp := add(m, {{OFF_PAIRING}})
+            // 2. Item 0 (r_0 = 1): -A_0 with B_0, acc = C_0, sums = its signals. The precompiles
+            //    reject non-canonical coordinates (>= q), except A_0.y, negated here.
+            {
+                let p := mload(add(at, 32))
+                let s := mload(add(at, 64))
+                let ay := calldataload(add(p, 32))
+                ok := and(ok, lt(ay, {{Q}}))
+                mstore(pp, calldataload(p))
+                mstore(add(pp, 32), mod(sub({{Q}}, ay), {{Q}}))
+                calldatacopy(add(pp, 64), add(p, 64), 128)
+                calldatacopy(acc, add(p, 192), 64)
+                mstore(sums, 1)
+                {{FIRST_SIGNALS}}
             }
-            function ecAddTo(dst, src, tmp) -> success {
-                mstore(tmp, mload(dst))
-                mstore(add(tmp, 32), mload(add(dst, 32)))
-                mstore(add(tmp, 64), mload(src))
-                mstore(add(tmp, 96), mload(add(src, 32)))
-                success := staticcall(gas(), 6, tmp, 128, dst, 64)
-            }
-            // Scratch above the free memory pointer: tmp = precompile input (128 bytes),
-            // acc = the running sum of r_i C_i, out = one ecMul result.
-            let tmp := mload(0x40)
-            let acc := add(tmp, 128)
-            let out := add(tmp, 192)
-            let pp := add(pairing, 32)
-            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
-                let p := mload(add(proofAt, shl(5, add(i, 1))))
-                let s := mload(add(signalsAt, shl(5, add(i, 1))))
-                let r := 1
-                if i {
-                    mstore(tmp, seed)
-                    mstore(add(tmp, 32), i)
-                    r := mod(keccak256(tmp, 64), {{R}})
-                }
-                mstore(add(sums, 32), addmod(mload(add(sums, 32)), r, {{R}}))
+            // 3. Items 1 .. n-1: -r_i A_i with B_i, acc += r_i C_i, sums += r_i (1, s_i).
+            let dst := add(pp, 192)
+            let e := add(at, 96)
+            for { let i := 1 } lt(i, n) { i := add(i, 1) } {
+                let p := mload(e)
+                let s := mload(add(e, 32))
+                e := add(e, 64)
+                mstore(m, seed)
+                mstore(add(m, 32), i)
+                let r := mod(keccak256(m, 64), {{R}})
+                mstore(sums, addmod(mload(sums), r, {{R}}))
                 {{ADD_SIGNALS}}
-                let dst := add(pp, mul(i, 192))
-                switch i
-                case 0 {
-                    mstore(dst, calldataload(p))
-                    mstore(add(dst, 32), mod(sub({{Q}}, calldataload(add(p, 32))), {{Q}}))
-                    mstore(acc, calldataload(add(p, 192)))
-                    mstore(add(acc, 32), calldataload(add(p, 224)))
-                }
-                default {
-                    if iszero(ecMul(calldataload(p), calldataload(add(p, 32)), sub({{R}}, r), dst, tmp)) {
-                        ok := 0
-                    }
-                    if iszero(ecMul(calldataload(add(p, 192)), calldataload(add(p, 224)), r, out, tmp)) {
-                        ok := 0
-                    }
-                    if iszero(ecAddTo(acc, out, tmp)) { ok := 0 }
-                }
+                calldatacopy(m, p, 64)
+                mstore(add(m, 64), sub({{R}}, r))
+                ok := and(ok, staticcall(gas(), 7, m, 96, dst, 64))
                 calldatacopy(add(dst, 64), add(p, 64), 128)
+                calldatacopy(m, add(p, 192), 64)
+                mstore(add(m, 64), r)
+                ok := and(ok, staticcall(gas(), 7, m, 96, add(acc, 64), 64))
+                ok := and(ok, staticcall(gas(), 6, acc, 128, acc, 64))
+                dst := add(dst, 192)
             }
-            // 3. The three key terms, then one ecPairing call over N + 3 pairs.
-            let tail := add(pp, mul(n, 192))
-            let total := mload(add(sums, 32))
+            // 4. The three key terms: S alpha, vk_x = S IC_0 + sum_j sums_j IC_j, acc.
+            let tail := dst
+            let total := mload(sums)
             switch total
             case 1 {
                 mstore(tail, {{ALPHA_X}})
                 mstore(add(tail, 32), {{ALPHA_Y}})
-                mstore(add(tail, 192), {{IC0_X}})
-                mstore(add(tail, 224), {{IC0_Y}})
+                mstore(vx, {{IC0_X}})
+                mstore(add(vx, 32), {{IC0_Y}})
             }
             default {
-                if iszero(ecMul({{ALPHA_X}}, {{ALPHA_Y}}, total, tail, tmp)) { ok := 0 }
-                if iszero(ecMul({{IC0_X}}, {{IC0_Y}}, total, add(tail, 192), tmp)) { ok := 0 }
+                mstore(m, {{ALPHA_X}})
+                mstore(add(m, 32), {{ALPHA_Y}})
+                mstore(add(m, 64), total)
+                ok := and(ok, staticcall(gas(), 7, m, 96, tail, 64))
+                mstore(m, {{IC0_X}})
+                mstore(add(m, 32), {{IC0_Y}})
+                ok := and(ok, staticcall(gas(), 7, m, 96, vx, 64))
             }
-            for { let j := 1 } lt(j, {{N_PLUS_1}}) { j := add(j, 1) } {
-                let point := add(ic, add(32, shl(6, j)))
-                let weight := mload(add(sums, shl(5, add(j, 1))))
-                if iszero(ecMul(mload(point), mload(add(point, 32)), weight, out, tmp)) { ok := 0 }
-                if iszero(ecAddTo(add(tail, 192), out, tmp)) { ok := 0 }
-            }
-            mstore(add(tail, 384), mload(acc))
-            mstore(add(tail, 416), mload(add(acc, 32)))
+            {{IC_TERMS}}
+            mcopy(add(tail, 192), vx, 64)
+            mcopy(add(tail, 384), acc, 64)
             let g2 := add(tail, 64)
             {{BETA_STORE}}
             g2 := add(tail, 256)
             {{GAMMA_STORE}}
             g2 := add(tail, 448)
             {{DELTA_STORE}}
+            // 5. One ecPairing call over N + 3 pairs.
             if ok {
-                let success := staticcall(gas(), 8, pp, mul(add(n, 3), 192), tmp, 32)
-                ok := and(success, eq(mload(tmp), 1))
+                let success := staticcall(gas(), 8, pp, mul(add(n, 3), 192), m, 32)
+                ok := and(success, eq(mload(m), 1))
             }
         }
     }

@@ -1,10 +1,11 @@
 import type { Signer } from "ethers";
-import { decodeEventLog, encodeFunctionData, toHex } from "viem";
+import { encodeFunctionData, toHex } from "viem";
 import type { SignalLayout } from "../circuit/publicSignals.ts";
 import { ChainError } from "../errors.ts";
 import type { ChainClientLike, Hex } from "./chainClient.ts";
 import { clientOf } from "./chainClient.ts";
 import { modelRegistryAbi } from "./generated/ModelRegistry.ts";
+import { registryEvents } from "./registryEvents.ts";
 import { sendTransaction } from "./sendTransaction.ts";
 
 export interface RegisterModelParameters {
@@ -30,6 +31,27 @@ export interface RegisterModelReturnType {
 }
 
 /**
+ * The layout as `registerModel` sends it: every field of `IModelRegistry.SignalLayout`, in
+ * order, with `outputKind` 0 (output values) when a manifest written before that field existed
+ * lacks it.
+ *
+ * @example
+ * const layout = registryLayout(readManifest(dir).publicSignals.layout);
+ */
+export function registryLayout(layout: SignalLayout): SignalLayout {
+  return {
+    nPublic: layout.nPublic,
+    weightCommitmentIndex: layout.weightCommitmentIndex,
+    inputKind: layout.inputKind,
+    inputOffset: layout.inputOffset,
+    inputCount: layout.inputCount,
+    outputOffset: layout.outputOffset,
+    outputCount: layout.outputCount,
+    outputKind: layout.outputKind ?? 0,
+  };
+}
+
+/**
  * Registers a model (or a new version of it) in the registry.
  *
  * @example
@@ -44,7 +66,7 @@ export async function registerModel(p: RegisterModelParameters): Promise<Registe
       p.modelId as Hex,
       toHex(p.weightCommitment, { size: 32 }),
       p.verifier as Hex,
-      p.layout,
+      registryLayout(p.layout),
       p.metadataURI,
     ],
   });
@@ -54,25 +76,17 @@ export async function registerModel(p: RegisterModelParameters): Promise<Registe
     abi: modelRegistryAbi,
     action: "registerModel",
   });
-  for (const log of receipt.logs) {
-    try {
-      const ev = decodeEventLog({
-        abi: modelRegistryAbi,
-        eventName: "ModelRegistered",
-        data: log.data,
-        topics: log.topics as [Hex],
-      });
-      // viem's eventName only narrows types: check the decoded name.
-      if (ev.eventName !== "ModelRegistered") continue;
-      return {
-        version: (ev.args as { version: number }).version,
-        txHash: receipt.transactionHash,
-        gasUsed: receipt.gasUsed,
-        blockNumber: receipt.blockNumber,
-      };
-    } catch {
-      // another contract's event
-    }
+  const [registered] = registryEvents<{ version: number }>({
+    receipt,
+    eventName: "ModelRegistered",
+  });
+  if (registered) {
+    return {
+      version: registered.version,
+      txHash: receipt.transactionHash,
+      gasUsed: receipt.gasUsed,
+      blockNumber: receipt.blockNumber,
+    };
   }
   throw new ChainError("registerModel: no ModelRegistered event in the receipt", {
     details: { action: "registerModel", txHash: receipt.transactionHash },

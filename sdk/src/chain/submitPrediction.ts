@@ -1,5 +1,5 @@
 import type { Signer } from "ethers";
-import { decodeEventLog, encodeFunctionData } from "viem";
+import { encodeFunctionData } from "viem";
 import { ChainError, ZkmlError } from "../errors.ts";
 import type { ChainClient, ChainClientLike, ChainReceipt, Hex } from "./chainClient.ts";
 import { clientOf } from "./chainClient.ts";
@@ -8,6 +8,7 @@ import { markSubmitted, writePendingSubmission } from "./pendingSubmission.ts";
 import type { PendingSubmission } from "./pendingSubmission.ts";
 import { predictionIdOf } from "./predictionIdOf.ts";
 import { readRegistry } from "./readRegistry.ts";
+import { predictionsOf } from "./registryEvents.ts";
 import { sendTransaction } from "./sendTransaction.ts";
 
 /** Transaction parameters a caller may pin (e.g. to replace a stuck transaction). */
@@ -158,37 +159,17 @@ export async function sendSubmission(p: {
 
 /** Reads the PredictionVerified event out of a submission's receipt. */
 export function fromReceipt(receipt: ChainReceipt, data: Hex): SubmitPredictionReturnType {
-  for (const log of receipt.logs) {
-    try {
-      const ev = decodeEventLog({
-        abi: modelRegistryAbi,
-        eventName: "PredictionVerified",
-        data: log.data,
-        topics: log.topics as [Hex],
-      });
-      // viem's eventName only narrows types: check the decoded name.
-      if (ev.eventName !== "PredictionVerified") continue;
-      const a = ev.args as {
-        predictionId: Hex;
-        version: number;
-        inputCommitment: Hex;
-        outputs: readonly bigint[];
-      };
-      return {
-        predictionId: a.predictionId,
-        version: a.version,
-        inputCommitment: a.inputCommitment,
-        outputs: [...a.outputs],
-        txHash: receipt.transactionHash,
-        gasUsed: receipt.gasUsed,
-        blockNumber: Number(receipt.blockNumber),
-        calldataBytes: (data.length - 2) / 2,
-      };
-    } catch {
-      // not this event
-    }
+  const [prediction] = predictionsOf({ receipt });
+  if (!prediction) {
+    throw new ChainError("submitPrediction: no PredictionVerified event in the receipt", {
+      details: { action: "submitPrediction", txHash: receipt.transactionHash },
+    });
   }
-  throw new ChainError("submitPrediction: no PredictionVerified event in the receipt", {
-    details: { action: "submitPrediction", txHash: receipt.transactionHash },
-  });
+  return {
+    ...prediction,
+    txHash: receipt.transactionHash,
+    gasUsed: receipt.gasUsed,
+    blockNumber: Number(receipt.blockNumber),
+    calldataBytes: (data.length - 2) / 2,
+  };
 }

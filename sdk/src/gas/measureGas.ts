@@ -38,14 +38,42 @@ export interface ChainCost {
   usd: number;
 }
 
+/**
+ * Where a registry transaction's gas goes (totals for the transaction; they sum to gasUsed):
+ * the verifier's execution, the prediction records' SSTOREs (22,100 each), the events' LOG
+ * cost, the rest of the registry's work (checks, prediction ids, calls, memory), calldata
+ * (4 gas per zero byte, 16 per other) and the 21,000 base.
+ */
+export interface TxBreakdown {
+  verification: number;
+  record: number;
+  event: number;
+  otherRegistry: number;
+  calldata: number;
+  base: number;
+}
+
 /** One measured submission (or administration) transaction. */
 export interface GasRow {
   system: GasProofSystem;
   action: string;
   proofs: number;
+  /** gasUsed of the registry transaction. */
   gasUsed: number;
+  /**
+   * gasUsed of the bare verification transaction(s) of the same proofs / proofs: ONE
+   * `verifyBatch` transaction for a Groth16 batch, else one `verify` transaction per proof,
+   * straight to the verifier (its calldata and 21,000 base included). 0 for administration.
+   */
   gasPerProof: number;
+  /** Verifier execution inside the registry transaction / proofs (0 for administration). */
+  verifierGasPerProof: number;
+  /** gasUsed of the registry transaction / proofs (administration: gasUsed). */
+  txGasPerProof: number;
   split: { verifier: number; registry: number; txBase: number };
+  breakdown: TxBreakdown;
+  /** The bare verification transaction(s): summed gasUsed, calldata, how many. */
+  bare: { gasUsed: number; execution: number; calldataBytes: number; txs: number };
   calldataBytes: number;
   l1: ChainCost;
   op: ChainCost & { l1Fee: bigint; l1GasUsed: number; expectedL1Fee: bigint; fastLzSize: number };
@@ -57,10 +85,18 @@ export interface MeasureGasReturnType {
   nPublic: number;
   presets: Required<GasPresets>;
   rows: GasRow[];
-  /** Per system and batch size: L1 execution gas of the batch transaction / proofs. */
+  /**
+   * Per system and batch size N: gasUsed of a bare verification transaction of the N proofs
+   * (`verifyBatch` for Groth16, else N `verify` transactions) / N. The quantity to compare with
+   * one Groth16 verification transaction (about 207k + 6.8k per public input).
+   */
   gasPerProof: Record<string, Record<string, number>>;
-  /** Per system and batch size: verifier gas / proofs. */
+  /** Per system and N: the verifier's execution inside `submitPredictions` / N. */
   verifierGasPerProof: Record<string, Record<string, number>>;
+  /** Per system and N: gasUsed of the whole registry `submitPredictions` transaction / N. */
+  txGasPerProof: Record<string, Record<string, number>>;
+  /** Per system and N: the registry transaction's breakdown (`TxBreakdown`) / N. */
+  txBreakdownPerProof: Record<string, Record<string, TxBreakdown>>;
   /** 181,000 + 6,150 per public input + 21,000 + calldata of a single submission. */
   groth16Floor: number;
   bytecode: (BytecodeSize & { limit: number; system: GasProofSystem })[];
@@ -70,6 +106,9 @@ export interface MeasureGasReturnType {
  * The gas lab: proves real predictions for each proof system, sends them on Hardhat's
  * in-process L1 chain and on its simulated OP chain (L1Block values set from the preset), and
  * prices every transaction on L1, the OP stack (receipt l1Fee) and Arbitrum (Nitro's Brotli rule).
+ * Per system and batch size it reports three per-proof figures: `gasPerProof` (a bare
+ * verification transaction), `verifierGasPerProof` (the verifier's execution inside the registry
+ * transaction) and `txGasPerProof` (the whole registry transaction), with its breakdown.
  *
  * @example
  * const report = await measureGas({ dir: "build/iris-mlp", systems: ["groth16"], batch: [1, 8, 32] });
@@ -118,10 +157,10 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
     }
     l1.txs.forEach((tx, i) => rows.push(row(tx, op.txs[i], presets)));
   }
-  const perProof = (f: (r: GasRow) => number) => {
-    const out: Record<string, Record<string, number>> = {};
+  const perProof = <T>(f: (r: GasRow) => T) => {
+    const out: Record<string, Record<string, T>> = {};
     for (const r of rows.filter((x) => x.action === "batch")) {
-      (out[r.system] ??= {})[String(r.proofs)] = Math.round(f(r) / r.proofs);
+      (out[r.system] ??= {})[String(r.proofs)] = f(r);
     }
     return out;
   };
@@ -131,8 +170,15 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
     nPublic,
     presets,
     rows,
-    gasPerProof: perProof((r) => r.gasUsed),
-    verifierGasPerProof: perProof((r) => r.split.verifier),
+    gasPerProof: perProof((r) => r.gasPerProof),
+    verifierGasPerProof: perProof((r) => r.verifierGasPerProof),
+    txGasPerProof: perProof((r) => r.txGasPerProof),
+    txBreakdownPerProof: perProof(
+      (r) =>
+        Object.fromEntries(
+          Object.entries(r.breakdown).map(([k, v]) => [k, Math.round(v / r.proofs)]),
+        ) as unknown as TxBreakdown,
+    ),
     groth16Floor: 181_000 + 6_150 * nPublic + (single ? single.split.txBase : 21_000),
     bytecode,
   };
@@ -150,11 +196,27 @@ function row(tx: GasTx, opTx: GasTx, presets: Required<GasPresets>): GasRow {
     action: tx.action,
     proofs: tx.proofs,
     gasUsed: Number(tx.gasUsed),
-    gasPerProof: tx.proofs ? Math.round(Number(tx.gasUsed) / tx.proofs) : Number(tx.gasUsed),
+    gasPerProof: per(tx.bare.gasUsed, tx.proofs),
+    verifierGasPerProof: per(tx.verifier, tx.proofs),
+    txGasPerProof: tx.proofs ? per(tx.gasUsed, tx.proofs) : Number(tx.gasUsed),
     split: {
       verifier: Number(tx.verifier),
       registry: Number(tx.registry),
       txBase: Number(tx.txBase),
+    },
+    breakdown: {
+      verification: Number(tx.verifier),
+      record: Number(tx.recordGas),
+      event: Number(tx.eventGas),
+      otherRegistry: Number(tx.registry - tx.recordGas - tx.eventGas),
+      calldata: Number(tx.txBase) - 21_000,
+      base: 21_000,
+    },
+    bare: {
+      gasUsed: Number(tx.bare.gasUsed),
+      execution: Number(tx.bare.gasUsed - tx.bare.txBase),
+      calldataBytes: tx.bare.calldataBytes,
+      txs: tx.bare.txs,
     },
     calldataBytes: tx.calldataBytes,
     l1: cost(Number(tx.gasUsed), l1Wei, presets.ethUsd),
@@ -173,6 +235,8 @@ function row(tx: GasTx, opTx: GasTx, presets: Required<GasPresets>): GasRow {
     },
   };
 }
+
+const per = (gas: bigint, proofs: number) => (proofs ? Math.round(Number(gas) / proofs) : 0);
 
 function cost(gas: number, wei: bigint, ethUsd: number): ChainCost {
   const eth = Number(wei) / 1e18;

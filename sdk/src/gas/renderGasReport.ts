@@ -21,11 +21,27 @@ export function renderGasMarkdown(r: MeasureGasReturnType): string {
     "",
     `Theoretical Groth16 floor of one verification: 181,000 + 6,150 x ${r.nPublic} + 21,000 + calldata = **${n(r.groth16Floor)} gas**.`,
     "",
-    "| system | transaction | proofs | L1 gas | gas / proof | verifier | registry | tx base | calldata B | L1 cost / proof | OP l1Fee (receipt) | OP cost / proof | Arbitrum L1 units | Arbitrum cost / proof |",
+    "## Gas per proof",
+    "",
+    PER_PROOF_LEGEND,
+    "",
+    "| system | transaction | N | gasPerProof (bare verify tx) | verifierGasPerProof | txGasPerProof | = verification | + record SSTORE | + event | + other registry | + calldata | + base |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...r.rows
+      .filter((x) => x.proofs > 0)
+      .map((x) => {
+        const b = x.breakdown;
+        const per = (v: number) => n(v / x.proofs);
+        return `| ${x.system} | ${label(x)}${x.bare.txs > 1 ? ` (bare: ${x.bare.txs} verify txs)` : ""} | ${x.proofs} | **${n(x.gasPerProof)}** | ${n(x.verifierGasPerProof)} | ${n(x.txGasPerProof)} | ${per(b.verification)} | ${per(b.record)} | ${per(b.event)} | ${per(b.otherRegistry)} | ${per(b.calldata)} | ${per(b.base)} |`;
+      }),
+    "",
+    "## Transactions",
+    "",
+    "| system | transaction | proofs | L1 gas | tx gas / proof | verifier | registry | tx base | calldata B | L1 cost / proof | OP l1Fee (receipt) | OP cost / proof | Arbitrum L1 units | Arbitrum cost / proof |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...r.rows.map((x) => {
       const per = Math.max(1, x.proofs);
-      return `| ${x.system} | ${label(x)} | ${x.proofs} | ${n(x.gasUsed)} | ${n(x.gasPerProof)} | ${n(x.split.verifier)} | ${n(x.split.registry)} | ${n(x.split.txBase)} | ${n(x.calldataBytes)} | ${usd(x.l1.usd / per)} | ${formatUnits(x.op.l1Fee, 18)} ETH | ${usd(x.op.usd / per)} | ${n(x.arbitrum.l1Units)} | ${usd(x.arbitrum.usd / per)} |`;
+      return `| ${x.system} | ${label(x)} | ${x.proofs} | ${n(x.gasUsed)} | ${n(x.txGasPerProof)} | ${n(x.split.verifier)} | ${n(x.split.registry)} | ${n(x.split.txBase)} | ${n(x.calldataBytes)} | ${usd(x.l1.usd / per)} | ${formatUnits(x.op.l1Fee, 18)} ETH | ${usd(x.op.usd / per)} | ${n(x.arbitrum.l1Units)} | ${usd(x.arbitrum.usd / per)} |`;
     }),
     "",
     "Verifier gas is measured by calling the verifier directly (its own execution); registry = L1 gas - verifier - tx base (21,000 + 4/16 gas per zero/other calldata byte): checks, the one-slot record, events and call overheads.",
@@ -40,6 +56,13 @@ export function renderGasMarkdown(r: MeasureGasReturnType): string {
   ];
   return lines.join("\n");
 }
+
+/** What the three per-proof figures are (the report, `zkml gas --help` and contracts/README.md say the same). */
+export const PER_PROOF_LEGEND = [
+  "- **gasPerProof**: gasUsed of a bare verification transaction of the N proofs sent straight to the verifier (one `verifyBatch` for a Groth16 batch, else one `verify` transaction per proof), its calldata and 21,000 base included, / N. This is what compares with one Groth16 verification (about 207k + 6.8k per public input) and with the 60k target at N = 32.",
+  "- **verifierGasPerProof**: the verifier's execution inside the registry transaction / N (measured by the bare transaction's gasUsed minus its own base and calldata).",
+  "- **txGasPerProof**: the whole registry `submitPrediction(s)` transaction / N = verification + record SSTORE (22,100 per prediction: the replay guard and lookup by id) + event (`PredictionVerified` LOG cost) + other registry work (checks, prediction ids, calls, memory) + calldata (4/16 gas per zero/other byte) + base (21,000).",
+].join("\n");
 
 const label = (x: GasRow) =>
   x.action === "batch"
@@ -62,7 +85,7 @@ export function renderGasSvg(r: MeasureGasReturnType): string {
   const H = 420;
   const top = 50;
   const base = 330;
-  const max = Math.max(r.groth16Floor, ...rows.map((x) => x.gasPerProof)) * 1.1;
+  const max = Math.max(r.groth16Floor, ...rows.map((x) => x.txGasPerProof)) * 1.1;
   const y = (g: number) => Math.round(10 * (base - ((base - top) * g) / max)) / 10;
   const colors = { verifier: "#4c72b0", registry: "#dd8452", txBase: "#8c8c8c" };
   const parts: string[] = [

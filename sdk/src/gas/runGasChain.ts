@@ -2,6 +2,7 @@ import { Contract, ContractFactory, Transaction, getBytes, id, toBeHex } from "e
 import type { Signer } from "ethers";
 import { readManifest } from "../manifest.ts";
 import { compileBatchVerifier } from "../chain/batchVerifierCompile.ts";
+import { registryLayout } from "../chain/registerModel.ts";
 import { modelRegistryAbi, modelRegistryBytecode } from "../chain/generated/ModelRegistry.ts";
 import {
   snarkjsVerifierAdapterAbi,
@@ -22,10 +23,22 @@ export interface GasTx {
   gasUsed: bigint;
   /** 21000 + calldata (4 gas per zero byte, 16 per other byte). */
   txBase: bigint;
-  /** Execution of the verifier(s) themselves, measured by calling them directly. */
+  /** Execution of the verifier(s) themselves: `bare` gasUsed minus its tx base. */
   verifier: bigint;
   /** gasUsed - txBase - verifier: the registry's checks, storage, events and calls. */
   registry: bigint;
+  /**
+   * The same proofs in bare verification transactions sent straight to the verifier (no
+   * registry): ONE `verifyBatch(proofs, signals)` transaction when a batch verifier is used,
+   * else one `IProofVerifier.verify` transaction per proof (gasUsed and tx base summed).
+   * Zero for administration.
+   */
+  bare: { gasUsed: bigint; txBase: bigint; calldataBytes: number; txs: number };
+  /** Of `registry`: 22,100 per prediction, the record's slot: the replay check's cold SLOAD
+   * (2,100) and the zero to non-zero SSTORE (20,000). */
+  recordGas: bigint;
+  /** Of `registry`: the LOG opcodes' static cost (375 + 375 per topic + 8 per data byte). */
+  eventGas: bigint;
   calldataBytes: number;
   txHash: string;
   /** The signed transaction (EIP-2718 envelope) as sent: what rollups post to L1. */
@@ -49,6 +62,9 @@ export interface RunGasChainParameters {
   onProgress?: (line: string) => void;
 }
 
+/** One prediction record: a cold slot (EIP-2929, 2,100) set from zero to non-zero (EIP-2200, 20,000). */
+export const RECORD_SSTORE_GAS = 22_100n;
+
 /** 21000 + 4 per zero byte + 16 per other byte. */
 export function intrinsicGas(data: string): bigint {
   let gas = 21000n;
@@ -59,7 +75,8 @@ export function intrinsicGas(data: string): bigint {
 /**
  * Deploys the registry and the verifiers of one proof system on a chain, then sends and
  * measures: registration, a single submission and one batch submission per size (each on a
- * fresh model id, so the same proofs are new statements every time).
+ * fresh model id, so the same proofs are new statements every time), and for each submission
+ * the bare verification transaction(s) of the same proofs sent straight to the verifier.
  *
  * @example
  * const { txs } = await runGasChain({ signer, dir, samples, batch: [1, 8, 32] });
@@ -75,7 +92,7 @@ export async function runGasChain(
   };
   const me = await signer.getAddress();
   const manifest = readManifest(p.dir);
-  const layout = manifest.publicSignals.layout;
+  const layout = registryLayout(manifest.publicSignals.layout);
   const deploy = async (abi: unknown, bytecode: string, args: unknown[] = []) => {
     const c = await new ContractFactory(abi as never, bytecode, signer).deploy(...args);
     await c.waitForDeployment();
@@ -122,8 +139,13 @@ export async function runGasChain(
       string,
       string
     >;
+    let eventGas = 0n;
+    for (const log of receipt.logs) {
+      eventGas += 375n + 375n * BigInt(log.topics.length) + 8n * BigInt(getBytes(log.data).length);
+    }
     return {
       gasUsed: receipt.gasUsed,
+      eventGas,
       txBase: intrinsicGas(data),
       calldataBytes: (data.length - 2) / 2,
       txHash: tx.hash,
@@ -131,10 +153,19 @@ export async function runGasChain(
       receipt: rawReceipt,
     };
   };
-  /** Gas of a direct call of the verifier, minus its own transaction base. */
-  const verifierGas = async (to: Contract, fn: string, args: unknown[]) => {
-    const r = await send(to, fn, args);
-    return r.gasUsed - r.txBase;
+  type Bare = GasTx["bare"];
+  const noBare: Bare = { gasUsed: 0n, txBase: 0n, calldataBytes: 0, txs: 0 };
+  /** Bare verification transactions (straight to the verifier), summed. */
+  const bareVerify = async (calls: [Contract, string, unknown[]][]): Promise<Bare> => {
+    const sum = { ...noBare };
+    for (const [to, fn, args] of calls) {
+      const r = await send(to, fn, args);
+      sum.gasUsed += r.gasUsed;
+      sum.txBase += r.txBase;
+      sum.calldataBytes += r.calldataBytes;
+      sum.txs += 1;
+    }
+    return sum;
   };
 
   const txs: GasTx[] = [];
@@ -142,16 +173,20 @@ export async function runGasChain(
     action: string,
     proofs: number,
     r: Awaited<ReturnType<typeof send>>,
-    verifier: bigint,
-  ) =>
+    bare: Bare,
+  ) => {
+    const verifier = bare.gasUsed - bare.txBase;
     txs.push({
       action,
       system: samples.system,
       proofs,
       verifier,
       registry: r.gasUsed - r.txBase - verifier,
+      bare,
+      recordGas: RECORD_SSTORE_GAS * BigInt(proofs),
       ...r,
     });
+  };
   let round = 0;
   const registerFresh = async () => {
     const modelId = id(`gas lab ${samples.system} ${round++}`);
@@ -162,14 +197,14 @@ export async function runGasChain(
       layout,
       "file://manifest.json",
     ]);
-    if (round === 1) record("register", 0, r, 0n);
+    if (round === 1) record("register", 0, r, noBare);
     if (batchVerifier) {
       const b = await send(registry, "setBatchVerifier", [
         modelId,
         1,
         await batchVerifier.getAddress(),
       ]);
-      if (round === 1) record("setBatchVerifier", 0, b, 0n);
+      if (round === 1) record("setBatchVerifier", 0, b, noBare);
     }
     return modelId;
   };
@@ -184,7 +219,7 @@ export async function runGasChain(
     "submit",
     1,
     single,
-    await verifierGas(adapter, "verify", [first.proofBytes, first.publicSignals]),
+    await bareVerify([[adapter, "verify", [first.proofBytes, first.publicSignals]]]),
   );
   for (const n of p.batch) {
     p.onProgress?.(`${samples.system}: batch of ${n}`);
@@ -192,13 +227,12 @@ export async function runGasChain(
     const proofs = items.map((x) => x.proofBytes);
     const signals = items.map((x) => x.publicSignals);
     const r = await send(registry, "submitPredictions", [await registerFresh(), proofs, signals]);
-    let verifier = 0n;
-    if (batchVerifier)
-      verifier = await verifierGas(batchVerifier, "verifyBatch", [proofs, signals]);
-    else
-      for (const x of items)
-        verifier += await verifierGas(adapter, "verify", [x.proofBytes, x.publicSignals]);
-    record("batch", n, r, verifier);
+    const bare = await bareVerify(
+      batchVerifier
+        ? [[batchVerifier, "verifyBatch", [proofs, signals]]]
+        : items.map((x) => [adapter, "verify", [x.proofBytes, x.publicSignals]]),
+    );
+    record("batch", n, r, bare);
   }
   return { txs, bytecode };
 }
