@@ -21,8 +21,8 @@ pragma circom 2.1.6;
 //
 // NOTE: the digits are the rows' true accumulators only if every acc_c + offsets lies in
 // [0, 2^N): the generator sizes N for the worst case of the admissible weights
-// (|w| <= 2^(weightBits-1), |bias| <= 2^(weightBits-1) 2^(inBits-1), checked when the weights are
-// packed and committed) and of range-checked inputs x. The weights are bound by the Poseidon
+// (|w| <= 2^(weightBits-1), |bias| <= max(2^(weightBits-1) 2^(inBits-1), 2^biasBits), checked
+// when the weights are packed and committed) and of range-checked inputs x. The weights are bound by the Poseidon
 // weight commitment, which the caller computes over the same elements P_j and B.
 
 template PackedRescale(K, N, SHIFT, QUOTIENT_BITS, RELU) {

@@ -1,12 +1,21 @@
 // One benchmark stage, run in its own process so its time and peak memory are its own.
 // Usage: node stageWorker.ts <stage> '<json args>'; prints "@@result <json>".
 // Stages import what they use lazily, so a stage's time and memory include only its own modules.
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
 import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
 import { loadIris } from "../../sdk/src/data/iris.ts";
 import type { QuantizedModel } from "../../sdk/src/quantize/types.ts";
+import type { ProofSystem } from "../../sdk/src/setup/circuitSize.ts";
 import { median } from "./runMeasured.ts";
 
 /** Seeded rows in [0, 1) (MNIST-style pixels), or the Iris data set for the Iris model. */
@@ -35,16 +44,31 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
       seed: 1,
       width: a.width as number,
     });
-    const c = await compileModel({
+    // weightVisibility / outputVisibility: passed through as given (compileModel gains them).
+    const options = {
       model: a.model as string,
       outDir: a.outDir as string,
       calibration: rows,
       inputVisibility: a.input as "public" | "hashed" | undefined,
-    });
+      ...(a.weights ? { weightVisibility: a.weights } : {}),
+      ...(a.output ? { outputVisibility: a.output } : {}),
+    };
+    const c = await compileModel(options as Parameters<typeof compileModel>[0]);
+    const visibility = c.manifest.visibility as Record<string, string>;
+    for (const [flag, key] of [
+      ["weights", "weights"],
+      ["output", "output"],
+    ]) {
+      if (a[flag] && visibility[key] !== a[flag])
+        throw new Error(
+          `compileModel made ${key} ${visibility[key]}, not ${String(a[flag])}: this visibility is not supported yet`,
+        );
+    }
     return {
       ...c.circuit,
       nPublic: c.publicSignals.layout.nPublic,
       layers: c.quantized.layers.length,
+      visibility,
     };
   },
   async fidelity(a) {
@@ -67,32 +91,57 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
   },
   async setup(a) {
     const { readManifest } = await import("../../sdk/src/manifest.ts");
-    const { setupGroth16 } = await import("../../sdk/src/setup/setupGroth16.ts");
+    const { cacheDir } = await import("../../sdk/src/setup/cacheDir.ts");
     const dir = a.outDir as string;
+    const system = (a.system as ProofSystem | undefined) ?? "groth16";
     const m = readManifest(dir);
-    const cache = mkdtempSync(join(tmpdir(), "zkml-bench-"));
-    // A fresh zkey cache (setup is measured), the shared ptau cache (measured on its own).
+    // A fresh zkey cache (setup is measured), the shared ptau cache (measured on its own). The
+    // fresh cache sits beside the shared one so its zkey can be moved into the shared cache
+    // afterwards: the gas stage (sdk/src/gas, content-hash cache) then reuses this setup.
+    const shared = cacheDir("zkey");
+    const cache = mkdtempSync(join(dirname(shared), "bench-"));
     symlinkSync(join(a.ptauCache as string), join(cache, "ptau"));
     try {
-      const s = await setupGroth16({
-        r1cs: join(dir, "model.r1cs"),
-        constraints: m.circuit.constraints,
-        nPublic: m.publicSignals.layout.nPublic,
-        outDir: dir,
-        cache,
-      });
-      return { ms: s.ms, ptauPower: s.ptau.power };
+      let out: Record<string, unknown>;
+      if (system === "groth16") {
+        const { setupGroth16 } = await import("../../sdk/src/setup/setupGroth16.ts");
+        const s = await setupGroth16({
+          r1cs: join(dir, "model.r1cs"),
+          constraints: m.circuit.constraints,
+          nPublic: m.publicSignals.layout.nPublic,
+          outDir: dir,
+          cache,
+        });
+        out = { ms: s.ms, ptauPower: s.ptau.power };
+      } else {
+        const { setupCircuit } = await import("../../sdk/src/setup/setupCircuit.ts");
+        const s = await setupCircuit({ r1cs: join(dir, "model.r1cs"), system, outDir: dir, cache });
+        out = {
+          ms: s.steps.find((x) => x.step === `${system} setup`)?.ms ?? s.ms,
+          totalMs: s.ms,
+          ptauPower: s.ptau.power,
+          domainPower: s.domainPower,
+          plonkGates: s.size.plonkGates,
+          zkeyBytes: statSync(s.zkey).size,
+        };
+      }
+      for (const f of readdirSync(join(cache, "zkey")))
+        if (f.endsWith(".zkey")) renameSync(join(cache, "zkey", f), join(shared, f));
+      return out;
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
   },
   async prove(a) {
     const snarkjs = await import("snarkjs");
-    const { encodeGroth16Proof } = await import("../../sdk/src/prove/encodeProof.ts");
+    const { encodeProof } = await import("../../sdk/src/prove/encodeProof.ts");
+    const { artifactNames } = await import("../../sdk/src/setup/setupCircuit.ts");
     const { evaluateQuantized } = await import("../../sdk/src/quantize/evaluateQuantized.ts");
     const { toField } = await import("../../sdk/src/quantize/fixedPoint.ts");
     const { quantizeInput } = await import("../../sdk/src/quantize/quantizeInput.ts");
     const dir = a.outDir as string;
+    const system = (a.system as ProofSystem | undefined) ?? "groth16";
+    const names = artifactNames(system);
     const q = quantized(dir);
     const row = benchRows({ model: a.name as string, n: 1, seed: 3, width: q.nInputs })[
       a.name === "iris-mlp" ? 100 : 0
@@ -100,12 +149,12 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     const input = quantizeInput({ model: q, input: row });
     evaluateQuantized({ model: q, input }); // throws if this input is out of range
     const wasm = join(dir, "model_js", "model.wasm");
-    const zkey = join(dir, "model.zkey");
+    const zkey = join(dir, names.zkey);
     writeFileSync(
       join(dir, "bench-input.json"),
       JSON.stringify({ in: input.map((v) => toField(v).toString()) }),
     );
-    const vk = JSON.parse(readFileSync(join(dir, "verification_key.json"), "utf8"));
+    const vk = JSON.parse(readFileSync(join(dir, names.verificationKey), "utf8"));
     const wtns = join(dir, "bench.wtns");
     const witness: number[] = [];
     const prove: number[] = [];
@@ -116,13 +165,17 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
       await snarkjs.wtns.calculate({ in: input.map((v) => toField(v).toString()) }, wasm, wtns);
       witness.push(performance.now() - t);
       t = performance.now();
-      const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, wtns);
+      // snarkjs's prove(zkey, wtns) exists for all three (the repo's typings declare it for Groth16).
+      const prover = snarkjs[system] as unknown as {
+        prove(zkey: string, wtns: string): Promise<{ proof: unknown; publicSignals: string[] }>;
+      };
+      const { proof, publicSignals } = await prover.prove(zkey, wtns);
       prove.push(performance.now() - t);
       t = performance.now();
-      if (!(await snarkjs.groth16.verify(vk, publicSignals, proof)))
-        throw new Error("proof did not verify");
+      if (!(await snarkjs[system].verify(vk, publicSignals, proof as never)))
+        throw new Error(`${system} proof did not verify`);
       verify.push(performance.now() - t);
-      proofBytes = (encodeGroth16Proof(proof).length - 2) / 2;
+      proofBytes = (encodeProof({ system, proof } as never).length - 2) / 2;
       writeFileSync(join(dir, "bench-public.json"), JSON.stringify(publicSignals));
     }
     return {
@@ -132,19 +185,6 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
       proofBytes,
       runs: a.runs,
     };
-  },
-  async fullProve(a) {
-    const { proveGroth16 } = await import("../../sdk/src/prove/proveGroth16.ts");
-    const dir = a.outDir as string;
-    const input = (
-      JSON.parse(readFileSync(join(dir, "bench-input.json"), "utf8")) as { in: string[] }
-    ).in.map(BigInt);
-    const p = await proveGroth16({
-      wasm: join(dir, "model_js", "model.wasm"),
-      zkey: join(dir, "model.zkey"),
-      input,
-    });
-    return { proofBytes: p.proofSize };
   },
   async ptau(a) {
     const { ensurePtau } = await import("../../sdk/src/setup/ensurePtau.ts");
@@ -156,14 +196,55 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     const { measureGas } = await import("../../sdk/src/gas/measureGas.ts");
     const q = quantized(a.outDir as string);
     const rows = benchRows({ model: a.name as string, n: 40, seed: 4, width: q.nInputs });
-    const g = await measureGas({
-      dir: a.outDir as string,
-      systems: a.systems as never,
-      batch: a.batch as number[],
-      inputs: rows,
-    });
+    const { cacheDir } = await import("../../sdk/src/setup/cacheDir.ts");
+    const keys = () => new Set(readdirSync(cacheDir("zkey")));
+    const before = keys();
+    // Groth16 with the batch sizes; PLONK / FFLONK one proof each (every extra proof of theirs
+    // costs a full prove; their batch gas is in the gas lab's snapshots, gas/snapshots.md).
+    const systems = a.systems as ("groth16" | "plonk" | "fflonk")[];
+    const runs: Awaited<ReturnType<typeof measureGas>>[] = [];
+    for (const [list, batch] of [
+      [systems.filter((x) => x === "groth16"), a.batch as number[]],
+      [systems.filter((x) => x !== "groth16"), [1]],
+    ] as const) {
+      if (list.length)
+        runs.push(
+          await measureGas({
+            dir: a.outDir as string,
+            systems: [...list],
+            batch: [...batch],
+            inputs: rows,
+          }),
+        );
+    }
+    const g = {
+      nPublic: runs[0].nPublic,
+      rows: runs.flatMap((x) => x.rows),
+      bytecode: runs.flatMap((x) => x.bytecode),
+      gasPerProof: Object.assign({}, ...runs.map((x) => x.gasPerProof)),
+      verifierGasPerProof: Object.assign({}, ...runs.map((x) => x.verifierGasPerProof)),
+      groth16Floor: runs[0].groth16Floor,
+    };
     const single = g.rows.find((r) => r.action === "submit");
+    const bySystem = Object.fromEntries(
+      g.rows
+        .filter((r) => r.action === "submit")
+        .map((r) => [
+          r.system,
+          {
+            submitGas: r.gasUsed,
+            verifierGas: r.split.verifier,
+            calldataBytes: r.calldataBytes,
+            verifierBytes: g.bytecode.find(
+              (b) => b.system === r.system && b.contract.includes("(snarkjs"),
+            )?.bytes,
+          },
+        ]),
+    );
     return {
+      // zkeys the gas lab had to make itself (0: it reused the setup stages' keys).
+      setupsRerun: [...keys()].filter((f) => !before.has(f)).length,
+      bySystem,
       nPublic: g.nPublic,
       submitGas: single?.gasUsed,
       verifierGas: single?.split.verifier,

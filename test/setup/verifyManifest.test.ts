@@ -1,10 +1,15 @@
 import { expect } from "chai";
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../../scripts/cli/root.ts";
+import { compileModel } from "../../sdk/src/circuit/compileModel.ts";
+import { parseOnnx } from "../../sdk/src/onnx/parseOnnx.ts";
 import { readManifest, writeManifest } from "../../sdk/src/manifest.ts";
 import { setupCircuit, setupRecord } from "../../sdk/src/setup/setupCircuit.ts";
+import { REBUILD_CHECKS } from "../../sdk/src/setup/checkRebuild.ts";
 import { verifyManifest } from "../../sdk/src/setup/verifyManifest.ts";
 import type { ManifestCheck } from "../../sdk/src/setup/verifyManifest.ts";
-import { irisArtifacts } from "../sdk/irisArtifacts.ts";
+import { IRIS_MODEL, irisArtifacts } from "../sdk/irisArtifacts.ts";
 
 // `zkml manifest verify` on a freshly compiled Iris model with its Groth16 setup: every check
 // passes, and editing any artifact makes exactly the matching checks fail.
@@ -37,6 +42,7 @@ describe("verifyManifest (the audit chain)", function () {
       "wasm",
       "weight commitment",
       "circuit regenerated from the quantized model",
+      ...REBUILD_CHECKS,
       "groth16: ptau",
       "groth16: zkey against r1cs + ptau",
       "groth16: verification key from zkey",
@@ -74,5 +80,100 @@ describe("verifyManifest (the audit chain)", function () {
     } finally {
       writeFileSync(file, original);
     }
+  });
+
+  // The model-to-circuit chain: the build is repeated from the ONNX file (#6).
+  const withFileEdited = async (file: string, edit: (text: string) => string) => {
+    const original = readFileSync(file, "utf8");
+    try {
+      writeFileSync(file, edit(original));
+      return await verifyManifest({ dir });
+    } finally {
+      writeFileSync(file, original);
+    }
+  };
+
+  it("catches a quantized.json that the ONNX model does not give", async function () {
+    const r = await withFileEdited(join(dir, "quantized.json"), (text) => {
+      const q = JSON.parse(text);
+      const layer = q.layers.find((l: { weight?: string[] }) => l.weight);
+      layer.weight[0] = (BigInt(layer.weight[0]) + 1n).toString();
+      return JSON.stringify(q);
+    });
+    expect(r.ok).to.equal(false);
+    expect(failed(r.checks)).to.deep.equal([
+      "weight commitment",
+      "circuit regenerated from the quantized model",
+      "quantized model rebuilt from the ONNX",
+    ]);
+  });
+
+  it("catches a swapped ONNX model (one weight changed)", async function () {
+    const bytes = readFileSync(IRIS_MODEL);
+    const { model } = parseOnnx({ file: IRIS_MODEL });
+    const raw = model.graph!.initializer!.find((t) => t.name === "fc1.weight")!.rawData!;
+    const at = bytes.indexOf(Buffer.from(raw));
+    expect(at).to.be.greaterThan(0);
+    const swapped = Buffer.from(bytes);
+    swapped.writeFloatLE(swapped.readFloatLE(at) + 1, at);
+    const file = join(dir, "swapped.onnx");
+    writeFileSync(file, swapped);
+    const r = await verifyManifest({ dir, model: file });
+    expect(r.ok).to.equal(false);
+    expect(failed(r.checks)).to.deep.equal([
+      "model file",
+      "quantized model rebuilt from the ONNX",
+      "weight commitment rebuilt from the ONNX",
+      "circuit rebuilt from the ONNX",
+    ]);
+  });
+
+  it("catches edited calibration rows", async function () {
+    const r = await withFileEdited(join(dir, "calibration.json"), (text) => {
+      const rows = JSON.parse(text) as number[][];
+      rows[0][0] += 0.001;
+      return JSON.stringify(rows);
+    });
+    expect(failed(r.checks)).to.include("calibration data");
+  });
+
+  it("skips the rebuild, with a reason, when the manifest has no build record", async function () {
+    const r = await withFileEdited(join(dir, "manifest.json"), (text) => {
+      const m = JSON.parse(text);
+      delete m.quantization.build;
+      return JSON.stringify(m, null, 2);
+    });
+    expect(r.ok).to.equal(true);
+    const skip = r.checks.find((c) => c.check === "rebuilt from the ONNX model");
+    expect(skip?.ok).to.equal(null);
+    expect(skip?.detail).to.match(/quantization\.build is absent/);
+    expect(r.checks.map((c) => c.check)).to.not.include("circuit rebuilt from the ONNX");
+  });
+
+  it("rebuilds a model compiled with the default calibration", async function () {
+    const out = join(ROOT, "build/test/setup-manifest-default");
+    await compileModel({ model: IRIS_MODEL, outDir: out });
+    const r = await verifyManifest({ dir: out });
+    expect(failed(r.checks)).to.deep.equal([]);
+    const rebuilt = r.checks.filter((c) => (REBUILD_CHECKS as readonly string[]).includes(c.check));
+    expect(rebuilt.map((c) => [c.check, c.ok])).to.deep.equal(REBUILD_CHECKS.map((c) => [c, true]));
+    expect(rebuilt[0].detail).to.match(/^default/);
+  });
+
+  it("rebuilds a model with private weights and a hashed output (their commitment)", async function () {
+    const out = join(ROOT, "build/test/setup-manifest-private");
+    const c = await compileModel({
+      model: IRIS_MODEL,
+      outDir: out,
+      mode: "resources",
+      weightVisibility: "private",
+      outputVisibility: "hashed",
+    });
+    expect(c.manifest.visibility.weights).to.equal("private");
+    const r = await verifyManifest({ dir: out });
+    expect(failed(r.checks)).to.deep.equal([]);
+    const commitment = r.checks.find((c) => c.check === "weight commitment rebuilt from the ONNX");
+    expect(commitment?.ok).to.equal(true);
+    expect(commitment?.detail).to.equal(`private weights: ${c.weightCommitment}`);
   });
 });

@@ -8,19 +8,26 @@ import type { Command } from "../command.ts";
 export const command: Command = {
   name: "manifest",
   summary: "manifest verify: recompute every hash and check the setup artifacts (audit)",
-  usage: `zkml manifest verify <dir> [--ptau <file>] [--json]
+  usage: `zkml manifest verify <dir> [--model <file.onnx>] [--ptau <file>] [--json]
 
   Recomputes what <dir>/manifest.json claims: model, circuit, r1cs and wasm hashes, the
-  circuit regenerated from the quantized model, the weight commitment, and for every setup
+  circuit regenerated from the quantized model, the weight commitment, the whole build
+  repeated from the ONNX file (re-import and re-quantize with the recorded options and
+  calibration: same quantized.json, commitment and circuit source), and for every setup
   (groth16, plonk, fflonk): the ptau (hash, power), the zkey checked against r1cs + ptau
   with snarkjs, the verification key re-exported from the zkey, and the Solidity verifier's
   constants against the verification key. Prints each check; exits 1 if any failed.
+  --model names the ONNX file when it is not in <dir>, in models/ or at the recorded path.
   --ptau names the ptau when it is not at the recorded path or in .zkml-cache.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ptau: { type: "string" }, json: { type: "boolean" } },
+      options: {
+        model: { type: "string" },
+        ptau: { type: "string" },
+        json: { type: "boolean" },
+      },
     });
     const [sub, dir] = positionals;
     if (sub !== "verify" || !dir || positionals.length > 2) {
@@ -31,6 +38,7 @@ export const command: Command = {
     try {
       const r = await verifyManifest({
         dir: resolve(dir),
+        model: values.model ? resolve(values.model) : undefined,
         ptau: values.ptau ? resolve(values.ptau) : undefined,
         onProgress: json ? undefined : (l) => console.log(l),
       });

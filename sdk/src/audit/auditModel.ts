@@ -90,7 +90,8 @@ export async function auditModel(p: {
       });
       const onChain = { ...v.layout };
       // Manifests written before `outputKind` existed have public output values (kind 0).
-      const recorded = { outputKind: 0, ...m.manifest.publicSignals.layout };
+      const layout = m.manifest.publicSignals.layout;
+      const recorded = { ...layout, outputKind: layout.outputKind ?? 0 };
       return isDeepStrictEqual(onChain, recorded)
         ? ["pass", "registered layout equals the manifest's"]
         : [

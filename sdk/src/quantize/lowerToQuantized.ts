@@ -5,6 +5,7 @@ import { layoutIndex } from "../onnx/layoutIndex.ts";
 import { linearTerms, maxGroups } from "../onnx/linearTerms.ts";
 import type { LinearIrNode, LinearTerms } from "../onnx/linearTerms.ts";
 import { POLY_COEF_FRAC, polyCoefficients } from "./approximations.ts";
+import { bitLength } from "./fixedPoint.ts";
 import { MODE_LIMITS } from "./modeLimits.ts";
 import type { QuantizedModel, QuantizedOp, QuantizeMode, QTensor } from "./types.ts";
 
@@ -93,7 +94,15 @@ export function lowerToQuantized(p: {
       quotientBits: rescaled ? 250 - shift : 0,
       relu,
       ...(t.param && t.biasParam
-        ? { param: Array.from(t.param), biasParam: Array.from(t.biasParam) }
+        ? {
+            param: Array.from(t.param),
+            biasParam: Array.from(t.biasParam),
+            // Private weights admit biases up to twice the largest trained one (see packedWeights.ts).
+            biasBits:
+              Math.max(
+                ...t.bias.map((b) => bitLength(BigInt(Math.round(b * 2 ** (inFrac + wf))))),
+              ) + 1,
+          }
         : {}),
     });
     return out;

@@ -58,7 +58,9 @@ const inputBitsOf = (model: QuantizedModel, op: LinearOp): number | null =>
 /**
  * Packs every Dense/Conv op of a model for `weights: "private"` (other ops keep constant
  * coefficients). Bounds (checked here, so the commitment only opens to admissible weights):
- * |w| <= 2^(weightBits-1), |bias| <= 2^(weightBits-1) * 2^(inBits-1).
+ * |w| <= 2^(weightBits-1), |bias| <= max(2^(weightBits-1) * 2^(inBits-1), 2^biasBits). They
+ * depend only on the architecture (mode, scales, the op's recorded biasBits), so another weight
+ * set of the same architecture packs into the same limbs.
  *
  * @example
  * const packed = packWeights({ model }); // packed[0].weightElements.length
@@ -94,7 +96,10 @@ function packOp(model: QuantizedModel, op: LinearOp, k: number): PackedLinear {
   let maxTerms = 0;
   for (let o = 0; o < nRows; o++) maxTerms = Math.max(maxTerms, op.start[o + 1] - op.start[o]);
   const wMax = 1n << BigInt(wBits - 1);
-  const bMax = wMax << BigInt(inBits - 1);
+  // Biases: as large as one product term, or up to the op's recorded bias bound if larger.
+  const bMax = [wMax << BigInt(inBits - 1), 1n << BigInt(op.biasBits ?? 0)].reduce((a, b) =>
+    a > b ? a : b,
+  );
   const half = op.shift > 0 ? 1n << BigInt(op.shift - 1) : 0n;
   const limbBits = bitLength(BigInt(maxTerms + 1) * bMax + half) + 1;
   const perElement = Math.floor(MAX_DECOMPOSITION_BITS / limbBits);

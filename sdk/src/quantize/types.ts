@@ -56,6 +56,8 @@ export interface LinearOp extends QOpBase {
   /** Dense/Conv: the trained parameter behind each term / each bias (see LinearTerms.param). */
   param?: number[];
   biasParam?: number[];
+  /** Dense/Conv: with private weights, |bias| <= 2^biasBits (twice the trained biases' bound). */
+  biasBits?: number;
 }
 
 /** out[i] = in[operand[i]][index[i]], or `fill` where operand is -1 (wiring only). */

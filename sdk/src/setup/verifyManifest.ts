@@ -4,17 +4,17 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import * as snarkjs from "snarkjs";
-import { generateCircuit } from "../circuit/generateCircuit.ts";
 import { readManifest } from "../manifest.ts";
 import type { SetupRecord } from "../manifest.ts";
 import type { QuantizedModel } from "../quantize/types.ts";
-import { weightCommitment } from "../quantize/weightCommitment.ts";
 import { cacheDir } from "./cacheDir.ts";
 import { verifyPhase2 } from "./ceremony.ts";
 import { ptauPowerFor, readCircuitSize } from "./circuitSize.ts";
 import { exportSolidity } from "./exportSolidity.ts";
 import { hashFile } from "./hashFile.ts";
 import { readPtauInfo } from "./readPtauInfo.ts";
+import { checkRebuild } from "./checkRebuild.ts";
+import { rebuildModel } from "./rebuildModel.ts";
 import { artifactNames } from "./setupCircuit.ts";
 
 export interface ManifestCheck {
@@ -27,6 +27,8 @@ export interface ManifestCheck {
 
 export interface VerifyManifestParameters {
   dir: string;
+  /** The ONNX file, when not at manifest.model.file, in `dir` or in models/. */
+  model?: string;
   /** The ptau the setups used, when not at the recorded path or in the cache. */
   ptau?: string;
   cache?: string;
@@ -36,7 +38,9 @@ export interface VerifyManifestParameters {
 /**
  * Recomputes everything manifest.json claims that can be recomputed: file hashes (model,
  * circuit, r1cs, wasm, ptau, zkey, verification key, verifier), the circuit regenerated from
- * the quantized model and the weight commitment, each zkey checked against the r1cs + ptau
+ * the quantized model and the weight commitment, the whole build repeated from the ONNX file
+ * (re-import, re-quantize with the recorded options and calibration: same quantized.json,
+ * weight commitment and circuit source; see `rebuildModel`), each zkey checked against the r1cs + ptau
  * (Groth16: snarkjs verifyFromR1cs with every contribution; PLONK/FFLONK: the deterministic
  * setup rerun and compared byte for byte), the verification key re-exported from the zkey,
  * and the Solidity verifier's constants against the verification key.
@@ -66,7 +70,8 @@ export async function verifyManifest(
     p.onProgress?.(`${r[0] === null ? "skip" : r[0] ? "ok  " : "FAIL"}  ${name}: ${r[1]}`);
   };
 
-  const modelFile = [m.model.file, join(dir, m.model.file), join("models", m.model.file)]
+  const modelFile = [p.model, m.model.file, join(dir, m.model.file), join("models", m.model.file)]
+    .filter((f): f is string => Boolean(f))
     .map((f) => resolve(f))
     .find((f) => existsSync(f));
   await check("model file", () =>
@@ -78,28 +83,35 @@ export async function verifyManifest(
   await check("r1cs", () => sameHashOf(join(dir, "model.r1cs"), m.circuit.r1csSha256));
   await check("wasm", () => sameHashOf(join(dir, "model_js", "model.wasm"), m.circuit.wasmSha256));
   const quantizedFile = join(dir, "quantized.json");
-  const quantized = existsSync(quantizedFile)
-    ? (reviveBigInts(JSON.parse(readFileSync(quantizedFile, "utf8"))) as QuantizedModel)
+  const quantizedText = existsSync(quantizedFile) ? readFileSync(quantizedFile, "utf8") : undefined;
+  const quantized = quantizedText
+    ? (reviveBigInts(JSON.parse(quantizedText)) as QuantizedModel)
     : undefined;
+  // A quantized.json that cannot be rebuilt (e.g. a weight out of range) fails both checks.
+  let rebuildError = "";
+  let fromQuantized: ReturnType<typeof rebuildModel> | undefined;
+  try {
+    fromQuantized = quantized ? rebuildModel({ manifest: m, dir, quantized }) : undefined;
+  } catch (e) {
+    rebuildError = (e as Error).message.split("\n")[0];
+  }
   await check("weight commitment", () => {
-    if (!quantized) return [null, "quantized.json not found"];
-    const got = weightCommitment({ model: quantized }).toString();
+    if (rebuildError) return [false, rebuildError];
+    if (!fromQuantized) return [null, "quantized.json not found"];
+    const got = fromQuantized.weightCommitment.toString();
     return got === m.weightCommitment
       ? [true, got]
       : [false, `${got} != manifest ${m.weightCommitment}`];
   });
   await check("circuit regenerated from the quantized model", () => {
-    if (!quantized) return [null, "quantized.json not found"];
-    const gen = generateCircuit({
-      model: quantized,
-      weightCommitment: BigInt(m.weightCommitment),
-      inputVisibility: m.visibility.input,
-    });
-    const got = createHash("sha256").update(gen.source).digest("hex");
+    if (rebuildError) return [false, rebuildError];
+    if (!fromQuantized) return [null, "quantized.json not found"];
+    const got = fromQuantized.sourceSha256;
     return got === m.circuit.circomSha256
       ? [true, "same circom source"]
       : [false, `regenerated source sha256 ${got} != manifest ${m.circuit.circomSha256}`];
   });
+  await checkRebuild({ m, dir, modelFile, quantizedText, check });
 
   const records = new Map<string, SetupRecord>();
   for (const r of Object.values(m.setups ?? {})) if (r) records.set(r.system, r);
@@ -112,7 +124,8 @@ export async function verifyManifest(
   return { ok: checks.every((c) => c.ok !== false), checks };
 }
 
-type Check = (
+/** Runs one named check: [ok (null: skipped), detail]; a throw is a failure. */
+export type Check = (
   name: string,
   f: () => Promise<[boolean | null, string]> | [boolean | null, string],
 ) => Promise<void>;
