@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { deployRegistry } from "../../sdk/src/chain/deployRegistry.ts";
 import { deployVerifier } from "../../sdk/src/chain/deployVerifier.ts";
 import { estimateVerificationCost } from "../../sdk/src/chain/estimateVerificationCost.ts";
@@ -7,6 +7,8 @@ import { submitPrediction } from "../../sdk/src/chain/submitPrediction.ts";
 import type { TxOverrides } from "../../sdk/src/chain/submitPrediction.ts";
 import { ZkmlError } from "../../sdk/src/errors.ts";
 import { readManifest } from "../../sdk/src/manifest.ts";
+import type { ProofSystem } from "../../sdk/src/setup/circuitSize.ts";
+import { artifactNames } from "../../sdk/src/setup/setupCircuit.ts";
 import type { CliConnection } from "./network.ts";
 import {
   modelFiles,
@@ -43,9 +45,15 @@ export async function requireCode(conn: CliConnection, address: string, what: st
   }
 }
 
-export async function deployStep(dir: string, conn: CliConnection, registry?: string) {
+export async function deployStep(
+  dir: string,
+  conn: CliConnection,
+  registry?: string,
+  system: ProofSystem = "groth16",
+) {
   const manifest = readManifest(dir);
-  const files = modelFiles(dir);
+  const setup = manifest.setups?.[system] ?? (system === "groth16" ? manifest.setup : undefined);
+  const zkey = join(dir, artifactNames(system).zkey);
   const d = await currentDeployment(dir, conn);
   if (registry) await requireCode(conn, registry, "registry");
   const reg = registry
@@ -53,9 +61,14 @@ export async function deployStep(dir: string, conn: CliConnection, registry?: st
     : await deployRegistry({ client: conn.client });
   const v = await deployVerifier({
     client: conn.client,
-    zkey: requireValue(manifest.setup ? files.zkey : undefined, "zkey", "run zkml prove first"),
-    zkeySha256: manifest.setup!.zkeySha256,
+    zkey: requireValue(
+      setup ? zkey : undefined,
+      `${system} zkey`,
+      `run zkml setup ${dir} --system ${system} (or zkml prove) first`,
+    ),
+    zkeySha256: setup!.zkeySha256,
     nPublic: manifest.publicSignals.layout.nPublic,
+    system,
   });
   const next: Deployment = {
     ...d,

@@ -71,6 +71,7 @@ export * from "./setup/verifyManifest.ts";
 
 // prove: proofs and off-chain verification
 export * from "./prove/circuitInput.ts";
+export * from "./prove/decodeProof.ts";
 export * from "./prove/encodeProof.ts";
 export * from "./prove/prove.ts";
 export * from "./prove/proveGroth16.ts";
@@ -109,7 +110,6 @@ export { batchSubmitPredictions as submitPredictions } from "./chain/batchSubmit
 
 // gas lab
 export * from "./gas/arbitrumL1Cost.ts";
-export * from "./gas/compileSystemVerifier.ts";
 export * from "./gas/fastLzLength.ts";
 export * from "./gas/gasSnapshot.ts";
 export * from "./gas/measureGas.ts";

@@ -240,6 +240,39 @@ describe("the zkml CLI: exit codes and --json", function () {
     expect(Number(out.submitted[0].gasUsed)).to.be.greaterThan(200_000);
   });
 
+  it("deploy --system plonk verifies a PLONK proof through the same registry flow", async function () {
+    const proof = join(WORK, "proof-plonk.json");
+    const p = await zkml(
+      "prove",
+      DIR,
+      "--input",
+      files.inputData,
+      "--system",
+      "plonk",
+      "--out",
+      proof,
+      "--json",
+    );
+    expect(p.code, p.stderr).to.equal(0);
+    const r = await zkml(
+      "deploy",
+      DIR,
+      "--system",
+      "plonk",
+      "--register",
+      "--submit",
+      proof,
+      "--json",
+    );
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.submitted).to.have.length(1);
+    expect(out.submitted[0].predictionId).to.match(/^0x[0-9a-f]{64}$/);
+    // A Groth16 proof is refused by the PLONK verifier: exit 1, the chain said InvalidProof.
+    const g = await zkml("deploy", DIR, "--system", "plonk", "--register", "--submit", files.proof);
+    expect(g.code).to.not.equal(0);
+  });
+
   it("submit in a new process says the in-process chain is empty (exit 3)", async function () {
     const r = await zkml("submit", DIR, "--proof", files.proof);
     expect(r.code).to.equal(3);

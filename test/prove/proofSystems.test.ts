@@ -6,6 +6,8 @@ import { AbiCoder } from "ethers";
 import * as snarkjs from "snarkjs";
 import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
 import { ProofError, SetupError } from "../../sdk/src/errors.ts";
+import { decodeProof } from "../../sdk/src/prove/decodeProof.ts";
+import { encodeProof } from "../../sdk/src/prove/encodeProof.ts";
 import { prove } from "../../sdk/src/prove/prove.ts";
 import type { ProveReturnType } from "../../sdk/src/prove/prove.ts";
 import { verifyProof } from "../../sdk/src/prove/verifyProof.ts";
@@ -122,6 +124,20 @@ describe("proof systems: Groth16, PLONK, FFLONK on a tiny circuit", function () 
         BigInt,
       );
       expect(decoded).to.deep.equal(proofWords);
+    });
+
+    it(`${system}: decodeProof turns the proof bytes back into a proof snarkjs verifies`, async function () {
+      const p = proofs[system];
+      const decoded = decodeProof({ system, bytes: p.proofBytes });
+      expect(encodeProof({ system, proof: decoded } as never)).to.equal(p.proofBytes);
+      const v = await verifyProof({
+        system,
+        verificationKey: setups[system].verificationKey,
+        proof: decoded,
+        publicSignals: p.publicSignals,
+      });
+      expect(v.valid).to.equal(true);
+      expect(() => decodeProof({ system, bytes: p.proofBytes.slice(0, -64) })).to.throw(ProofError);
     });
 
     it(`${system}: rejects a wrong public signal and a proof for another model`, async function () {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
+import type { ProofSystem } from "../../../sdk/src/setup/circuitSize.ts";
 import { deployStep, registerStep, submitStep } from "../chainSteps.ts";
 import { EXIT, printJson } from "../command.ts";
 import type { Command } from "../command.ts";
@@ -11,9 +12,10 @@ export const command: Command = {
   name: "deploy",
   summary:
     "deploy the model's verifier (and a registry); optionally register and submit in one run",
-  usage: `zkml deploy <dir> [--registry <address>] [--register] [--submit <proof.json>]... [--json]
+  usage: `zkml deploy <dir> [--system groth16|plonk|fflonk] [--registry <address>] [--register] [--submit <proof.json>]... [--json]
 
-  Deploys a ModelRegistry (unless --registry names one) and the model's Groth16 verifier with
+  Deploys a ModelRegistry (unless --registry names one) and the model's snarkjs verifier for
+  --system (default groth16; the folder needs that system's setup: zkml setup / zkml prove) with
   its IProofVerifier adapter; records the addresses in <dir>/deployments/<network>.json for
   zkml register / submit. The in-process chain (the default network) is discarded when the
   command exits, so there use --register and --submit to do everything in one run, or point
@@ -32,6 +34,7 @@ ${NETWORK_USAGE}`,
       options: {
         ...NETWORK_OPTIONS,
         registry: { type: "string" },
+        system: { type: "string" },
         register: { type: "boolean" },
         "model-id": { type: "string" },
         "metadata-uri": { type: "string" },
@@ -40,7 +43,8 @@ ${NETWORK_USAGE}`,
       },
     });
     const [dirArg] = positionals;
-    if (!dirArg || positionals.length > 1) {
+    const system = (values.system ?? "groth16") as ProofSystem;
+    if (!dirArg || positionals.length > 1 || !["groth16", "plonk", "fflonk"].includes(system)) {
       console.error(this.usage);
       return EXIT.usage;
     }
@@ -49,7 +53,7 @@ ${NETWORK_USAGE}`,
     const conn = await connect(values);
     try {
       const deployed = await ui.step(`deploy on ${conn.name} (chain ${conn.chainId})`, () =>
-        deployStep(dir, conn, values.registry),
+        deployStep(dir, conn, values.registry, system),
       );
       const registered = values.register
         ? await ui.step("register the model", () =>

@@ -2,19 +2,17 @@ import { isDeepStrictEqual } from "node:util";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { decodeFunctionResult, encodeFunctionData } from "viem";
 import type { ChainClient, Hex } from "../chain/chainClient.ts";
 import { exportVerifier } from "../chain/exportVerifier.ts";
 import { snarkjsVerifierAdapterAbi } from "../chain/generated/SnarkjsVerifierAdapter.ts";
 import { readRegistry } from "../chain/readRegistry.ts";
 import type { ModelRegistration } from "../chain/readRegistryEvents.ts";
-import { verificationKeyRecorded } from "./loadManifestDir.ts";
+import { AUDITED_SYSTEMS, verificationKeyRecorded } from "./loadManifestDir.ts";
+import type { AuditedSystem } from "./loadManifestDir.ts";
 import type { ManifestDir } from "./loadManifestDir.ts";
 import { allPass, runCheck } from "./types.ts";
 import type { AuditCheck, AuditedModel } from "./types.ts";
-
-const PROOF_SYSTEMS = ["groth16", "plonk", "fflonk"];
 
 /**
  * The manifest folder for a registered version: the one its metadataURI (file://.../manifest.json)
@@ -99,20 +97,30 @@ export async function auditModel(p: {
             `registered ${JSON.stringify(onChain)} vs manifest ${JSON.stringify(m.manifest.publicSignals.layout)}`,
           ];
     });
+    const system = AUDITED_SYSTEMS[r.proofSystem];
     await runCheck(checks, "proof system", () => {
-      const registered = PROOF_SYSTEMS[r.proofSystem] ?? String(r.proofSystem);
-      const setup = m.manifest.setup?.system;
-      if (!setup) return ["skip", "the manifest records no setup"];
-      return registered === setup
+      const registered = system ?? String(r.proofSystem);
+      const setups = Object.keys(m.manifest.setups ?? {});
+      if (setups.length === 0 && !m.manifest.setup)
+        return ["skip", "the manifest records no setup"];
+      return system && (m.manifest.setups?.[system] || m.manifest.setup?.system === system)
         ? ["pass", registered]
-        : ["fail", `registered ${registered}, manifest setup ${setup}`];
+        : [
+            "fail",
+            `registered ${registered}, manifest setups ${setups.join(", ") || m.manifest.setup?.system}`,
+          ];
     });
     await runCheck(checks, "verification key", () => {
-      const [ok, detail] = verificationKeyRecorded(m);
+      const [ok, detail] = verificationKeyRecorded(m, system ?? "groth16");
       return [ok === null ? "skip" : ok ? "pass" : "fail", detail];
     });
     await runCheck(checks, "verifier contract", () =>
-      verifierMatchesZkey({ client: p.client, adapter: r.verifier, dir: m.dir, manifest: m }),
+      verifierMatchesZkey({
+        client: p.client,
+        adapter: r.verifier,
+        manifest: m,
+        system: system ?? "groth16",
+      }),
     );
   }
   return { ...r, manifest: m?.dir ?? null, checks, ok: allPass(checks) };
@@ -125,12 +133,11 @@ export async function auditModel(p: {
 async function verifierMatchesZkey(p: {
   client: ChainClient;
   adapter: Hex;
-  dir: string;
   manifest: ManifestDir;
+  system: AuditedSystem;
 }): Promise<["pass" | "fail" | "skip", string]> {
-  const zkey = join(p.dir, "model.zkey");
-  const zkeySha256 = p.manifest.manifest.setup?.zkeySha256;
-  if (!existsSync(zkey) || !zkeySha256) return ["skip", "no model.zkey (Groth16) in the folder"];
+  const { zkey, zkeySha256 } = p.manifest.keyFor(p.system);
+  if (!existsSync(zkey) || !zkeySha256) return ["skip", `no ${p.system} zkey in the folder`];
   let inner: Hex;
   try {
     const out = await p.client.call({
@@ -147,9 +154,9 @@ async function verifierMatchesZkey(p: {
   }
   const [code, expected] = await Promise.all([
     p.client.getCode(inner),
-    exportVerifier({ zkey, zkeySha256 }),
+    exportVerifier({ zkey, zkeySha256, system: p.system }),
   ]);
   return code.toLowerCase() === expected.deployedBytecode.toLowerCase()
-    ? ["pass", `${inner} runs the verifier exported from model.zkey`]
-    : ["fail", `${inner} does not run the verifier exported from model.zkey (other key or code)`];
+    ? ["pass", `${inner} runs the verifier exported from ${zkey}`]
+    : ["fail", `${inner} does not run the verifier exported from ${zkey} (other key or code)`];
 }

@@ -7,9 +7,10 @@ import type { VerifiedPrediction } from "../chain/readRegistryEvents.ts";
 import type { SignalLayout } from "../circuit/publicSignals.ts";
 import { INPUT_KIND, OUTPUT_KIND } from "../circuit/publicSignals.ts";
 import { ZkmlError } from "../errors.ts";
-import { verifyGroth16 } from "../prove/verifyGroth16.ts";
-import { decodeGroth16Proof, decodeSubmission } from "./decodeSubmission.ts";
-import { loadManifestDir } from "./loadManifestDir.ts";
+import { decodeProof } from "../prove/decodeProof.ts";
+import { verifyProof } from "../prove/verifyProof.ts";
+import { decodeSubmission } from "./decodeSubmission.ts";
+import { AUDITED_SYSTEMS, loadManifestDir } from "./loadManifestDir.ts";
 import type { ManifestDir } from "./loadManifestDir.ts";
 import { allPass, runCheck } from "./types.ts";
 import type { AuditCheck, AuditedPrediction } from "./types.ts";
@@ -116,20 +117,22 @@ export async function auditPrediction(p: AuditPredictionParameters): Promise<Aud
           ],
     );
     await runCheck(checks, "proof (off-chain)", async () => {
-      if (version.proofSystem !== 0)
-        return ["skip", `proof system ${version.proofSystem}: only Groth16 is re-verified`];
-      if (!m?.verificationKey)
-        return ["skip", "no manifest folder with verification_key.json for this model"];
-      const { valid } = await verifyGroth16({
-        verificationKey: m.verificationKey,
-        proof: decodeGroth16Proof(call.proof),
+      const system = AUDITED_SYSTEMS[version.proofSystem];
+      if (!system) return ["skip", `unknown proof system ${version.proofSystem}`];
+      const key = m?.keyFor(system);
+      if (!key?.verificationKey)
+        return ["skip", `no manifest folder with the ${system} verification key for this model`];
+      const { valid } = await verifyProof({
+        system,
+        verificationKey: key.verificationKey,
+        proof: decodeProof({ system, bytes: call.proof }),
         publicSignals: s,
       });
       return valid
-        ? ["pass", `verifies against ${m.verificationKeyFile}`]
+        ? ["pass", `${system} proof verifies against ${key.verificationKeyFile}`]
         : [
             "fail",
-            `does NOT verify against ${m.verificationKeyFile} (yet the on-chain verifier accepted it)`,
+            `does NOT verify against ${key.verificationKeyFile} (yet the on-chain verifier accepted it)`,
           ];
     });
   }

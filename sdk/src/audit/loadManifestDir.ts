@@ -5,6 +5,7 @@ import { readManifest } from "../manifest.ts";
 import type { Manifest } from "../manifest.ts";
 import type { QuantizedModel } from "../quantize/types.ts";
 import { modelWeightCommitment } from "../quantize/weightCommitment.ts";
+import { artifactNames } from "../setup/setupCircuit.ts";
 import { sha256File } from "../util/sha256File.ts";
 
 /** What the auditor needs from a compiled model folder. */
@@ -16,7 +17,18 @@ export interface ManifestDir {
   verificationKeyFile: string;
   /** The commitment recomputed from quantized.json, when present (null: no weights file). */
   recomputedCommitment: () => bigint | null;
+  /** A proof system's verification key and zkey files in the folder (key null when absent). */
+  keyFor: (system: AuditedSystem) => {
+    verificationKey: VerificationKey | null;
+    verificationKeyFile: string;
+    zkey: string;
+    zkeySha256: string | undefined;
+  };
 }
+
+/** The registry's proof-system ids (IProofVerifier.proofSystem()) and their names. */
+export const AUDITED_SYSTEMS = ["groth16", "plonk", "fflonk"] as const;
+export type AuditedSystem = (typeof AUDITED_SYSTEMS)[number];
 
 /** quantized.json stores bigints (weights, biases) as decimal strings; revive those arrays. */
 function reviveWeights(key: string, v: unknown): unknown {
@@ -47,6 +59,20 @@ export function loadManifestDir(dirArg: string): ManifestDir {
     manifest,
     verificationKey,
     verificationKeyFile,
+    keyFor: (system) => {
+      const names = artifactNames(system);
+      const file = join(dir, names.verificationKey);
+      return {
+        verificationKey: existsSync(file)
+          ? (JSON.parse(readFileSync(file, "utf8")) as VerificationKey)
+          : null,
+        verificationKeyFile: file,
+        zkey: join(dir, names.zkey),
+        zkeySha256:
+          manifest.setups?.[system]?.zkeySha256 ??
+          (system === "groth16" ? manifest.setup?.zkeySha256 : undefined),
+      };
+    },
     recomputedCommitment: () => {
       if (!existsSync(quantizedFile)) return null;
       const model = JSON.parse(
@@ -58,12 +84,18 @@ export function loadManifestDir(dirArg: string): ManifestDir {
   };
 }
 
-/** sha256 of the folder's verification key equals the manifest's record (or why not). */
-export function verificationKeyRecorded(m: ManifestDir): [boolean | null, string] {
-  if (!m.verificationKey) return [null, `${m.verificationKeyFile} not found`];
-  const recorded = m.manifest.setup?.verificationKeySha256;
-  if (!recorded) return [null, "the manifest records no setup"];
-  const actual = sha256File(m.verificationKeyFile);
+/** sha256 of the folder's verification key for a system equals the manifest's record (or why not). */
+export function verificationKeyRecorded(
+  m: ManifestDir,
+  system: AuditedSystem = "groth16",
+): [boolean | null, string] {
+  const { verificationKey, verificationKeyFile } = m.keyFor(system);
+  if (!verificationKey) return [null, `${verificationKeyFile} not found`];
+  const recorded =
+    m.manifest.setups?.[system]?.verificationKeySha256 ??
+    (system === "groth16" ? m.manifest.setup?.verificationKeySha256 : undefined);
+  if (!recorded) return [null, `the manifest records no ${system} setup`];
+  const actual = sha256File(verificationKeyFile);
   return [
     actual === recorded,
     `sha256 ${actual.slice(0, 16)}… vs manifest ${recorded.slice(0, 16)}…`,

@@ -4,6 +4,7 @@ import type { ChainClientLike, Hex } from "./chainClient.ts";
 import { clientOf } from "./chainClient.ts";
 import { deployContract } from "./deployContract.ts";
 import { exportVerifier } from "./exportVerifier.ts";
+import type { ProofSystem } from "../setup/circuitSize.ts";
 import {
   snarkjsVerifierAdapterAbi,
   snarkjsVerifierAdapterBytecode,
@@ -19,6 +20,8 @@ export interface DeployVerifierParameters {
   zkey: string;
   zkeySha256: string;
   nPublic: number;
+  /** The zkey's proof system (default groth16). */
+  system?: ProofSystem;
 }
 
 export interface DeployVerifierReturnType {
@@ -32,7 +35,8 @@ export interface DeployVerifierReturnType {
 }
 
 /**
- * Exports, compiles and deploys the model's Groth16 verifier and its IProofVerifier adapter.
+ * Exports, compiles and deploys the model's snarkjs verifier (Groth16, PLONK or FFLONK) and its
+ * IProofVerifier adapter, which tells the registry the proof system.
  *
  * @example
  * const { adapter } = await deployVerifier({ client: signer, zkey, zkeySha256, nPublic: 8 });
@@ -41,7 +45,8 @@ export async function deployVerifier(
   p: DeployVerifierParameters,
 ): Promise<DeployVerifierReturnType> {
   const client = clientOf(p);
-  const v = await exportVerifier({ zkey: p.zkey, zkeySha256: p.zkeySha256 });
+  const system = p.system ?? "groth16";
+  const v = await exportVerifier({ zkey: p.zkey, zkeySha256: p.zkeySha256, system });
   const verifier = await deployContract({
     client,
     abi: v.abi as Abi,
@@ -52,7 +57,7 @@ export async function deployVerifier(
     client,
     abi: snarkjsVerifierAdapterAbi,
     bytecode: snarkjsVerifierAdapterBytecode,
-    args: [verifier.address, PROOF_SYSTEM.groth16, p.nPublic],
+    args: [verifier.address, PROOF_SYSTEM[system], p.nPublic],
     name: "SnarkjsVerifierAdapter",
   });
   return {

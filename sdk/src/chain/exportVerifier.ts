@@ -1,11 +1,14 @@
-import * as snarkjs from "snarkjs";
-import { compileSolidity, snarkjsTemplate } from "./compileSolidity.ts";
+import type { ProofSystem } from "../setup/circuitSize.ts";
+import { exportSolidity } from "../setup/exportSolidity.ts";
+import { compileSolidity } from "./compileSolidity.ts";
 import type { CompileSolidityReturnType } from "./compileSolidity.ts";
 
 export interface ExportVerifierParameters {
   zkey: string;
   /** sha256 of the zkey, written into the "generated from" header. */
   zkeySha256: string;
+  /** The zkey's proof system (default groth16). */
+  system?: ProofSystem;
 }
 
 export interface ExportVerifierReturnType extends CompileSolidityReturnType {
@@ -14,21 +17,19 @@ export interface ExportVerifierReturnType extends CompileSolidityReturnType {
 }
 
 /**
- * Exports snarkjs's Solidity Groth16 verifier for a zkey (with a "generated from" header) and
- * compiles it. The contract is never edited: the registry reaches it through
- * `SnarkjsVerifierAdapter`, which speaks the one `IProofVerifier` interface.
+ * snarkjs's Solidity verifier for a zkey of any of the three systems (the same source as the
+ * `Verifier.<system>.sol` that setup writes, see `exportSolidity`), compiled with solc-js. The
+ * contract is never edited: the registry reaches it through `SnarkjsVerifierAdapter`, which
+ * speaks the one `IProofVerifier` interface.
  *
  * @example
  * const { source, bytecode } = await exportVerifier({ zkey, zkeySha256 });
+ * const plonk = await exportVerifier({ zkey: "model.plonk.zkey", zkeySha256, system: "plonk" });
  */
 export async function exportVerifier(
   p: ExportVerifierParameters,
 ): Promise<ExportVerifierReturnType> {
-  const body = await snarkjs.zKey.exportSolidityVerifier(p.zkey, {
-    groth16: snarkjsTemplate("verifier_groth16.sol.ejs"),
-  });
-  const source = `// generated from zkey sha256 ${p.zkeySha256} by snarkjs exportSolidityVerifier\n// (sdk/src/chain/exportVerifier.ts). Do not edit.\n${body}`;
-  const contractName = "Groth16Verifier";
+  const { source, contractName } = await exportSolidity({ ...p, system: p.system ?? "groth16" });
   return {
     source,
     contractName,

@@ -1,3 +1,4 @@
+import { exportVerifier } from "../chain/exportVerifier.ts";
 import { Contract, ContractFactory, Transaction, getBytes, id, toBeHex } from "ethers";
 import type { Signer } from "ethers";
 import { readManifest } from "../manifest.ts";
@@ -8,7 +9,6 @@ import {
   snarkjsVerifierAdapterAbi,
   snarkjsVerifierAdapterBytecode,
 } from "../chain/generated/SnarkjsVerifierAdapter.ts";
-import { compileSystemVerifier } from "./compileSystemVerifier.ts";
 import type { GasProofSystem, ProveSamplesReturnType } from "./proveSamples.ts";
 
 const SYSTEM_ID: Record<GasProofSystem, number> = { groth16: 0, plonk: 1, fflonk: 2 };
@@ -98,7 +98,7 @@ export async function runGasChain(
     await c.waitForDeployment();
     return c as Contract;
   };
-  const raw = await compileSystemVerifier({
+  const raw = await exportVerifier({
     zkey: samples.zkey,
     zkeySha256: samples.zkeySha256,
     system: samples.system,
