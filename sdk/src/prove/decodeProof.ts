@@ -1,27 +1,6 @@
 import type { Groth16Proof, UniversalProof } from "snarkjs";
 import { ProofError } from "../errors.ts";
-
-const PLONK_POINTS = ["A", "B", "C", "Z", "T1", "T2", "T3", "Wxi", "Wxiw"];
-const PLONK_EVALS = ["eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw"];
-const FFLONK_POINTS = ["C1", "C2", "W1", "W2"];
-const FFLONK_EVALS = [
-  "ql",
-  "qr",
-  "qm",
-  "qo",
-  "qc",
-  "s1",
-  "s2",
-  "s3",
-  "a",
-  "b",
-  "c",
-  "z",
-  "zw",
-  "t1w",
-  "t2w",
-  "inv",
-];
+import { FFLONK_LAYOUT, PLONK_LAYOUT } from "./encodeProof.ts";
 
 /**
  * The inverse of `encodeProof`: ABI proof bytes (as the registry's calldata carries them) back
@@ -60,8 +39,7 @@ export function decodeProof(p: {
       curve: "bn128",
     };
   }
-  const [points, evals] =
-    p.system === "plonk" ? [PLONK_POINTS, PLONK_EVALS] : [FFLONK_POINTS, FFLONK_EVALS];
+  const { points, evaluations: evals } = p.system === "plonk" ? PLONK_LAYOUT : FFLONK_LAYOUT;
   const pts = Object.fromEntries(points.map((k, i) => [k, point(2 * i)]));
   const ev = Object.fromEntries(evals.map((k, i) => [k, w[2 * points.length + i]]));
   return p.system === "plonk"

@@ -32,6 +32,35 @@ function encodeWords(words: bigint[]): `0x${string}` {
 
 const word = (v: unknown): bigint => BigInt(v as string);
 
+/** Word order of snarkjs's PLONK calldata: these points (x, y each), then these evaluations. */
+export const PLONK_LAYOUT = {
+  points: ["A", "B", "C", "Z", "T1", "T2", "T3", "Wxi", "Wxiw"],
+  evaluations: ["eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw"],
+} as const;
+
+/** Word order of snarkjs's FFLONK calldata: these polynomial commitments, then these evaluations. */
+export const FFLONK_LAYOUT = {
+  points: ["C1", "C2", "W1", "W2"],
+  evaluations: [
+    "ql",
+    "qr",
+    "qm",
+    "qo",
+    "qc",
+    "s1",
+    "s2",
+    "s3",
+    "a",
+    "b",
+    "c",
+    "z",
+    "zw",
+    "t1w",
+    "t2w",
+    "inv",
+  ],
+} as const;
+
 /**
  * ABI-encodes a PLONK proof as the `uint256[24] _proof` snarkjs's PlonkVerifier takes, in
  * snarkjs's exportSolidityCallData order: A, B, C, Z, T1, T2, T3, Wxi, Wxiw (x, y each), then
@@ -41,13 +70,11 @@ const word = (v: unknown): bigint => BigInt(v as string);
  * const bytes = encodePlonkProof(proof); // 0x + 24 words (768 bytes)
  */
 export function encodePlonkProof(proof: UniversalProof): `0x${string}` {
-  const pts = ["A", "B", "C", "Z", "T1", "T2", "T3", "Wxi", "Wxiw"].flatMap((k) => {
+  const pts = PLONK_LAYOUT.points.flatMap((k) => {
     const p = proof[k] as string[];
     return [word(p[0]), word(p[1])];
   });
-  const evals = ["eval_a", "eval_b", "eval_c", "eval_s1", "eval_s2", "eval_zw"].map((k) =>
-    word(proof[k]),
-  );
+  const evals = PLONK_LAYOUT.evaluations.map((k) => word(proof[k]));
   return encodeWords([...pts, ...evals]);
 }
 
@@ -63,25 +90,8 @@ export function encodeFflonkProof(proof: UniversalProof): `0x${string}` {
   const polys = proof.polynomials as Record<string, string[]>;
   const evals = proof.evaluations as Record<string, string>;
   const words = [
-    ...["C1", "C2", "W1", "W2"].flatMap((k) => [word(polys[k][0]), word(polys[k][1])]),
-    ...[
-      "ql",
-      "qr",
-      "qm",
-      "qo",
-      "qc",
-      "s1",
-      "s2",
-      "s3",
-      "a",
-      "b",
-      "c",
-      "z",
-      "zw",
-      "t1w",
-      "t2w",
-      "inv",
-    ].map((k) => word(evals[k])),
+    ...FFLONK_LAYOUT.points.flatMap((k) => [word(polys[k][0]), word(polys[k][1])]),
+    ...FFLONK_LAYOUT.evaluations.map((k) => word(evals[k])),
   ];
   return encodeWords(words);
 }
