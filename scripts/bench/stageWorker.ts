@@ -264,7 +264,14 @@ const [stage, json] = process.argv.slice(2);
 if (stage) {
   const run = stages[stage];
   if (!run) throw new Error(`unknown stage ${stage}`);
-  const result = await run(JSON.parse(json ?? "{}"));
+  const result = await run(JSON.parse(json ?? "{}")).catch((e: unknown) => {
+    // Keep the tool's own words (e.g. circom's stderr) in the recorded failure.
+    const details = (e as { details?: { stderr?: string } }).details;
+    console.error(
+      `${(e as Error).message}${details?.stderr ? `\n${details.stderr.slice(-2000)}` : ""}`,
+    );
+    process.exit(1);
+  });
   console.log(`@@result ${JSON.stringify(result)}`);
   const { releaseSnarkjs } = await import("../../sdk/src/util/snarkjsLogger.ts");
   await releaseSnarkjs();
