@@ -9,12 +9,11 @@ import { numel } from "../onnx/ir.ts";
 import { mulberry32 } from "../data/mulberry32.ts";
 import { quantizeModel } from "../quantize/quantizeModel.ts";
 import type { QuantizedModel, QuantizeOptions } from "../quantize/types.ts";
-import { modelWeightCommitment } from "../quantize/weightCommitment.ts";
 import { sha256File } from "../util/sha256File.ts";
 import { toolVersions } from "../util/toolVersions.ts";
 import { compileCircuit } from "./compileCircuit.ts";
 import type { CompileCircuitReturnType } from "./compileCircuit.ts";
-import { generateCircuit } from "./generateCircuit.ts";
+import { generateModelCircuit } from "./generateCircuit.ts";
 import type { WeightVisibility } from "./generateCircuit.ts";
 import type { OutputVisibility, PublicSignalPlan } from "./publicSignals.ts";
 
@@ -49,6 +48,12 @@ export interface CompileModelReturnType {
   circuit: CompileCircuitReturnType;
   manifest: Manifest;
 }
+
+/** How compileModel writes ir.json and quantized.json (bigints as decimal strings). */
+export const serializeBuild = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    typeof x === "bigint" ? x.toString() : x instanceof Float64Array ? Array.from(x) : x,
+  );
 
 /** The calibration rows given to `compileModel`, saved so the build can be repeated. */
 export const CALIBRATION_FILE = "calibration.json";
@@ -94,21 +99,15 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
   });
   const weightVisibility = p.weightVisibility ?? "fixed";
   const outputVisibility = p.outputVisibility ?? "public";
-  const weightCommitment = modelWeightCommitment({ model: quantized, weights: weightVisibility });
   const inputVisibility = p.inputVisibility ?? defaultInputVisibility(quantized.nInputs);
-  const gen = generateCircuit({
+  const { weightCommitment, circuit: gen } = generateModelCircuit({
     model: quantized,
-    weightCommitment,
-    inputVisibility,
-    weightVisibility,
-    outputVisibility,
+    weights: weightVisibility,
+    input: inputVisibility,
+    output: outputVisibility,
   });
-  const json = (v: unknown) =>
-    JSON.stringify(v, (_k, x) =>
-      typeof x === "bigint" ? x.toString() : x instanceof Float64Array ? Array.from(x) : x,
-    );
-  writeFileSync(join(outDir, "ir.json"), json(ir));
-  writeFileSync(join(outDir, "quantized.json"), json(quantized));
+  writeFileSync(join(outDir, "ir.json"), serializeBuild(ir));
+  writeFileSync(join(outDir, "quantized.json"), serializeBuild(quantized));
   const calibrationJson = JSON.stringify(calibration);
   if (p.calibration) writeFileSync(join(outDir, CALIBRATION_FILE), calibrationJson);
   p.onProgress?.(`compiling circuit (${quantized.layers.length} layers) with circom2`);

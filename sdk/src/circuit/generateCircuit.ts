@@ -6,6 +6,7 @@ import { emitPackedLinear } from "./emitPackedLinear.ts";
 import { INPUT_COMMITMENT_VERSION } from "../quantize/inputCommitment.ts";
 import { packWeights } from "../quantize/packedWeights.ts";
 import { COMMITMENT_TAG } from "../quantize/poseidonSponge.ts";
+import { modelWeightCommitment } from "../quantize/weightCommitment.ts";
 import { publicSignalLayout } from "./publicSignals.ts";
 import type { InputVisibility, OutputVisibility, PublicSignalPlan } from "./publicSignals.ts";
 
@@ -193,6 +194,30 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
   lines.push("}", "", main, "");
   const copied = hashes ? [...library, ...POSEIDON_FILES] : library;
   return { source: lines.join("\n"), publicSignals, configSha256, library: copied };
+}
+
+/**
+ * The weight commitment for the model's weight visibility, then the circuit: the step that
+ * `compileModel` and the manifest rebuild (`rebuildModel`) share, so both make the same bytes.
+ *
+ * @example
+ * const { weightCommitment, circuit } = generateModelCircuit({ model, weights: "private", input: "hashed", output: "public" });
+ */
+export function generateModelCircuit(p: {
+  model: QuantizedModel;
+  weights: WeightVisibility;
+  input: InputVisibility;
+  output: OutputVisibility;
+}): { weightCommitment: bigint; circuit: GenerateCircuitReturnType } {
+  const weightCommitment = modelWeightCommitment({ model: p.model, weights: p.weights });
+  const circuit = generateCircuit({
+    model: p.model,
+    weightCommitment,
+    inputVisibility: p.input,
+    weightVisibility: p.weights,
+    outputVisibility: p.output,
+  });
+  return { weightCommitment, circuit };
 }
 
 /** The private-weight commitment: one sponge over every op's w<k> then b<k>, in op order. */

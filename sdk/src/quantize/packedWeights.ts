@@ -66,6 +66,10 @@ const inputBitsOf = (model: QuantizedModel, op: LinearOp): number | null =>
  * const packed = packWeights({ model }); // packed[0].weightElements.length
  */
 export function packWeights({ model }: { model: QuantizedModel }): PackedLinear[] {
+  // The commitment, the circuit generator and every witness need the same packing: computed
+  // once per model object (treat a packed model as immutable: rebindWeights returns a copy).
+  const cached = packedCache.get(model);
+  if (cached) return cached;
   const packed: PackedLinear[] = [];
   model.layers.forEach((op, k) => {
     if (op.kind !== "linear" || !op.param || !op.biasParam) return;
@@ -80,8 +84,11 @@ export function packWeights({ model }: { model: QuantizedModel }): PackedLinear[
       },
     });
   }
+  packedCache.set(model, packed);
   return packed;
 }
+
+const packedCache = new WeakMap<QuantizedModel, PackedLinear[]>();
 
 function packOp(model: QuantizedModel, op: LinearOp, k: number): PackedLinear {
   const inBits = inputBitsOf(model, op);

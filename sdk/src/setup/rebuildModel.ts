@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CALIBRATION_FILE, defaultCalibration } from "../circuit/compileModel.ts";
-import { generateCircuit } from "../circuit/generateCircuit.ts";
+import { CALIBRATION_FILE, defaultCalibration, serializeBuild } from "../circuit/compileModel.ts";
+import { generateModelCircuit } from "../circuit/generateCircuit.ts";
 import { InputError } from "../errors.ts";
 import type { Manifest } from "../manifest.ts";
 import { importOnnx } from "../onnx/importOnnx.ts";
 import { quantizeModel } from "../quantize/quantizeModel.ts";
 import type { QuantizedModel } from "../quantize/types.ts";
-import { modelWeightCommitment } from "../quantize/weightCommitment.ts";
 
 export interface RebuildModelParameters {
   /** The manifest of the compiled model folder (its visibility and quantization.build). */
@@ -34,17 +33,11 @@ export interface RebuildModelReturnType {
   configSha256: string;
 }
 
-/** compileModel's serialization of IR and quantized model (bigints as decimal strings). */
-export const serializeBuild = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) =>
-    typeof x === "bigint" ? x.toString() : x instanceof Float64Array ? Array.from(x) : x,
-  );
-
 /**
  * Repeats `compileModel`'s build without circom: ONNX import, quantization with the recorded
  * options and calibration (manifest.quantization.build), the weight commitment and the
- * circuit generation for the recorded visibility. It calls the functions compileModel calls,
- * in the same order: keep the two in step. Throws InputError when the manifest has no build
+ * circuit generation for the recorded visibility. It shares compileModel's last step
+ * (`generateModelCircuit`) and serialization (`serializeBuild`). Throws InputError when the manifest has no build
  * record (compiled before it was kept) or the saved calibration file is missing.
  *
  * @example
@@ -95,14 +88,11 @@ export function rebuildModel(p: RebuildModelParameters): RebuildModelReturnType 
       output,
     });
   }
-  const weightVisibility = m.visibility.weights;
-  const weightCommitment = modelWeightCommitment({ model: quantized, weights: weightVisibility });
-  const gen = generateCircuit({
+  const { weightCommitment, circuit: gen } = generateModelCircuit({
     model: quantized,
-    weightCommitment,
-    inputVisibility: m.visibility.input,
-    weightVisibility,
-    outputVisibility: m.visibility.output,
+    weights: m.visibility.weights,
+    input: m.visibility.input,
+    output: m.visibility.output,
   });
   return {
     quantized,
