@@ -23,6 +23,8 @@ export function emitOp(
   const L = (s: string) => lines.push(`    ${s}`);
   switch (op.kind) {
     case "linear": {
+      if (op.relu && !op.quotientBits)
+        throw new TypeError(`linear op ${op.name}: a fused ReLU needs quotient bits`);
       const T = op.weight.length;
       const desc = op.quotientBits
         ? `rescale 2^-${op.shift}, ${op.quotientBits}-bit quotient${op.relu ? ", ReLU" : ""}`

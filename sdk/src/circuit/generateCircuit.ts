@@ -90,7 +90,6 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     ...(hashes ? ["commitment.circom"] : []),
     ...(privateWeights ? ["packed-linear.circom"] : []),
   ];
-  const rangeChecked = inputVisibility !== "public" || privateWeights;
   const lines: string[] = [
     "pragma circom 2.1.6;",
     "",
@@ -106,12 +105,12 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
         ]
       : [
           "// sdk/src/quantize/runOps.ts), with the weights as constants, and weightCommitment = the",
-          "// commitment to those weights (sdk/src/quantize/weightCommitment.ts).",
+          "// commitment to the whole quantized model: architecture, wiring and parameters",
+          "// (sdk/src/quantize/weightCommitment.ts).",
         ]),
     inputVisibility === "public"
-      ? rangeChecked
-        ? `// The inputs are public signals, range-checked to ${model.inputBits} signed bits.`
-        : `// NOTE: the inputs are public signals and are not range-checked here: their meaning (scale 2^${model.inputFrac}, ${model.inputBits}-bit) is checked by the verifier's user.`
+      ? `// The inputs are public signals, range-checked to ${model.inputBits} signed bits (so no` +
+        "\n// field element outside that range, e.g. x + k with W k = 0 mod p, has a witness)."
       : inputVisibility === "hashed"
         ? `// The inputs are private, range-checked to ${model.inputBits} signed bits and committed: inputCommitment (sdk/src/quantize/inputCommitment.ts).`
         : `// The private inputs are range-checked to ${model.inputBits} signed bits.`,
@@ -150,7 +149,7 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
       "    inputCommitment <== inHash.out;",
     );
     inputSignal = "inHash.checked";
-  } else if (rangeChecked) {
+  } else {
     lines.push(
       "",
       `    // ${inputVisibility} input: range check to ${model.inputBits} signed bits`,

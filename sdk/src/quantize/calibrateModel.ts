@@ -32,6 +32,8 @@ export function calibrateModel(p: {
   const width = (m: bigint) => Math.max(2, bitLength(m) + 1 + p.headroomBits);
   model.inputBits = width(inputMax);
   const bits = model.tensors.map(() => null as number | null);
+  // Tensor 0 is the input, which every circuit range-checks to inputBits.
+  bits[0] = model.inputBits;
   model.layers.forEach((op, i) => {
     const inBits = op.inputs.map((id) => bits[id]);
     if ("quotientBits" in op && op.quotientBits > 0) op.quotientBits = width(maxAbs[i]);

@@ -39,7 +39,9 @@ export function lowerToQuantized(p: {
     return tensors.length - 1;
   };
   const input = ir.inputs[0];
-  addTensor(input.name, input.shape, frac, false);
+  // Every circuit range-checks its input to model.inputBits (whatever its visibility), so the
+  // input tensor is bounded from the start.
+  addTensor(input.name, input.shape, frac, true);
   const finalName = p.nodes[p.nodes.length - 1].output;
   const uses = new Map<string, number>();
   for (const n of p.nodes) for (const i of n.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
@@ -71,7 +73,9 @@ export function lowerToQuantized(p: {
     const inFrac = tensors[inputs[0]].frac;
     const final = outName === finalName && !relu;
     const exact = wf === 0 && t.bias.every((b) => Number.isInteger(b * 2 ** inFrac));
-    const rescaled = !final && !exact;
+    // A fused ReLU needs the sign bit of the decomposition, so a ReLU op always gets one (with
+    // shift 0 when the sum is exact): no path may drop the activation.
+    const rescaled = relu || (!final && !exact);
     const shift = rescaled ? wf : 0;
     const out = addTensor(
       outName,

@@ -10,9 +10,10 @@ export const SPONGE_BLOCK = 15;
  */
 export const COMMITMENT_TAG = {
   input: 1n,
-  fixedWeights: 2n,
+  // 2 was the fixed-weight commitment over the parameters alone (it left the wiring out).
   privateWeights: 3n,
   output: 4n,
+  fixedModel: 5n,
 } as const;
 
 /**

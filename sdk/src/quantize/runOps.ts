@@ -15,6 +15,7 @@ export function runOps(
   input: readonly bigint[],
   opts: { check: boolean; onCheck?: (op: number, values: bigint[]) => void },
 ): bigint[][] {
+  if (opts.check) checkInput(model, input);
   const values: bigint[][] = [[...input]];
   model.layers.forEach((op, i) => {
     const ins = op.inputs.map((id) => values[id]);
@@ -43,7 +44,10 @@ function evalOp(
           s += op.weight[t] * ins[op.operand[t]][op.index[t]];
         acc.push(s);
       }
-      if (op.quotientBits === 0) return acc;
+      if (op.quotientBits === 0) {
+        if (op.relu) throw new TypeError(`linear op ${op.name}: a fused ReLU needs quotient bits`);
+        return acc;
+      }
       const q = checked(
         acc.map((v) => rescale(v, op.shift)),
         op.quotientBits,
@@ -68,10 +72,10 @@ function evalOp(
         return BigInt(best);
       });
     case "clip":
+      // min(hi, max(lo, v)), in that order (as onnxruntime and ClipInt): hi wins when lo > hi.
       return x.map((v) => {
-        if (op.lo !== null && v < BigInt(op.lo)) return BigInt(op.lo);
-        if (op.hi !== null && v > BigInt(op.hi)) return BigInt(op.hi);
-        return v;
+        const lo = op.lo !== null && v < BigInt(op.lo) ? BigInt(op.lo) : v;
+        return op.hi !== null && lo > BigInt(op.hi) ? BigInt(op.hi) : lo;
       });
     case "leaky": {
       const sf = BigInt(op.slopeFrac);
@@ -120,6 +124,27 @@ function checkRange(op: QuantizedOp, vals: bigint[], bits: number): void {
             tensor: op.name,
             index,
             value: q.toString(),
+            min: min.toString(),
+            max: max.toString(),
+          },
+        },
+      );
+    }
+  });
+}
+
+/** The input range check every circuit makes (`model.inputBits` signed bits, any visibility). */
+function checkInput(model: QuantizedModel, input: readonly bigint[]): void {
+  const { min, max } = quotientRange(model.inputBits);
+  input.forEach((v, index) => {
+    if (v < min || v > max) {
+      throw new QuantizationRangeError(
+        `input ${model.inputName}[${index}] is ${v} (2^-${model.inputFrac} units), outside the ${model.inputBits}-bit range the circuit checks; recalibrate with inputs like this one`,
+        {
+          details: {
+            tensor: model.inputName,
+            index,
+            value: v.toString(),
             min: min.toString(),
             max: max.toString(),
           },

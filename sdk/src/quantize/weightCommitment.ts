@@ -1,38 +1,36 @@
+import { sha256 } from "@noble/hashes/sha2";
 import { ZkmlError } from "../errors.ts";
 import { privateWeightCommitment } from "./packedWeights.ts";
 import { COMMITMENT_TAG, poseidonSponge } from "./poseidonSponge.ts";
 import type { QuantizedModel } from "./types.ts";
 
-/** The fixed-weight commitment's domain tag (a new tag whenever the serialization changes). */
-export const WEIGHT_COMMITMENT_VERSION = COMMITMENT_TAG.fixedWeights;
-/** Each value is stored as an unsigned 64-bit word (value + 2^63). */
-const WORD_BITS = 64n;
-const WORDS_PER_ELEMENT = 3;
+/** The fixed-model commitment's domain tag (a new tag whenever the serialization changes). */
+export const WEIGHT_COMMITMENT_VERSION = COMMITMENT_TAG.fixedModel;
 
 /**
- * The weight commitment: THE definition used by the circuit generator (as a constant or,
- * with private weights, recomputed in-circuit), the registry registration and the auditor.
+ * The fixed-weight commitment: THE definition used by the circuit generator (a constant public
+ * signal), the registry registration and the auditor. It identifies the whole quantized model,
+ * not only its parameters: two models that differ anywhere in what the circuit computes (a
+ * transpose's index map, a pooling group, a term's operand, a scale, a range width, the output
+ * kind) have different commitments.
  *
- * Serialization: [version, inputFrac, nOps, then per op (kind code, output frac, shift,
- * quotientBits, bits, relu, nParams, params...)] where params are a linear op's term
- * coefficients then biases (and slopes, clip bounds, polynomial coefficients for the other
- * ops); each value as a 64-bit offset word, 3 words per field element; then the shared sponge
- * (`poseidonSponge`, tag 2) — except that its length field counts values, not elements.
+ * Serialization (`serializeModel`): the quantized model as canonical text, every field but the
+ * names (op and tensor names, the input name) and the source file's hash, objects with their
+ * keys sorted, integers in decimal. commitment = poseidonSponge(tag 5, [hi, lo]) where hi, lo
+ * are the two 128-bit halves of sha256(serialization). The circuit only holds the result as a
+ * constant, so the hash over the (large) serialization is sha256, and Poseidon just maps it
+ * into the field with the commitment's domain tag.
  *
  * @example
  * const c = weightCommitment({ model }); // 0x... as bigint < p
  */
 export function weightCommitment({ model }: { model: QuantizedModel }): bigint {
-  const values = serializeModel(model);
-  const elements: bigint[] = [];
-  for (let i = 0; i < values.length; i += WORDS_PER_ELEMENT) {
-    let e = 0n;
-    for (let j = 0; j < WORDS_PER_ELEMENT; j++) {
-      e |= toWord(values[i + j] ?? 0n, i + j) << (WORD_BITS * BigInt(j));
-    }
-    elements.push(e);
-  }
-  return poseidonSponge({ tag: WEIGHT_COMMITMENT_VERSION, elements, length: values.length });
+  const digest = sha256(new TextEncoder().encode(serializeModel(model)));
+  const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return poseidonSponge({
+    tag: WEIGHT_COMMITMENT_VERSION,
+    elements: [BigInt(`0x${hex.slice(0, 32)}`), BigInt(`0x${hex.slice(32)}`)],
+  });
 }
 
 /**
@@ -52,57 +50,34 @@ export function modelWeightCommitment(p: {
     : weightCommitment({ model: p.model });
 }
 
-/** The integer stream the commitment hashes (exported for auditors and tests). */
-export function serializeModel(model: QuantizedModel): bigint[] {
-  const out: bigint[] = [
-    WEIGHT_COMMITMENT_VERSION,
-    BigInt(model.inputFrac),
-    BigInt(model.layers.length),
-  ];
-  for (const op of model.layers) {
-    const params = opParameters(op);
-    const q = "quotientBits" in op ? op.quotientBits : 0;
-    const shift = "shift" in op ? op.shift : 0;
-    const bits = "bits" in op ? op.bits : 0;
-    const relu = op.kind === "linear" && op.relu ? 1 : 0;
-    out.push(BigInt(OP_CODES.indexOf(op.kind)), BigInt(model.tensors[op.output].frac));
-    out.push(BigInt(shift), BigInt(q), BigInt(bits), BigInt(relu), BigInt(params.length));
-    for (const v of params) out.push(v);
-  }
-  return out;
+/** Fields left out of the commitment: names and provenance, which change no computed value. */
+const UNCOMMITTED_FIELDS = new Set(["name", "inputName", "modelSha256"]);
+
+/**
+ * The canonical text the fixed-weight commitment hashes (exported for auditors and tests):
+ * every field of the quantized model except `UNCOMMITTED_FIELDS`, keys sorted.
+ *
+ * @example
+ * serializeModel(model).startsWith('{"droppedSoftmax":'); // true
+ */
+export function serializeModel(model: QuantizedModel): string {
+  return canonical(model);
 }
 
-const OP_CODES = ["linear", "layout", "mul", "max", "argmax", "clip", "leaky", "poly", "range"];
-
-/** The numeric parameters of an op (weights, biases, slopes, bounds, coefficients). */
-function opParameters(op: QuantizedModel["layers"][number]): bigint[] {
-  switch (op.kind) {
-    case "linear":
-      return [...op.weight, ...op.bias];
-    case "layout":
-      return [BigInt(op.fill)];
-    case "clip":
-      return [
-        op.lo === null ? 0n : 1n,
-        BigInt(op.lo ?? 0),
-        op.hi === null ? 0n : 1n,
-        BigInt(op.hi ?? 0),
-      ];
-    case "leaky":
-      return [BigInt(op.slopeFrac), ...op.slope.map(BigInt)];
-    case "poly":
-      return [BigInt(op.clipAt), ...op.coefs.map(BigInt)];
-    default:
-      return [];
+function canonical(v: unknown): string {
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new ZkmlError(`the model holds a non-finite number (${v})`);
+    return String(v);
   }
-}
-
-function toWord(v: bigint, index: number): bigint {
-  const offset = 1n << (WORD_BITS - 1n);
-  if (v < -offset || v >= offset) {
-    throw new ZkmlError(`value ${v} at position ${index} does not fit a 64-bit commitment word`, {
-      details: { index, value: v.toString() },
-    });
+  if (v === null || typeof v === "boolean" || typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o)
+      .filter((k) => !UNCOMMITTED_FIELDS.has(k) && o[k] !== undefined)
+      .sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
   }
-  return v + offset;
+  throw new ZkmlError(`the model holds a value of type ${typeof v}, which has no canonical form`);
 }
