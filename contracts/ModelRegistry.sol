@@ -21,6 +21,10 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
     uint8 private constant _INPUT_HASHED = 1;
     uint8 private constant _INPUT_PRIVATE = 2;
     uint8 private constant _OUTPUT_HASHED = 1;
+    uint8 private constant _SUBMITTER_BOUND = 1;
+    /// @dev The BN254 scalar field order r: every public signal must be below it.
+    uint256 private constant _SNARK_SCALAR_FIELD =
+        21888242871839275222246405745257275088548364400416034343698204186575808495617;
 
     mapping(bytes32 modelId => Model) private _models;
     mapping(bytes32 modelId => mapping(uint32 version => ModelVersion)) private _versions;
@@ -140,16 +144,30 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
         uint256[] calldata publicSignals
     ) external whenNotPaused returns (bytes32 predictionId) {
         (uint32 version, ModelVersion storage v) = _activeVersion(modelId);
+        SignalLayout memory layout = v.layout;
+        bool recorded;
         bytes memory failure;
-        (predictionId, failure) = _check(modelId, version, v, proof, publicSignals);
+        (predictionId, recorded, failure) = _checkStatement(
+            modelId,
+            version,
+            layout,
+            v,
+            publicSignals
+        );
+        if (failure.length == 0 && recorded) {
+            failure = abi.encodeWithSelector(PredictionAlreadyVerified.selector, predictionId);
+        }
+        if (failure.length == 0) failure = _verify(modelId, version, v, proof, publicSignals);
         if (failure.length != 0) _revertWith(failure);
-        _record(modelId, version, v.layout, predictionId, publicSignals);
+        _record(modelId, version, layout, predictionId, publicSignals);
     }
 
     /// @inheritdoc IModelRegistry
-    /// @dev Loops over calldata only. Items are checked then recorded one after another; this
-    ///      keeps checks-effects-interactions per item because the only external call is the
-    ///      verifier's STATICCALL, which cannot re-enter to change state.
+    /// @dev Loops over calldata only. Without a batch verifier each item is checked, verified and
+    ///      recorded before the next; this keeps checks-effects-interactions per item because the
+    ///      only external call is the verifier's STATICCALL, which cannot re-enter to change
+    ///      state. A statement repeated within the batch is skipped at its second index: the
+    ///      first was recorded before it is checked.
     function submitPredictions(
         bytes32 modelId,
         bytes[] calldata proofs,
@@ -161,21 +179,23 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
         (uint32 version, ModelVersion storage v) = _activeVersion(modelId);
         predictionIds = new bytes32[](proofs.length);
         IBatchProofVerifier batchVerifier = _batchVerifiers[modelId][version];
-        if (address(batchVerifier) != address(0) && proofs.length != 0) {
-            _submitBatch(modelId, version, v, batchVerifier, proofs, publicSignals, predictionIds);
-            return predictionIds;
-        }
+        bool batched = address(batchVerifier) != address(0) && proofs.length != 0;
+        SignalLayout memory layout = v.layout;
         for (uint256 i = 0; i < proofs.length; ++i) {
-            (bytes32 id, bytes memory failure) = _check(
+            predictionIds[i] = _batchItem(
                 modelId,
                 version,
                 v,
-                proofs[i],
-                publicSignals[i]
+                layout,
+                proofs,
+                publicSignals,
+                i,
+                batched
             );
-            if (failure.length != 0) revert BatchItemFailed(i, failure);
-            _record(modelId, version, v.layout, id, publicSignals[i]);
-            predictionIds[i] = id;
+        }
+        // With a batch verifier: every item checked and recorded (effects), then ONE STATICCALL.
+        if (batched && !_verifyBatch(batchVerifier)) {
+            revert InvalidBatchProof(modelId, version, proofs.length);
         }
     }
 
@@ -253,6 +273,14 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
             revert InvalidOutputKind(outputKind, layout.outputCount);
         }
         _checkRange(layout.outputOffset, layout.outputCount, layout.nPublic);
+        uint8 submitterKind = layout.submitterKind;
+        if (
+            submitterKind > _SUBMITTER_BOUND || (submitterKind == 0 && layout.submitterIndex != 0)
+        ) {
+            revert InvalidSubmitterKind(submitterKind, layout.submitterIndex);
+        }
+        if (submitterKind == _SUBMITTER_BOUND)
+            _checkRange(layout.submitterIndex, 1, layout.nPublic);
     }
 
     function _checkRange(uint256 offset, uint256 count, uint256 nPublic) private pure {
@@ -285,53 +313,46 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
         if (v.deprecated) revert VersionIsDeprecated(modelId, version);
     }
 
-    /// @dev The checks of one prediction, the proof's STATICCALL last. Returns the prediction id,
-    ///      or the revert data of the first failing check (non-empty iff the item fails).
-    function _check(
+    /// @dev The proof's STATICCALL to the version's verifier. Returns empty data if the proof is
+    ///      valid, else the verifier's revert data or an encoded `InvalidProof`.
+    function _verify(
         bytes32 modelId,
         uint32 version,
         ModelVersion storage v,
         bytes calldata proof,
         uint256[] calldata signals
-    ) private view returns (bytes32 predictionId, bytes memory failure) {
-        (predictionId, failure) = _checkStatement(modelId, version, v.layout, v, signals);
-        if (failure.length != 0) return (0, failure);
+    ) private view returns (bytes memory failure) {
         try v.verifier.verify(proof, signals) returns (bool valid) {
-            if (valid) return (predictionId, "");
+            if (valid) return "";
         } catch (bytes memory reason) {
-            if (reason.length != 0) return (0, reason);
+            if (reason.length != 0) return reason;
         }
-        return (0, abi.encodeWithSelector(InvalidProof.selector, modelId, version));
+        return abi.encodeWithSelector(InvalidProof.selector, modelId, version);
     }
 
-    /// @dev Records every item of a batch after its own checks (effects), then checks all the
-    ///      proofs with one STATICCALL to the batch verifier (the only interaction); a rejection
-    ///      reverts everything.
-    function _submitBatch(
+    /// @dev One batch item: its statement checks, then, unless its statement is already
+    ///      recorded or a batch verifier checks every proof afterwards (`batched`), its proof;
+    ///      then its record, or `PredictionSkipped` if already recorded. A failure reverts the
+    ///      whole batch with `BatchItemFailed(i, reason)`.
+    function _batchItem(
         bytes32 modelId,
         uint32 version,
         ModelVersion storage v,
-        IBatchProofVerifier batchVerifier,
+        SignalLayout memory layout,
         bytes[] calldata proofs,
         uint256[][] calldata publicSignals,
-        bytes32[] memory predictionIds
-    ) private {
-        SignalLayout memory layout = v.layout;
-        for (uint256 i = 0; i < proofs.length; ++i) {
-            (bytes32 id, bytes memory failure) = _checkStatement(
-                modelId,
-                version,
-                layout,
-                v,
-                publicSignals[i]
-            );
-            if (failure.length != 0) revert BatchItemFailed(i, failure);
-            _record(modelId, version, layout, id, publicSignals[i]);
-            predictionIds[i] = id;
+        uint256 i,
+        bool batched
+    ) private returns (bytes32 id) {
+        bool recorded;
+        bytes memory failure;
+        (id, recorded, failure) = _checkStatement(modelId, version, layout, v, publicSignals[i]);
+        if (failure.length == 0 && !(recorded || batched)) {
+            failure = _verify(modelId, version, v, proofs[i], publicSignals[i]);
         }
-        if (!_verifyBatch(batchVerifier)) {
-            revert InvalidBatchProof(modelId, version, proofs.length);
-        }
+        if (failure.length != 0) revert BatchItemFailed(i, failure);
+        if (recorded) emit PredictionSkipped(modelId, version, id, i);
+        else _record(modelId, version, layout, id, publicSignals[i]);
     }
 
     /// @dev ONE STATICCALL of `batchVerifier.verifyBatch(proofs, publicSignals)` without
@@ -355,22 +376,29 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
         }
     }
 
-    /// @dev The statement checks of one prediction (no proof): signal count, weight commitment,
-    ///      replay. Returns the prediction id, or the revert data of the first failing check.
+    /// @dev The statement checks of one prediction (no proof), the one place every submission
+    ///      path goes through: signal count, every signal < r, weight commitment, bound
+    ///      submitter. Returns the prediction id and whether it is already recorded (the replay
+    ///      check: the caller reverts or skips), or the revert data of the first failing check.
     function _checkStatement(
         bytes32 modelId,
         uint32 version,
         SignalLayout memory layout,
         ModelVersion storage v,
         uint256[] calldata signals
-    ) private view returns (bytes32 predictionId, bytes memory failure) {
+    ) private view returns (bytes32 predictionId, bool recorded, bytes memory failure) {
         if (signals.length != layout.nPublic) {
             failure = abi.encodeWithSelector(
                 PublicSignalCountMismatch.selector,
                 layout.nPublic,
                 signals.length
             );
-            return (0, failure);
+            return (0, false, failure);
+        }
+        uint256 bad = _firstOutOfField(signals);
+        if (bad != signals.length) {
+            failure = abi.encodeWithSelector(PublicSignalOutOfField.selector, bad, signals[bad]);
+            return (0, false, failure);
         }
         bytes32 committed = v.weightCommitment;
         bytes32 proven = bytes32(signals[layout.weightCommitmentIndex]);
@@ -381,11 +409,33 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
                 committed,
                 proven
             );
-            return (0, failure);
+            return (0, false, failure);
+        }
+        if (layout.submitterKind == _SUBMITTER_BOUND) {
+            uint256 bound = signals[layout.submitterIndex];
+            if (bound != uint256(uint160(msg.sender))) {
+                failure = abi.encodeWithSelector(SubmitterMismatch.selector, bound, msg.sender);
+                return (0, false, failure);
+            }
         }
         predictionId = _predictionId(modelId, version, signals);
-        if (_predictions[predictionId].submitter != address(0)) {
-            return (0, abi.encodeWithSelector(PredictionAlreadyVerified.selector, predictionId));
+        recorded = _predictions[predictionId].submitter != address(0);
+    }
+
+    /// @dev The index of the first signal >= r, or `signals.length` if every one is < r.
+    function _firstOutOfField(uint256[] calldata signals) private pure returns (uint256 index) {
+        assembly ("memory-safe") {
+            index := signals.length
+            for {
+                let i := 0
+            } lt(i, signals.length) {
+                i := add(i, 1)
+            } {
+                if iszero(lt(calldataload(add(signals.offset, shl(5, i))), _SNARK_SCALAR_FIELD)) {
+                    index := i
+                    break
+                }
+            }
         }
     }
 

@@ -11,7 +11,14 @@ import {IBatchProofVerifier} from "./IBatchProofVerifier.sol";
 ///      `predictionId = keccak256(abi.encode(modelId, version, publicSignals))`. Groth16 proofs
 ///      are malleable (anyone can re-randomise a valid proof into another valid one), so keying
 ///      on the proof would let the same statement be recorded many times; keyed on the
-///      statement, it is recorded once, by its first submitter.
+///      statement, it is recorded once, by its first submitter. Every public signal must be a
+///      canonical element of the BN254 scalar field (< r, `PublicSignalOutOfField`): the PLONK
+///      and FFLONK verifiers of snarkjs reduce signals mod r, so `s` and `s + r` would be two
+///      statements with one proof.
+///      Front-running: a pending submission can be copied from the mempool and sent first from
+///      another account. A model whose layout binds a submitter (`submitterKind` 1) proves the
+///      intended submitter's address as a public signal, and the registry records the proof only
+///      from that address (`SubmitterMismatch`).
 interface IModelRegistry {
     /// @notice Where the weight commitment, inputs and outputs sit in the public signals.
     /// @dev Field-for-field the SDK type `SignalLayout` (sdk/src/circuit/publicSignals.ts).
@@ -25,7 +32,11 @@ interface IModelRegistry {
     /// @param outputCount Number of output signals (1 for a commitment).
     /// @param outputKind 0 = the output values (a slice of signals), 1 = hashed (one Poseidon
     ///        commitment signal, `outputCommitment`, so `outputCount` must be 1).
-    /// @dev 14 bytes: the layout fills one storage slot of a `ModelVersion`.
+    /// @param submitterKind 0 = none (anyone may submit a proof), 1 = bound: the signal at
+    ///        `submitterIndex` is the address (as a field element) that must send the proof.
+    /// @param submitterIndex Index of the submitter signal (0 when `submitterKind` is 0; the
+    ///        last signal for generated circuits).
+    /// @dev 17 bytes: the layout fills one storage slot of a `ModelVersion`.
     struct SignalLayout {
         uint16 nPublic;
         uint16 weightCommitmentIndex;
@@ -35,6 +46,8 @@ interface IModelRegistry {
         uint16 outputOffset;
         uint16 outputCount;
         uint8 outputKind;
+        uint8 submitterKind;
+        uint16 submitterIndex;
     }
 
     /// @notice A model: its latest version and whether it is retired.
@@ -120,6 +133,20 @@ interface IModelRegistry {
         address indexed submitter
     );
 
+    /// @notice A batch item's statement was already recorded (by an earlier transaction or an
+    ///         earlier item of the same batch), so `submitPredictions` skipped it.
+    /// @param modelId The model.
+    /// @param version The model version used.
+    /// @param predictionId The prediction id of the skipped item (see the replay policy).
+    /// @param index The index of the skipped item in the batch.
+    // solhint-disable-next-line gas-indexed-events
+    event PredictionSkipped(
+        bytes32 indexed modelId,
+        uint32 version,
+        bytes32 indexed predictionId,
+        uint256 index
+    );
+
     /// @notice A batch verifier was set (or cleared, with the zero address) for a model version.
     /// @param modelId The model.
     /// @param version The version.
@@ -155,6 +182,11 @@ interface IModelRegistry {
     /// @param outputCount The layout's output count.
     error InvalidOutputKind(uint8 outputKind, uint16 outputCount);
 
+    /// @notice The submitter kind is unknown, or none (0) with a non-zero submitter index.
+    /// @param submitterKind The layout's submitter kind.
+    /// @param submitterIndex The layout's submitter index.
+    error InvalidSubmitterKind(uint8 submitterKind, uint16 submitterIndex);
+
     /// @notice A signal range of the layout does not fit in the public signals.
     /// @param offset The first index of the range.
     /// @param count The length of the range.
@@ -184,13 +216,25 @@ interface IModelRegistry {
     /// @param actual The number of public signals given.
     error PublicSignalCountMismatch(uint256 expected, uint256 actual);
 
+    /// @notice A public signal is not a canonical element of the BN254 scalar field (it is
+    ///         >= r); the PLONK and FFLONK verifiers would reduce it mod r and accept an alias.
+    /// @param index The index of the first such signal.
+    /// @param value The signal.
+    error PublicSignalOutOfField(uint256 index, uint256 value);
+
+    /// @notice The proof binds another submitter than the sender (layout `submitterKind` 1).
+    /// @param expected The submitter signal of the proof (an address as a field element).
+    /// @param actual The sender of the submission (`msg.sender`).
+    error SubmitterMismatch(uint256 expected, address actual);
+
     /// @notice The proven weight commitment is not the registered one.
     /// @param modelId The model.
     /// @param expected The registered weight commitment.
     /// @param actual The weight commitment in the public signals.
     error WeightCommitmentMismatch(bytes32 modelId, bytes32 expected, bytes32 actual);
 
-    /// @notice The statement has already been recorded (see the replay policy).
+    /// @notice The statement has already been recorded (see the replay policy). Only
+    ///         `submitPrediction` reverts with it; `submitPredictions` skips such an item.
     /// @param predictionId The prediction id.
     error PredictionAlreadyVerified(bytes32 predictionId);
 
@@ -227,8 +271,9 @@ interface IModelRegistry {
 
     /// @notice Registers a new version of a model: version 1 on first registration, then n + 1.
     ///         Older versions stay readable; predictions always use the latest version.
-    /// @dev REGISTRAR_ROLE only. Not affected by pause. The layout is validated for bounds, input
-    ///      and output kinds (`InvalidInputKind`, `InvalidOutputKind`) and against
+    /// @dev REGISTRAR_ROLE only. Not affected by pause. The layout is validated for bounds, input,
+    ///      output and submitter kinds (`InvalidInputKind`, `InvalidOutputKind`,
+    ///      `InvalidSubmitterKind`) and against
     ///      `verifier.publicSignalCount()`; the proof system is read from the verifier.
     /// @param modelId The model (any 32-byte id chosen by the registrar).
     /// @param weightCommitment The Poseidon commitment to the quantised weights.
@@ -284,9 +329,11 @@ interface IModelRegistry {
 
     /// @notice Verifies a proof against the model's latest version and records the prediction.
     /// @dev Not when paused. Checks, in order: the model exists and is not deprecated, its
-    ///      latest version is not deprecated, the signal count, the weight commitment, that the
-    ///      statement is new (replay policy above), then the proof (a STATICCALL). A verifier
-    ///      revert is re-thrown as is (or as `InvalidProof` if it has no data).
+    ///      latest version is not deprecated, the signal count, that every signal is < r
+    ///      (`PublicSignalOutOfField`), the weight commitment, the bound submitter if the layout
+    ///      has one (`SubmitterMismatch`), that the statement is new (replay policy above), then
+    ///      the proof (a STATICCALL). A verifier revert is re-thrown as is (or as
+    ///      `InvalidProof` if it has no data).
     /// @param modelId The model.
     /// @param proof The proof, in the verifier's format.
     /// @param publicSignals The public signals, laid out as the version's `SignalLayout`.
@@ -297,20 +344,25 @@ interface IModelRegistry {
         uint256[] calldata publicSignals
     ) external returns (bytes32 predictionId);
 
-    /// @notice Verifies and records several predictions for one model, all or nothing.
+    /// @notice Verifies and records several predictions for one model; an item whose statement
+    ///         is already recorded is skipped (`PredictionSkipped`), any other failure reverts all.
     /// @dev Not when paused. Model-level failures (`ModelNotFound`, `ModelIsDeprecated`,
     ///      `VersionIsDeprecated`, `BatchLengthMismatch`) revert directly; an item's failure
-    ///      reverts the whole batch with `BatchItemFailed(index, itemRevertData)`. A statement
-    ///      repeated within the batch fails as `PredictionAlreadyVerified` at its second index.
-    ///      With a batch verifier set for the version (`setBatchVerifier`), the items' own
-    ///      checks run and are recorded first, then ONE `verifyBatch` STATICCALL checks every
-    ///      proof (a random linear combination of the pairing equations); if it rejects, the
-    ///      whole batch reverts with `InvalidBatchProof` (no index: the aggregate cannot tell).
-    ///      Without one, each proof goes through the version's verifier, item by item.
+    ///      (the statement checks of `submitPrediction`, or its proof) reverts the whole batch
+    ///      with `BatchItemFailed(index, itemRevertData)`. An item whose statement is already
+    ///      recorded (by another transaction, e.g. one that copied it from the mempool, or
+    ///      earlier in this batch) is not recorded again: the registry emits
+    ///      `PredictionSkipped` for it and goes on. With a batch verifier set for the version
+    ///      (`setBatchVerifier`), the items' own checks run and new items are recorded first,
+    ///      then ONE `verifyBatch` STATICCALL checks every proof, skipped items' included (a
+    ///      random linear combination of the pairing equations); if it rejects, the whole batch
+    ///      reverts with `InvalidBatchProof` (no index: the aggregate cannot tell). Without one,
+    ///      each new item's proof goes through the version's verifier, item by item (a skipped
+    ///      item's proof is not checked: nothing is recorded for it).
     /// @param modelId The model.
     /// @param proofs The proofs.
     /// @param publicSignals The public signals of each proof.
-    /// @return predictionIds The recorded predictions' ids, in order.
+    /// @return predictionIds The items' prediction ids, in order, skipped items' included.
     function submitPredictions(
         bytes32 modelId,
         bytes[] calldata proofs,

@@ -307,9 +307,20 @@ describe("Groth16BatchVerifier (generated, real Iris proofs)", function () {
         expect(r.predictions[k].outputs).to.deep.equal(p.publicSignals.slice(1, 4));
       }
       expect(r.gasPerProof).to.equal(r.gasUsed / 8n);
+      expect(r.skipped).to.deep.equal([]);
+      // Sent again (e.g. after someone copied it): every item is reported skipped.
+      const again = await batchSubmitPredictions({
+        ...base,
+        proofs: [items[1].proofBytes],
+        publicSignals: [items[1].publicSignals],
+      });
+      expect(again.predictions).to.deep.equal([]);
+      expect(again.skipped).to.deep.equal([
+        { index: 0, predictionId: r.predictions[1].predictionId },
+      ]);
     });
 
-    it("records 32 real predictions in one transaction, then refuses their replay", async () => {
+    it("records 32 real predictions in one transaction, then skips their replay", async () => {
       const items = proofs.slice(0, 32);
       const tx = await registry.submitPredictions(modelId, ...args(items));
       const receipt = await tx.wait();
@@ -322,9 +333,16 @@ describe("Groth16BatchVerifier (generated, real Iris proofs)", function () {
         const id = await registry.predictionIdOf(modelId, 1, p.publicSignals);
         expect(await registry.isPredictionVerified(id)).to.equal(true);
       }
-      await expect(
-        registry.submitPredictions(modelId, [items[5].proofBytes], [items[5].publicSignals]),
-      ).to.be.revertedWithCustomError(registry, "BatchItemFailed");
+      // A replayed item is skipped, not recorded again (its proof is still batch-verified).
+      const id5 = await registry.predictionIdOf(modelId, 1, items[5].publicSignals);
+      const replay = registry.submitPredictions(
+        modelId,
+        [items[5].proofBytes, proofs[32].proofBytes],
+        [items[5].publicSignals, proofs[32].publicSignals],
+      );
+      await expect(replay).to.emit(registry, "PredictionSkipped").withArgs(modelId, 1, id5, 0);
+      await expect(replay).to.emit(registry, "PredictionVerified");
+      expect((await registry.getPrediction(id5)).blockNumber).to.equal(receipt!.blockNumber);
     });
   });
 });

@@ -32,6 +32,24 @@ const HASHED_OUT = publicSignalLayout({
   nOutputs: 3,
 }).layout;
 
+/** [weightCommitment, inputCommitment, out0, out1, out2, submitter]. */
+const BOUND = publicSignalLayout({
+  inputVisibility: "hashed",
+  nInputs: 4,
+  nOutputs: 3,
+  submitter: "bound",
+}).layout;
+/** [weightCommitment, inputCommitment, outputCommitment, submitter]. */
+const HASHED_OUT_BOUND = publicSignalLayout({
+  inputVisibility: "hashed",
+  outputVisibility: "hashed",
+  nInputs: 4,
+  nOutputs: 3,
+  submitter: "bound",
+}).layout;
+/** The BN254 scalar field order r. */
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+
 /** `Contract.connect` is typed as returning a `BaseContract`; keep the ABI methods. */
 const connect = (contract: Contract, signer: Signer) => contract.connect(signer) as Contract;
 
@@ -255,17 +273,17 @@ describe("ModelRegistry", () => {
       }
     });
 
-    it("stores the whole layout, outputKind included, in one storage slot", async () => {
+    it("stores the whole layout, outputKind and submitter included, in one storage slot", async () => {
       const { registry, registerLayout } = await networkHelpers.loadFixture(deployFixture);
-      await registerLayout(HASHED_OUT);
+      await registerLayout(HASHED_OUT_BOUND);
       const v = await registry.getVersion(MODEL_ID, 1);
       const onChain = Object.fromEntries(
-        Object.keys(HASHED_OUT).map((k) => [k, Number(v.layout[k])]),
+        Object.keys(HASHED_OUT_BOUND).map((k) => [k, Number(v.layout[k])]),
       );
-      expect(onChain).to.deep.equal(HASHED_OUT);
-      expect(HASHED_OUT.outputKind).to.equal(1);
+      expect(onChain).to.deep.equal(HASHED_OUT_BOUND);
+      expect(HASHED_OUT_BOUND).to.include({ outputKind: 1, submitterKind: 1, submitterIndex: 3 });
       // ModelVersion: weightCommitment (slot 0), verifier | proofSystem | deprecated (slot 1),
-      // the layout packed in slot 2 (14 bytes), metadataURI (slot 3). Find the mapping's slot.
+      // the layout packed in slot 2 (17 bytes), metadataURI (slot 3). Find the mapping's slot.
       const address = await registry.getAddress();
       const word = (slot: bigint) => ethers.provider.getStorage(address, slot).then(BigInt);
       let base = -1n;
@@ -275,15 +293,28 @@ describe("ModelRegistry", () => {
         if ((await word(slot)) === BigInt(WC1)) base = slot;
       }
       expect(base >= 0n, "ModelVersion slot found").to.equal(true);
-      const widths = [16, 16, 8, 16, 16, 16, 16, 8];
+      const widths = [16, 16, 8, 16, 16, 16, 16, 8, 8, 16];
       let layoutWord = await word(base + 2n);
-      const fields = Object.keys(HASHED_OUT).map((k, i) => {
+      const fields = Object.keys(HASHED_OUT_BOUND).map((k, i) => {
         const value = Number(layoutWord & ((1n << BigInt(widths[i])) - 1n));
         layoutWord >>= BigInt(widths[i]);
         return [k, value];
       });
-      expect(Object.fromEntries(fields)).to.deep.equal(HASHED_OUT);
+      expect(Object.fromEntries(fields)).to.deep.equal(HASHED_OUT_BOUND);
       expect(layoutWord).to.equal(0n);
+    });
+
+    it("reverts InvalidSubmitterKind for an unknown kind or an index without a submitter", async () => {
+      const { registry, register } = await networkHelpers.loadFixture(deployFixture);
+      for (const [submitterKind, submitterIndex] of [
+        [2, 0],
+        [255, 4],
+        [0, 4],
+      ]) {
+        await expect(register({ ...HASHED, submitterKind, submitterIndex }))
+          .to.be.revertedWithCustomError(registry, "InvalidSubmitterKind")
+          .withArgs(submitterKind, submitterIndex);
+      }
     });
 
     it("reverts SignalRangeOutOfBounds for a range outside the signals", async () => {
@@ -295,6 +326,7 @@ describe("ModelRegistry", () => {
         [{ outputOffset: 3 }, 3, 3],
         [{ outputCount: n }, HASHED.outputOffset, n],
         [{ inputKind: 0, inputOffset: 4, inputCount: 2 }, 4, 2],
+        [{ submitterKind: 1, submitterIndex: n }, n, 1],
       ] as const) {
         await expect(register({ ...HASHED, ...patch }))
           .to.be.revertedWithCustomError(registry, "SignalRangeOutOfBounds")
@@ -603,6 +635,54 @@ describe("ModelRegistry", () => {
         .withArgs(MODEL_ID, WC1, WC2);
     });
 
+    it("reverts PublicSignalOutOfField for any signal >= r: the alias s + r of a recorded statement", async () => {
+      const { registry, user } = await networkHelpers.loadFixture(registeredFixture);
+      const signals = signalsFor(WC1, [7n, 8n, 9n]);
+      await connect(registry, user).submitPrediction(MODEL_ID, PROOF, signals);
+      // The mock verifier accepts anything, as a PLONK/FFLONK verifier accepts s + r for s.
+      for (let index = 0; index < signals.length; index++) {
+        for (const value of [signals[index] + R, R, 2n ** 256n - 1n]) {
+          const aliased = signals.map((s, i) => (i === index ? value : s));
+          await expect(connect(registry, user).submitPrediction(MODEL_ID, PROOF, aliased))
+            .to.be.revertedWithCustomError(registry, "PublicSignalOutOfField")
+            .withArgs(index, value);
+        }
+      }
+      // R - 1 is a field element: recorded (a new statement).
+      const top = signalsFor(WC1, [R - 1n, 8n, 9n]);
+      await expect(connect(registry, user).submitPrediction(MODEL_ID, PROOF, top)).to.emit(
+        registry,
+        "PredictionVerified",
+      );
+    });
+
+    it("records a bound proof only from its submitter (SubmitterMismatch from anyone else)", async () => {
+      const { registry, user, other, registerLayout } =
+        await networkHelpers.loadFixture(deployFixture);
+      await registerLayout(BOUND);
+      const signals = [...signalsFor(WC1), BigInt(user.address)];
+      const id = predictionIdOf(MODEL_ID, 1, signals);
+      await expect(connect(registry, other).submitPrediction(MODEL_ID, PROOF, signals))
+        .to.be.revertedWithCustomError(registry, "SubmitterMismatch")
+        .withArgs(BigInt(user.address), other.address);
+      // A submitter signal that is no address (>= 2^160) matches nobody.
+      const wide = [...signalsFor(WC1), BigInt(user.address) + (1n << 160n)];
+      await expect(connect(registry, user).submitPrediction(MODEL_ID, PROOF, wide))
+        .to.be.revertedWithCustomError(registry, "SubmitterMismatch")
+        .withArgs(wide[5], user.address);
+      await expect(connect(registry, user).submitPrediction(MODEL_ID, PROOF, signals))
+        .to.emit(registry, "PredictionVerified")
+        .withArgs(
+          MODEL_ID,
+          1,
+          id,
+          ethers.toBeHex(INPUT_COMMITMENT, 32),
+          [1n, 2n, 3n],
+          user.address,
+        );
+      expect((await registry.getPrediction(id)).submitter).to.equal(user.address);
+    });
+
     it("reverts PredictionAlreadyVerified for the same statement, whatever the proof bytes or sender", async () => {
       const { registry, user, other } = await networkHelpers.loadFixture(registeredFixture);
       const signals = signalsFor(WC1);
@@ -705,17 +785,69 @@ describe("ModelRegistry", () => {
       expect(await registry.isPredictionVerified(first)).to.equal(false);
     });
 
-    it("reverts BatchItemFailed(PredictionAlreadyVerified) for a statement repeated in the batch", async () => {
-      const { registry, user } = await networkHelpers.loadFixture(registeredFixture);
-      const signals = [...batch(2), batch(1)[0]];
-      const reason = registry.interface.encodeErrorResult("PredictionAlreadyVerified", [
-        predictionIdOf(MODEL_ID, 1, signals[0]),
+    it("skips a statement already recorded (e.g. copied from the mempool) or repeated, with PredictionSkipped", async () => {
+      const { registry, verifier, user, other } =
+        await networkHelpers.loadFixture(registeredFixture);
+      const signals = [...batch(3), batch(1)[0]];
+      const ids = signals.map((s) => predictionIdOf(MODEL_ID, 1, s));
+      // Someone else recorded item 1 first (a copy of the pending batch's item).
+      await connect(registry, other).submitPrediction(MODEL_ID, PROOF, signals[1]);
+      const proofs = signals.map(() => PROOF);
+      expect(
+        await connect(registry, user).submitPredictions.staticCall(MODEL_ID, proofs, signals),
+      ).to.deep.equal(ids);
+      const tx = connect(registry, user).submitPredictions(MODEL_ID, proofs, signals);
+      await expect(tx).to.emit(registry, "PredictionSkipped").withArgs(MODEL_ID, 1, ids[1], 1);
+      await expect(tx).to.emit(registry, "PredictionSkipped").withArgs(MODEL_ID, 1, ids[3], 3);
+      const receipt = (await (await tx).wait()) as { logs: { topics: string[]; data: string }[] };
+      const names = receipt.logs.map((l) => registry.interface.parseLog(l)!.name);
+      expect(names).to.deep.equal([
+        "PredictionVerified",
+        "PredictionSkipped",
+        "PredictionVerified",
+        "PredictionSkipped",
       ]);
-      await expect(
-        connect(registry, user).submitPredictions(MODEL_ID, [PROOF, PROOF, PROOF], signals),
-      )
+      expect((await registry.getPrediction(ids[1])).submitter).to.equal(other.address);
+      for (const i of [0, 2]) {
+        expect((await registry.getPrediction(ids[i])).submitter).to.equal(user.address);
+      }
+      // A batch of recorded statements only: nothing to verify, every item skipped.
+      await verifier.setResult(false);
+      await expect(connect(registry, user).submitPredictions(MODEL_ID, [PROOF], [signals[0]]))
+        .to.emit(registry, "PredictionSkipped")
+        .withArgs(MODEL_ID, 1, ids[0], 0);
+    });
+
+    it("reverts BatchItemFailed(PublicSignalOutOfField) for an item with a signal >= r", async () => {
+      const { registry, user } = await networkHelpers.loadFixture(registeredFixture);
+      const signals = batch(2);
+      await connect(registry, user).submitPrediction(MODEL_ID, PROOF, signals[0]);
+      signals[1] = signalsFor(WC1, [R, 0n, 0n]);
+      signals[0] = signals[0].map((s, i) => (i === 2 ? s + R : s)); // alias of a recorded one
+      const reason = registry.interface.encodeErrorResult("PublicSignalOutOfField", [
+        2,
+        signals[0][2],
+      ]);
+      await expect(connect(registry, user).submitPredictions(MODEL_ID, [PROOF, PROOF], signals))
         .to.be.revertedWithCustomError(registry, "BatchItemFailed")
-        .withArgs(2, reason);
+        .withArgs(0, reason);
+    });
+
+    it("reverts BatchItemFailed(SubmitterMismatch) for an item bound to another account", async () => {
+      const { registry, user, other, registerLayout } =
+        await networkHelpers.loadFixture(deployFixture);
+      await registerLayout(BOUND);
+      const signals = [0n, 1n].map((k) => [...signalsFor(WC1, [k, 0n, 0n]), BigInt(user.address)]);
+      const reason = registry.interface.encodeErrorResult("SubmitterMismatch", [
+        BigInt(user.address),
+        other.address,
+      ]);
+      await expect(connect(registry, other).submitPredictions(MODEL_ID, [PROOF, PROOF], signals))
+        .to.be.revertedWithCustomError(registry, "BatchItemFailed")
+        .withArgs(0, reason);
+      await expect(
+        connect(registry, user).submitPredictions(MODEL_ID, [PROOF, PROOF], signals),
+      ).to.emit(registry, "PredictionVerified");
     });
 
     it("reverts BatchItemFailed(InvalidProof) when the verifier rejects an item", async () => {
@@ -917,7 +1049,34 @@ describe("ModelRegistry", () => {
       }
     });
 
-    it("still runs each item's statement checks (BatchItemFailed) before the batch proof", async () => {
+    it("rejects an item with a signal >= r (BatchItemFailed) before the batch proof", async () => {
+      const { registry, user } = await networkHelpers.loadFixture(batchFixture);
+      const aliased = [signalsFor(WC1, [R + 1n, 5n, 0n])];
+      await expect(connect(registry, user).submitPredictions(MODEL_ID, [PROOF], aliased))
+        .to.be.revertedWithCustomError(registry, "BatchItemFailed")
+        .withArgs(0, registry.interface.encodeErrorResult("PublicSignalOutOfField", [2, R + 1n]));
+    });
+
+    it("skips recorded or repeated statements, and still checks their proofs in the batch", async () => {
+      const { registry, user, other, batchVerifier } =
+        await networkHelpers.loadFixture(batchFixture);
+      const signals = [...batch(2), batch(1)[0]];
+      const ids = signals.map((s) => predictionIdOf(MODEL_ID, 1, s));
+      await connect(registry, other).submitPredictions(MODEL_ID, [PROOF], [signals[1]]);
+      const proofs = [PROOF, PROOF, PROOF];
+      await batchVerifier.setBatchResult(false);
+      await expect(connect(registry, user).submitPredictions(MODEL_ID, proofs, signals))
+        .to.be.revertedWithCustomError(registry, "InvalidBatchProof")
+        .withArgs(MODEL_ID, 1, 3);
+      await batchVerifier.setBatchResult(true);
+      const tx = connect(registry, user).submitPredictions(MODEL_ID, proofs, signals);
+      await expect(tx).to.emit(registry, "PredictionSkipped").withArgs(MODEL_ID, 1, ids[1], 1);
+      await expect(tx).to.emit(registry, "PredictionSkipped").withArgs(MODEL_ID, 1, ids[2], 2);
+      expect((await registry.getPrediction(ids[0])).submitter).to.equal(user.address);
+      expect((await registry.getPrediction(ids[1])).submitter).to.equal(other.address);
+    });
+
+    it("runs the weight commitment check per item (BatchItemFailed) before the batch proof", async () => {
       const { registry, user } = await networkHelpers.loadFixture(batchFixture);
       const signals = batch(3);
       signals[2] = signalsFor(WC2);
@@ -931,13 +1090,6 @@ describe("ModelRegistry", () => {
       )
         .to.be.revertedWithCustomError(registry, "BatchItemFailed")
         .withArgs(2, mismatch);
-      const repeated = [batch(1)[0], batch(1)[0]];
-      const replay = registry.interface.encodeErrorResult("PredictionAlreadyVerified", [
-        predictionIdOf(MODEL_ID, 1, repeated[0]),
-      ]);
-      await expect(connect(registry, user).submitPredictions(MODEL_ID, [PROOF, PROOF], repeated))
-        .to.be.revertedWithCustomError(registry, "BatchItemFailed")
-        .withArgs(1, replay);
     });
 
     it("is used only for its own version; a new version without one verifies item by item", async () => {

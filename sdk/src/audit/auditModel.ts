@@ -7,6 +7,9 @@ import type { ChainClient, Hex } from "../chain/chainClient.ts";
 import { exportVerifier } from "../chain/exportVerifier.ts";
 import { snarkjsVerifierAdapterAbi } from "../chain/generated/SnarkjsVerifierAdapter.ts";
 import { readRegistry } from "../chain/readRegistry.ts";
+import { UntrustedKeyError } from "../errors.ts";
+import { checkGroth16KeyTrust } from "../setup/checkGroth16KeyTrust.ts";
+import { registryLayout } from "../chain/registerModel.ts";
 import type { ModelRegistration } from "../chain/readRegistryEvents.ts";
 import { AUDITED_SYSTEMS, verificationKeyRecorded } from "./loadManifestDir.ts";
 import type { AuditedSystem } from "./loadManifestDir.ts";
@@ -37,7 +40,8 @@ export function matchManifest(
 /**
  * Checks one registered model version against its manifest folder: weight commitment (and the
  * commitment recomputed from the quantized weights), public-signal layout, verification key
- * hash, proof system.
+ * hash, proof system, key trust (a Groth16 key without phase-2 randomness is a finding) and
+ * the deployed verifier's code.
  *
  * @example
  * const audited = await auditModel({ client, registry, registration, manifests: [loadManifestDir("build/iris-mlp")] });
@@ -87,9 +91,8 @@ export async function auditModel(p: {
         args: [r.modelId, r.version],
       });
       const onChain = { ...v.layout };
-      // Manifests written before `outputKind` existed have public output values (kind 0).
-      const layout = m.manifest.publicSignals.layout;
-      const recorded = { ...layout, outputKind: layout.outputKind ?? 0 };
+      // Manifests written before `outputKind` / `submitterKind` existed: kind 0 (registryLayout).
+      const recorded = registryLayout(m.manifest.publicSignals.layout);
       return isDeepStrictEqual(onChain, recorded)
         ? ["pass", "registered layout equals the manifest's"]
         : [
@@ -114,6 +117,7 @@ export async function auditModel(p: {
       const [ok, detail] = verificationKeyRecorded(m, system ?? "groth16");
       return [ok === null ? "skip" : ok ? "pass" : "fail", detail];
     });
+    await runCheck(checks, "key trust", () => keyTrust(m, system ?? "groth16"));
     await runCheck(checks, "verifier contract", () =>
       verifierMatchesZkey({
         client: p.client,
@@ -124,6 +128,33 @@ export async function auditModel(p: {
     );
   }
   return { ...r, manifest: m?.dir ?? null, checks, ok: allPass(checks) };
+}
+
+/**
+ * A Groth16 key with which anyone can forge proofs (no phase-2 contribution, delta = gamma) is
+ * a finding: every proof "verified" with it proves nothing (`checkGroth16KeyTrust`).
+ */
+function keyTrust(m: ManifestDir, system: AuditedSystem): ["pass" | "fail" | "skip", string] {
+  if (system !== "groth16") return ["pass", `${system}: universal setup, no phase 2`];
+  const { verificationKey, verificationKeyFile, zkey } = m.keyFor(system);
+  const hasZkey = existsSync(zkey);
+  if (!verificationKey && !hasZkey) return ["skip", `no ${system} key in ${m.dir}`];
+  try {
+    const { contributions } = checkGroth16KeyTrust({
+      verificationKey: verificationKey ?? undefined,
+      zkey: hasZkey ? zkey : undefined,
+      file: hasZkey ? zkey : verificationKeyFile,
+    });
+    return [
+      "pass",
+      contributions
+        ? `${contributions.length} phase-2 contribution(s) in ${zkey}; delta is not gamma`
+        : `delta is not gamma or the generator (${verificationKeyFile}; no zkey to count contributions)`,
+    ];
+  } catch (e) {
+    if (e instanceof UntrustedKeyError) return ["fail", e.message];
+    throw e;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { ChainError } from "../errors.ts";
 import type { ChainClientLike, Hex } from "./chainClient.ts";
 import { clientOf } from "./chainClient.ts";
 import { modelRegistryAbi } from "./generated/ModelRegistry.ts";
-import { predictionsOf } from "./registryEvents.ts";
+import { predictionsOf, registryEvents } from "./registryEvents.ts";
 import type { PredictionVerifiedArgs } from "./registryEvents.ts";
 import { sendTransaction } from "./sendTransaction.ts";
 
@@ -27,8 +27,18 @@ export interface BatchSubmitPredictionsParameters {
 /** One recorded prediction of the batch, in order. */
 export type BatchPrediction = PredictionVerifiedArgs;
 
+/** A batch item the registry skipped: its statement was already recorded (`PredictionSkipped`). */
+export interface SkippedPrediction {
+  /** The item's index in the batch. */
+  index: number;
+  predictionId: Hex;
+}
+
 export interface BatchSubmitPredictionsReturnType {
+  /** The predictions this transaction recorded, in batch order (skipped items left out). */
   predictions: BatchPrediction[];
+  /** Items whose statement was already recorded (by another transaction or earlier in the batch). */
+  skipped: SkippedPrediction[];
   txHash: Hex;
   gasUsed: bigint;
   /** gasUsed / number of proofs (whole transaction, not just verification). */
@@ -38,8 +48,9 @@ export interface BatchSubmitPredictionsReturnType {
 }
 
 /**
- * Submits many proven predictions of one model in ONE transaction (`submitPredictions`): all
- * are recorded or none. When the model's latest version has a batch verifier
+ * Submits many proven predictions of one model in ONE transaction (`submitPredictions`): every
+ * new statement is recorded or none; an item whose statement is already recorded (say, copied
+ * from the mempool and sent first by someone else) is skipped and reported in `skipped`. When the model's latest version has a batch verifier
  * (`setBatchVerifier`), the registry checks every proof with one aggregated pairing check;
  * otherwise proof by proof. Reverts come back as a ChainError naming the decoded custom error
  * (`InvalidBatchProof`, `BatchItemFailed(index, reason)`, ...).
@@ -64,14 +75,19 @@ export async function batchSubmitPredictions(
     timeoutMs: p.timeoutMs,
   });
   const predictions: BatchPrediction[] = predictionsOf({ receipt });
-  if (predictions.length !== p.proofs.length) {
+  const skipped = registryEvents<{ index: bigint; predictionId: Hex }>({
+    receipt,
+    eventName: "PredictionSkipped",
+  }).map((e) => ({ index: Number(e.index), predictionId: e.predictionId }));
+  if (predictions.length + skipped.length !== p.proofs.length) {
     throw new ChainError(
-      `submitPredictions: ${predictions.length} PredictionVerified events for ${p.proofs.length} proofs`,
+      `submitPredictions: ${predictions.length} PredictionVerified and ${skipped.length} PredictionSkipped events for ${p.proofs.length} proofs`,
       { details: { action: "submitPredictions", txHash: receipt.transactionHash } },
     );
   }
   return {
     predictions,
+    skipped,
     txHash: receipt.transactionHash,
     gasUsed: receipt.gasUsed,
     gasPerProof: p.proofs.length ? receipt.gasUsed / BigInt(p.proofs.length) : 0n,

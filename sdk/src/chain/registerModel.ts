@@ -32,8 +32,8 @@ export interface RegisterModelReturnType {
 
 /**
  * The layout as `registerModel` sends it: every field of `IModelRegistry.SignalLayout`, in
- * order, with `outputKind` 0 (output values) when a manifest written before that field existed
- * lacks it.
+ * order, with `outputKind` 0 (output values) and `submitterKind` 0 (none) when a manifest
+ * written before those fields existed lacks them.
  *
  * @example
  * const layout = registryLayout(readManifest(dir).publicSignals.layout);
@@ -48,6 +48,8 @@ export function registryLayout(layout: SignalLayout): SignalLayout {
     outputOffset: layout.outputOffset,
     outputCount: layout.outputCount,
     outputKind: layout.outputKind ?? 0,
+    submitterKind: layout.submitterKind ?? 0,
+    submitterIndex: layout.submitterIndex ?? 0,
   };
 }
 
