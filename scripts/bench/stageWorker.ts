@@ -126,7 +126,9 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
         };
       }
       for (const f of readdirSync(join(cache, "zkey")))
-        if (f.endsWith(".zkey")) renameSync(join(cache, "zkey", f), join(shared, f));
+        // the zkey and its sidecar record (sdk/src/setup/zkeyCache.ts), or it is not reused
+        if (f.endsWith(".zkey") || f.endsWith(".zkey.json"))
+          renameSync(join(cache, "zkey", f), join(shared, f));
       return out;
     } finally {
       rmSync(cache, { recursive: true, force: true });

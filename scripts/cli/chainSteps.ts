@@ -1,4 +1,6 @@
 import { join, resolve } from "node:path";
+import { decodeFunctionResult, encodeFunctionData } from "viem";
+import { snarkjsVerifierAdapterAbi } from "../../sdk/src/chain/generated/SnarkjsVerifierAdapter.ts";
 import { deployRegistry } from "../../sdk/src/chain/deployRegistry.ts";
 import { deployVerifier } from "../../sdk/src/chain/deployVerifier.ts";
 import { estimateVerificationCost } from "../../sdk/src/chain/estimateVerificationCost.ts";
@@ -7,11 +9,11 @@ import { submitPrediction } from "../../sdk/src/chain/submitPrediction.ts";
 import type { TxOverrides } from "../../sdk/src/chain/submitPrediction.ts";
 import { ZkmlError } from "../../sdk/src/errors.ts";
 import { readManifest } from "../../sdk/src/manifest.ts";
+import type { Manifest, SetupRecord } from "../../sdk/src/manifest.ts";
+import { checkDeployable } from "../../sdk/src/setup/checkDeployable.ts";
 import type { ProofSystem } from "../../sdk/src/setup/circuitSize.ts";
-import { artifactNames } from "../../sdk/src/setup/setupCircuit.ts";
 import type { CliConnection } from "./network.ts";
 import {
-  modelFiles,
   modelIdOf,
   readDeployment,
   readProofFile,
@@ -45,15 +47,54 @@ export async function requireCode(conn: CliConnection, address: string, what: st
   }
 }
 
+/** The manifest's record of a proof system's setup (Groth16: `setups.groth16` or the older `setup`). */
+function setupOf(manifest: Manifest, system: ProofSystem): SetupRecord | undefined {
+  return manifest.setups?.[system] ?? (system === "groth16" ? manifest.setup : undefined);
+}
+
+const warned = new Set<string>();
+
+/**
+ * What `deploy` and `register` check before touching a chain (`checkDeployable`): the folder's
+ * zkey, verification key and verifier are the manifest's (by sha256), a Groth16 key is not
+ * forgeable, and a single-party setup goes only to the in-process chain or a local dev chain
+ * (chain id 31337 / 1337) unless `allowDevSetup` (`--allow-dev-setup`).
+ */
+export function checkSetupFor(
+  dir: string,
+  conn: CliConnection,
+  system: ProofSystem,
+  allowDevSetup?: boolean,
+) {
+  const record = requireValue(
+    setupOf(readManifest(dir), system),
+    `${system} setup in ${join(dir, "manifest.json")}`,
+    `run zkml setup ${dir} --system ${system} first`,
+  );
+  const r = checkDeployable({
+    dir,
+    record,
+    network: conn.name,
+    chainId: conn.chainId,
+    inProcess: conn.ephemeral,
+    allowDevSetup,
+  });
+  if (r.warning && !warned.has(r.warning)) {
+    warned.add(r.warning);
+    console.error(`warning: ${r.warning}`);
+  }
+  return { record, ...r };
+}
+
 export async function deployStep(
   dir: string,
   conn: CliConnection,
   registry?: string,
   system: ProofSystem = "groth16",
+  o: { allowDevSetup?: boolean } = {},
 ) {
   const manifest = readManifest(dir);
-  const setup = manifest.setups?.[system] ?? (system === "groth16" ? manifest.setup : undefined);
-  const zkey = join(dir, artifactNames(system).zkey);
+  const { record, zkey, devSetup, warning } = checkSetupFor(dir, conn, system, o.allowDevSetup);
   const d = await currentDeployment(dir, conn);
   if (registry) await requireCode(conn, registry, "registry");
   const reg = registry
@@ -61,12 +102,8 @@ export async function deployStep(
     : await deployRegistry({ client: conn.client });
   const v = await deployVerifier({
     client: conn.client,
-    zkey: requireValue(
-      setup ? zkey : undefined,
-      `${system} zkey`,
-      `run zkml setup ${dir} --system ${system} (or zkml prove) first`,
-    ),
-    zkeySha256: setup!.zkeySha256,
+    zkey,
+    zkeySha256: record.zkeySha256,
     nPublic: manifest.publicSignals.layout.nPublic,
     system,
   });
@@ -75,17 +112,54 @@ export async function deployStep(
     registry: reg.address,
     verifier: v.verifier,
     adapter: v.adapter,
+    system,
     modelId: undefined,
     version: undefined,
   };
   const file = writeDeployment(dir, next);
-  return { ...next, file, verifierSize: v.verifierSize, gasUsed: reg.gasUsed + v.gasUsed };
+  return {
+    ...next,
+    file,
+    verifierSize: v.verifierSize,
+    gasUsed: reg.gasUsed + v.gasUsed,
+    devSetup,
+    ...(warning ? { warning } : {}),
+  };
+}
+
+/** The proof system of an IProofVerifier adapter, read from the chain (undefined: not an adapter). */
+async function adapterSystem(
+  conn: CliConnection,
+  adapter: string,
+): Promise<ProofSystem | undefined> {
+  try {
+    const out = await conn.client.call({
+      to: adapter as `0x${string}`,
+      data: encodeFunctionData({ abi: snarkjsVerifierAdapterAbi, functionName: "proofSystem" }),
+    });
+    const id = Number(
+      decodeFunctionResult({
+        abi: snarkjsVerifierAdapterAbi,
+        functionName: "proofSystem",
+        data: out,
+      }),
+    );
+    return (["groth16", "plonk", "fflonk"] as const)[id];
+  } catch {
+    return undefined;
+  }
 }
 
 export async function registerStep(
   dir: string,
   conn: CliConnection,
-  o: { registry?: string; verifier?: string; modelId?: string; metadataURI?: string },
+  o: {
+    registry?: string;
+    verifier?: string;
+    modelId?: string;
+    metadataURI?: string;
+    allowDevSetup?: boolean;
+  },
 ) {
   const manifest = readManifest(dir);
   const d = await currentDeployment(dir, conn);
@@ -93,6 +167,9 @@ export async function registerStep(
   const registry = requireValue(o.registry ?? d.registry, "registry address", hint);
   const verifier = requireValue(o.verifier ?? d.adapter, "verifier address", hint);
   await requireCode(conn, registry, "registry");
+  const system =
+    (await adapterSystem(conn, verifier)) ?? (verifier === d.adapter ? d.system : undefined);
+  const { devSetup, warning } = checkSetupFor(dir, conn, system ?? "groth16", o.allowDevSetup);
   const modelId = modelIdOf(manifest, o.modelId);
   const r = await registerModel({
     client: conn.client,
@@ -104,7 +181,7 @@ export async function registerStep(
     metadataURI: o.metadataURI ?? `file://${resolve(dir, "manifest.json")}`,
   });
   writeDeployment(dir, { ...d, registry, adapter: verifier, modelId, version: r.version });
-  return { registry, verifier, modelId, ...r };
+  return { registry, verifier, modelId, ...r, devSetup, ...(warning ? { warning } : {}) };
 }
 
 /** The registry, model id and proof a submit or estimate uses (flags win over deployments). */

@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { id as keccakId, isHexString } from "ethers";
-import { ZkmlError } from "../../sdk/src/errors.ts";
+import { MissingKeyError, ZkmlError } from "../../sdk/src/errors.ts";
 import type { Manifest } from "../../sdk/src/manifest.ts";
 import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
 import { rebindWeights } from "../../sdk/src/quantize/rebindWeights.ts";
+import { checkKeyFiles } from "../../sdk/src/setup/checkDeployable.ts";
+import type { ProofSystem } from "../../sdk/src/setup/circuitSize.ts";
+import { artifactNames } from "../../sdk/src/setup/setupCircuit.ts";
 import type { QuantizedModel } from "../../sdk/src/quantize/types.ts";
 
 /** What `zkml deploy` / `register` leave in <dir>/deployments/<network>.json. */
@@ -14,6 +17,8 @@ export interface Deployment {
   registry?: string;
   verifier?: string;
   adapter?: string;
+  /** The proof system of the deployed verifier. */
+  system?: import("../../sdk/src/setup/circuitSize.ts").ProofSystem;
   modelId?: string;
   version?: number;
   ephemeral?: boolean;
@@ -102,4 +107,58 @@ export function weightsFrom(p: {
     });
   }
   return rebindWeights({ model: p.model, ir: importOnnx({ file: p.file }) });
+}
+
+/** Every deployment record in <dir>/deployments/ that names a verifier (of `system`, when recorded). */
+export function deployedVerifiers(
+  dir: string,
+  system: ProofSystem,
+): (Deployment & { file: string })[] {
+  const folder = join(dir, "deployments");
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".json"))
+    .flatMap((f) => {
+      try {
+        const d = JSON.parse(readFileSync(join(folder, f), "utf8")) as Deployment;
+        const ok = (d.verifier || d.adapter) && (d.system ?? "groth16") === system;
+        return ok ? [{ ...d, file: join(folder, f) }] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/**
+ * The zkey and verification key of a proof system in a model folder, checked against the
+ * manifest (sha256, and a Groth16 key's phase-2 randomness). A missing key is a
+ * `MissingKeyError` naming the file and any deployed verifier: proving never runs a setup,
+ * which would replace the key a deployed verifier checks against.
+ */
+export function modelKeys(dir: string, manifest: Manifest, system: ProofSystem) {
+  const names = artifactNames(system);
+  const zkey = join(dir, names.zkey);
+  const verificationKeyFile = join(dir, names.verificationKey);
+  const record = manifest.setups?.[system] ?? (system === "groth16" ? manifest.setup : undefined);
+  const missing = [zkey, verificationKeyFile].find((f) => !existsSync(f));
+  if (!record || missing) {
+    const file = missing ?? join(dir, "manifest.json");
+    const what = missing ? `${missing} is missing` : `${file} records no ${system} setup`;
+    const [d] = deployedVerifiers(dir, system);
+    throw new MissingKeyError(
+      `${what}; zkml prove never runs a setup` +
+        (d
+          ? `: a new key would not match the ${system} verifier deployed on ${d.network} at ${d.adapter ?? d.verifier} (${d.file}); restore the key from a backup`
+          : `: run zkml setup ${dir} --system ${system} first`),
+      {
+        details: {
+          file,
+          system,
+          ...(d ? { deployment: d.file, verifier: d.adapter ?? d.verifier } : {}),
+        },
+      },
+    );
+  }
+  checkKeyFiles({ dir, record });
+  return { zkey, verificationKeyFile, record };
 }

@@ -142,3 +142,56 @@ export class TransactionTimeoutError extends ZkmlError<{
 }> {
   override name = "TransactionTimeoutError" as const;
 }
+
+/**
+ * A Groth16 key anyone can forge proofs with: no phase-2 contribution (delta = gamma = the G2
+ * generator, as `snarkjs zkey new` leaves it), or delta equal to +-gamma / +-the generator.
+ */
+export class UntrustedKeyError extends ZkmlError<{
+  file: string;
+  reason:
+    | "no-contribution"
+    | "delta-equals-gamma"
+    | "delta-is-generator"
+    | "delta-is-infinity"
+    | "unreadable-delta";
+  contributions?: number;
+}> {
+  override name = "UntrustedKeyError" as const;
+}
+
+/** A key file (zkey, verification key, verifier) whose sha256 is not the manifest's record. */
+export class KeyMismatchError extends ZkmlError<{
+  file: string;
+  expected: string;
+  actual: string;
+  manifest: string;
+}> {
+  override name = "KeyMismatchError" as const;
+}
+
+/** A single-party (development) setup about to be deployed or registered on a non-dev chain. */
+export class DevSetupError extends ZkmlError<{
+  network: string;
+  chainId: number;
+  system: string;
+  reasons: string[];
+  flag: "--allow-dev-setup";
+}> {
+  override name = "DevSetupError" as const;
+}
+
+/** The model folder has no key for the proof system (prove never runs a setup by itself). */
+export class MissingKeyError extends ZkmlError<{
+  file: string;
+  system: string;
+  deployment?: string;
+  verifier?: string;
+}> {
+  override name = "MissingKeyError" as const;
+}
+
+/** A pending submission file that cannot be used: not JSON, a missing field, a mismatched id. */
+export class CorruptSubmissionError extends ZkmlError<{ file: string; reason: string }> {
+  override name = "CorruptSubmissionError" as const;
+}

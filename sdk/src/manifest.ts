@@ -77,10 +77,43 @@ export interface SetupRecord {
   verificationKeySha256: string;
   /** sha256 of the exported Solidity verifier (Verifier.<system>.sol), when exported. */
   verifierSha256?: string;
-  /** A single-party ceremony is for development only: its contributor could forge proofs. */
+  /**
+   * Development only: the ptau or (Groth16) phase 2 is single-party, so one party could forge
+   * proofs (`trust.devOnly`). Manifests written before `trust` existed set it from the ptau
+   * alone, and their Groth16 phase 2 was always one local contribution.
+   */
   singleParty: boolean;
-  /** Groth16 phase-2 contributions recorded in the zkey (after `zkml ceremony`). */
+  /** Groth16 phase-2 contributions recorded in the zkey. */
   phase2Contributions?: number;
+  /** The trust of both phases, as read from the ptau and the zkey at setup. */
+  trust?: SetupTrust;
+}
+
+/** Who could forge proofs with a setup: anyone who knew a single-party phase's secrets. */
+export interface SetupTrust {
+  /** Phase 1. local: zkml's single-party dev ceremony; external: the file given with --ptau. */
+  ptau: {
+    source: "local" | "external";
+    sha256: string;
+    contributions: number;
+    lastContribution?: string;
+    /** One contribution, or the local dev ceremony's: one party knew tau. */
+    singleParty: boolean;
+  };
+  /** Groth16 phase 2, read from the zkey; null for PLONK / FFLONK (universal, no phase 2). */
+  phase2: {
+    contributions: number;
+    /** Contribution names, oldest first ("" when unnamed), beacons included. */
+    names: string[];
+    /** The last contribution is a public random beacon. */
+    beacon: boolean;
+    /** Made by `zkml setup` on this machine (one local dev contribution). */
+    local: boolean;
+    /** Fewer than two non-beacon contributions: one party could know delta. */
+    singleParty: boolean;
+  } | null;
+  /** Either phase is single-party: `deploy` / `register` refuse it off dev chains. */
+  devOnly: boolean;
 }
 
 export const MANIFEST_FILE = "manifest.json";

@@ -106,7 +106,7 @@ describe("auditRegistry on a registry with good and bad history", function () {
 
   it("passes the good model and its prediction on every check", function () {
     expect(model(GOOD).ok).to.equal(true);
-    expect(model(GOOD).checks.map((c) => c.status)).to.deep.equal(Array(7).fill("pass"));
+    expect(model(GOOD).checks.map((c) => c.status)).to.deep.equal(Array(8).fill("pass"));
     const p = prediction(goodPrediction);
     expect(p.ok).to.equal(true);
     expect(p.checks.map((c) => [c.name, c.status])).to.deep.equal([

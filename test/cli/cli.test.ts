@@ -80,6 +80,9 @@ describe("the zkml CLI: exit codes and --json", function () {
   });
 
   it("prove accepts {input_data} and named inputs alike; verify exits 0 on the proof", async function () {
+    // prove never runs a setup: the key comes from zkml setup.
+    const s = await zkml("setup", DIR, "--system", "groth16", "--json");
+    expect(s.code, s.stderr).to.equal(0);
     const a = await zkml("prove", DIR, "--input", files.inputData, "--out", files.proof, "--json");
     expect(a.code, a.stderr).to.equal(0);
     const b = await zkml(
@@ -128,6 +131,8 @@ describe("the zkml CLI: exit codes and --json", function () {
       output: "hashed",
     });
     const proofFile = join(WORK, "proof-private.json");
+    const s = await zkml("setup", dir, "--system", "groth16", "--json");
+    expect(s.code, s.stderr).to.equal(0);
     const p = await zkml("prove", dir, "--input", files.inputData, "--out", proofFile, "--json");
     expect(p.code, p.stderr).to.equal(0);
     const proved = JSON.parse(p.stdout);
@@ -242,6 +247,8 @@ describe("the zkml CLI: exit codes and --json", function () {
 
   it("deploy --system plonk verifies a PLONK proof through the same registry flow", async function () {
     const proof = join(WORK, "proof-plonk.json");
+    const s = await zkml("setup", DIR, "--system", "plonk", "--json");
+    expect(s.code, s.stderr).to.equal(0);
     const p = await zkml(
       "prove",
       DIR,

@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { UntrustedKeyError } from "../../../sdk/src/errors.ts";
 import { beaconPhase2, contributePhase2, verifyPhase2 } from "../../../sdk/src/setup/ceremony.ts";
+import { checkGroth16KeyTrust } from "../../../sdk/src/setup/checkGroth16KeyTrust.ts";
 import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
 import { EXIT, printJson } from "../command.ts";
 import type { Command } from "../command.ts";
@@ -15,7 +17,9 @@ zkml ceremony verify <zkey> --r1cs <model.r1cs> --ptau <file.ptau> [--json]
   Each party contributes to the previous party's zkey and publishes the contribution hash;
   a public random beacon (e.g. a future block hash) closes the ceremony; anyone verifies the
   final zkey against the circuit's r1cs and the ptau. Sound if one contributor was honest.
-  Start from the model.zkey that zkml setup <dir> --system groth16 --ptau <file> writes.`,
+  Start from the model.zkey that zkml setup <dir> --system groth16 --ptau <file> writes; install
+  the final key with zkml setup <dir> --system groth16 --ptau <file> --zkey <final.zkey>.
+  verify also refuses a key with no contribution (snarkjs zkey new alone: forgeable).`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -65,13 +69,28 @@ zkml ceremony verify <zkey> --r1cs <model.r1cs> --ptau <file.ptau> [--json]
           ptau: resolve(values.ptau),
           onProgress: progress,
         });
-        if (json) printJson({ valid: r.valid, contributions: r.contributions });
+        // A key that matches its r1cs and ptau but has no contribution is still forgeable.
+        let untrusted: string | undefined;
+        try {
+          checkGroth16KeyTrust({ zkey: resolve(a) });
+        } catch (e) {
+          if (!(e instanceof UntrustedKeyError)) throw e;
+          untrusted = e.message;
+        }
+        const valid = r.valid && !untrusted;
+        if (json)
+          printJson({
+            valid,
+            contributions: r.contributions,
+            ...(untrusted ? { untrusted } : {}),
+          });
         else
           console.log(
-            `${r.valid ? "valid" : "INVALID"} zkey: ${r.contributions.length} contribution(s)\n` +
-              r.contributions.map((c) => `  ${c}`).join("\n"),
+            `${valid ? "valid" : "INVALID"} zkey: ${r.contributions.length} contribution(s)\n` +
+              r.contributions.map((c) => `  ${c}`).join("\n") +
+              (untrusted ? `\n${untrusted}` : ""),
           );
-        return r.valid ? EXIT.ok : EXIT.checkFailed;
+        return valid ? EXIT.ok : EXIT.checkFailed;
       }
       console.error(this.usage);
       return EXIT.usage;

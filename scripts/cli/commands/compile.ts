@@ -99,7 +99,9 @@ export const command: Command = {
       );
       console.log(`commitment   ${result.weightCommitment}`);
       console.log(`written to   ${outDir} (manifest.json, model.r1cs, model_js/model.wasm)`);
-      console.log(`next         zkml prove ${values.out} --input <input.json>`);
+      console.log(
+        `next         zkml setup ${values.out} --system groth16, then zkml prove ${values.out} --input <input.json>`,
+      );
     }
     return EXIT.ok;
   },

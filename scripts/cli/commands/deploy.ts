@@ -12,20 +12,27 @@ export const command: Command = {
   name: "deploy",
   summary:
     "deploy the model's verifier (and a registry); optionally register and submit in one run",
-  usage: `zkml deploy <dir> [--system groth16|plonk|fflonk] [--registry <address>] [--register] [--submit <proof.json>]... [--json]
+  usage: `zkml deploy <dir> [--system groth16|plonk|fflonk] [--registry <address>] [--register] [--submit <proof.json>]... [--allow-dev-setup] [--json]
 
   Deploys a ModelRegistry (unless --registry names one) and the model's snarkjs verifier for
-  --system (default groth16; the folder needs that system's setup: zkml setup / zkml prove) with
+  --system (default groth16; the folder needs that system's setup: zkml setup) with
   its IProofVerifier adapter; records the addresses in <dir>/deployments/<network>.json for
   zkml register / submit. The in-process chain (the default network) is discarded when the
   command exits, so there use --register and --submit to do everything in one run, or point
   --network localhost at \`npx hardhat node\`.
+
+  Before deploying, the folder's zkey, verification key and verifier must have the sha256 the
+  manifest records, and a Groth16 key must have phase-2 randomness. A single-party setup (the
+  local dev ptau, or a phase 2 with fewer than two contributors) is refused on any chain but
+  the in-process one and local dev chains (chain id 31337 / 1337) without --allow-dev-setup.
 
   --register               also register the model (see zkml register)
   --model-id <name|0x..>   model id for --register (default: from the model's name and hash)
   --metadata-uri <uri>     metadata URI for --register (default: file:// of manifest.json)
   --submit <proof.json>    also submit these proofs (repeatable; needs --register or a
                            registered model)
+  --allow-dev-setup        accept a single-party (development) setup on a chain that is not
+                           the in-process chain or a local dev chain (chain id 31337 / 1337)
 ${NETWORK_USAGE}`,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -39,6 +46,7 @@ ${NETWORK_USAGE}`,
         "model-id": { type: "string" },
         "metadata-uri": { type: "string" },
         submit: { type: "string", multiple: true },
+        "allow-dev-setup": { type: "boolean" },
         json: { type: "boolean" },
       },
     });
@@ -53,13 +61,16 @@ ${NETWORK_USAGE}`,
     const conn = await connect(values);
     try {
       const deployed = await ui.step(`deploy on ${conn.name} (chain ${conn.chainId})`, () =>
-        deployStep(dir, conn, values.registry, system),
+        deployStep(dir, conn, values.registry, system, {
+          allowDevSetup: values["allow-dev-setup"],
+        }),
       );
       const registered = values.register
         ? await ui.step("register the model", () =>
             registerStep(dir, conn, {
               modelId: values["model-id"],
               metadataURI: values["metadata-uri"],
+              allowDevSetup: values["allow-dev-setup"],
             }),
           )
         : undefined;

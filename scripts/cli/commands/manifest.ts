@@ -15,8 +15,10 @@ export const command: Command = {
   repeated from the ONNX file (re-import and re-quantize with the recorded options and
   calibration: same quantized.json, commitment and circuit source), and for every setup
   (groth16, plonk, fflonk): the ptau (hash, power), the zkey checked against r1cs + ptau
-  with snarkjs, the verification key re-exported from the zkey, and the Solidity verifier's
-  constants against the verification key. Prints each check; exits 1 if any failed.
+  with snarkjs, the verification key re-exported from the zkey, the key's trust (Groth16: at
+  least one phase-2 contribution, delta not gamma), the recorded setup trust against the files,
+  and the Solidity verifier's constants against the verification key. Prints each check;
+  exits 1 if any failed.
   --model names the ONNX file when it is not in <dir>, in models/ or at the recorded path.
   --ptau names the ptau when it is not at the recorded path or in .zkml-cache.`,
   async run(argv) {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { readManifest, writeManifest } from "../../../sdk/src/manifest.ts";
+import { readManifest } from "../../../sdk/src/manifest.ts";
 import { runOnnx } from "../../../sdk/src/onnx/runOnnx.ts";
 import type { ModelIR } from "../../../sdk/src/onnx/ir.ts";
 import { readInputFile } from "../../../sdk/src/onnx/readInputFile.ts";
@@ -14,25 +14,25 @@ import { quantizeInput } from "../../../sdk/src/quantize/quantizeInput.ts";
 import { readQuantizedModel } from "../../../sdk/src/quantize/readQuantizedModel.ts";
 import type { QuantizedModel } from "../../../sdk/src/quantize/types.ts";
 import type { ProofSystem } from "../../../sdk/src/setup/circuitSize.ts";
-import { artifactNames, setupCircuit, setupRecord } from "../../../sdk/src/setup/setupCircuit.ts";
 import { sha256File } from "../../../sdk/src/util/sha256File.ts";
 import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
 import { EXIT, printJson } from "../command.ts";
 import type { Command } from "../command.ts";
-import { modelFiles, weightsFrom } from "../modelDir.ts";
+import { modelFiles, modelKeys, weightsFrom } from "../modelDir.ts";
 import { privateWeightCommitment } from "../../../sdk/src/quantize/packedWeights.ts";
 import type { ProofFile } from "../modelDir.ts";
 import { progress } from "../progress.ts";
 
 export const command: Command = {
   name: "prove",
-  summary: "prove the model's output on one input (runs a dev Groth16 setup if there is none)",
+  summary: "prove the model's output on one input (needs the key from zkml setup)",
   usage: `zkml prove <dir> --input <input.json> [--out <proof.json>] [--system groth16|plonk|fflonk] [--weights-from <model.onnx>] [--json]
 
   <dir> is a folder written by zkml compile. The input is JSON in the project's format
   ({"<input name>": nested or flat array}, or a plain array) or {"input_data": [[...]]}.
-  If <dir> has no key for the proof system yet (default groth16), a local setup is run first
-  (Groth16: single-party dev ceremony, not for production) and recorded in manifest.json. Writes the proof (default <dir>/proofs/proof.json)
+  The key for the proof system (default groth16) comes from zkml setup: a missing key is an
+  error naming it (and the deployed verifier, if any), never a new setup; a key whose sha256
+  differs from manifest.json is refused. Writes the proof (default <dir>/proofs/proof.json)
   with the public signals and the outputs dequantized next to the float model's outputs.
   --weights-from: for a model compiled with --weights private, prove with the weights of
   another ONNX file of the same architecture (e.g. fine-tuned), at the compiled scales: same
@@ -90,18 +90,8 @@ async function prove(
   const quantized = weightsFile
     ? weightsFrom({ manifest, model: compiled, file: resolve(weightsFile) })
     : compiled;
-  const names = artifactNames(system);
-  const zkey = join(dir, names.zkey);
-  const vkFile = join(dir, names.verificationKey);
-  if (!existsSync(zkey) || !existsSync(vkFile) || !manifest.setups?.[system]) {
-    const setup = await ui.step(`${system} setup (local, development only; cached)`, () =>
-      setupCircuit({ r1cs: files.r1cs, system, outDir: dir, onProgress: ui.log }),
-    );
-    const record = setupRecord(setup);
-    manifest.setups = { ...manifest.setups, [system]: record };
-    if (system === "groth16") manifest.setup = record;
-    writeManifest(dir, manifest);
-  }
+  // Never a setup as a side effect: a missing or changed key is an error (modelKeys).
+  const { zkey, verificationKeyFile: vkFile } = modelKeys(dir, manifest, system);
   const ir = JSON.parse(readFileSync(files.ir, "utf8")) as ModelIR;
   const [row] = readInputFile({ file: inputFile, ir });
   const input = quantizeInput({ model: quantized, input: row });

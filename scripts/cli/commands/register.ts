@@ -10,11 +10,16 @@ export const command: Command = {
   name: "register",
   summary: "register the model (weight commitment + verifier + signal layout) in a registry",
   usage: `zkml register <dir> [--registry <address>] [--verifier <address>] [--model-id <name|0x..>]
-              [--metadata-uri <uri>] [--json]
+              [--metadata-uri <uri>] [--allow-dev-setup] [--json]
 
   Registers the model of <dir> (a new version if the id exists) with the addresses recorded by
   zkml deploy in <dir>/deployments/<network>.json, or those given. The sender needs
-  REGISTRAR_ROLE.
+  REGISTRAR_ROLE. The folder's keys must have the sha256 the manifest records (for the
+  verifier's proof system), and a single-party setup is refused off the in-process chain and
+  local dev chains (chain id 31337 / 1337) unless --allow-dev-setup.
+
+  --allow-dev-setup        accept a single-party (development) setup on a chain that is not
+                           the in-process chain or a local dev chain (chain id 31337 / 1337)
 ${NETWORK_USAGE}`,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -26,6 +31,7 @@ ${NETWORK_USAGE}`,
         verifier: { type: "string" },
         "model-id": { type: "string" },
         "metadata-uri": { type: "string" },
+        "allow-dev-setup": { type: "boolean" },
         json: { type: "boolean" },
       },
     });
@@ -42,6 +48,7 @@ ${NETWORK_USAGE}`,
           verifier: values.verifier,
           modelId: values["model-id"],
           metadataURI: values["metadata-uri"],
+          allowDevSetup: values["allow-dev-setup"],
         }),
       );
       if (values.json) printJson({ network: conn.name, chainId: conn.chainId, ...r });

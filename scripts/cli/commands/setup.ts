@@ -12,7 +12,7 @@ import { modelFiles } from "../modelDir.ts";
 export const command: Command = {
   name: "setup",
   summary: "trusted setup for a compiled model: groth16, plonk or fflonk (zkey, vk, verifier)",
-  usage: `zkml setup <dir> --system groth16|plonk|fflonk [--ptau <file>] [--json]
+  usage: `zkml setup <dir> --system groth16|plonk|fflonk [--ptau <file>] [--zkey <final.zkey>] [--json]
 
   Sizes the powers of tau for the system (Groth16: constraints + public signals; PLONK: the
   gates snarkjs makes from the r1cs; FFLONK: 9 x domain + 18 points) and says which power
@@ -20,6 +20,12 @@ export const command: Command = {
   verification key JSON and the Solidity verifier into <dir>, recorded in manifest.json.
   Without --ptau a local single-party ceremony is used (development only); with --ptau the
   file must be a prepared ptau of at least the needed power (e.g. a public ceremony's).
+  Groth16's phase 2 is one local random contribution (development only), or with --zkey the
+  final key of a multi-party ceremony (zkml ceremony contribute|beacon), checked against the
+  r1cs and the ptau. A key without a phase-2 contribution is never produced nor accepted.
+  The zkey cache is keyed by the r1cs and ptau hashes and checked against its sidecar record.
+  manifest.json records the trust of both phases (setups.<system>.trust); deploy and register
+  refuse a single-party setup off local dev chains unless --allow-dev-setup.
   --json prints time and memory per step.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -28,6 +34,7 @@ export const command: Command = {
       options: {
         system: { type: "string" },
         ptau: { type: "string" },
+        zkey: { type: "string" },
         json: { type: "boolean" },
       },
     });
@@ -46,6 +53,7 @@ export const command: Command = {
         system,
         outDir: dir,
         ptau: values.ptau ? resolve(values.ptau) : undefined,
+        zkey: values.zkey ? resolve(values.zkey) : undefined,
         onProgress: json ? undefined : (l) => console.error(l),
       });
       const record = setupRecord(s);
@@ -58,7 +66,12 @@ export const command: Command = {
         console.log(
           [
             `${system} setup for ${dir}${s.cached ? " (zkey from cache)" : ""} in ${(s.ms / 1000).toFixed(1)} s`,
-            `  ptau      2^${s.ptau.power} (needs ${s.neededPower})${s.ptau.singleParty ? ", single-party dev ceremony: NOT for production" : ""}`,
+            `  ptau      2^${s.ptau.power} (needs ${s.neededPower}), ${s.ptau.source}${s.ptau.singleParty ? ", single-party: NOT for production" : `, ${s.ptau.contributions} contributions`}`,
+            ...(s.trust.phase2
+              ? [
+                  `  phase 2   ${s.trust.phase2.contributions} contribution(s)${s.trust.phase2.beacon ? " + beacon" : ""}${s.trust.phase2.singleParty ? `, single-party${s.trust.phase2.local ? " (local)" : ""}: NOT for production` : ""}`,
+                ]
+              : []),
             `  zkey      ${s.zkey}`,
             `  vk        ${s.verificationKeyFile}`,
             `  verifier  ${s.verifierFile}`,

@@ -6,6 +6,7 @@ import { outputCommitment } from "../../../sdk/src/quantize/outputCommitment.ts"
 import { ZkmlError } from "../../../sdk/src/errors.ts";
 import { readManifest } from "../../../sdk/src/manifest.ts";
 import { verifyProof } from "../../../sdk/src/prove/verifyProof.ts";
+import { checkGroth16KeyTrust } from "../../../sdk/src/setup/checkGroth16KeyTrust.ts";
 import { artifactNames } from "../../../sdk/src/setup/setupCircuit.ts";
 import { releaseSnarkjs } from "../../../sdk/src/util/snarkjsLogger.ts";
 import { EXIT, printJson } from "../command.ts";
@@ -22,8 +23,9 @@ export const command: Command = {
   Checks the proof (its "system": groth16, plonk or fflonk) against the verification key in <dir>, and that its first public
   signal is the weight commitment in <dir>/manifest.json (the proof is about this model), or
   with --weights-from (private weights) the commitment to that ONNX file's weights. With hashed
-  outputs, also that the proof file's outputs open the output commitment.
-  Exit 0: valid. Exit 1: invalid. Exit 3: unreadable files.`,
+  outputs, also that the proof file's outputs open the output commitment. A Groth16 key with
+  which anyone can forge proofs (no phase-2 contribution: delta = gamma) is refused.
+  Exit 0: valid. Exit 1: invalid. Exit 3: unreadable files or a refused key.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -46,13 +48,22 @@ export const command: Command = {
     const vkFile = join(dir, artifactNames(system).verificationKey);
     if (!existsSync(vkFile)) {
       throw new ZkmlError(
-        `no ${system} verification key in ${dir}: run zkml setup or zkml prove first`,
+        `no ${system} verification key in ${dir}: run zkml setup ${dir} --system ${system} first`,
         {
           details: { file: vkFile },
         },
       );
     }
     const vk = JSON.parse(readFileSync(vkFile, "utf8"));
+    // A Groth16 key anyone can forge with is refused (UntrustedKeyError, exit 3); its phase-2
+    // contributions are counted when the zkey is in the folder.
+    const zkey = join(dir, artifactNames(system).zkey);
+    if (system === "groth16")
+      checkGroth16KeyTrust({
+        verificationKey: vk,
+        zkey: existsSync(zkey) ? zkey : undefined,
+        file: existsSync(zkey) ? zkey : vkFile,
+      });
     try {
       const signals = p.publicSignals.map((s) => BigInt(s));
       const { valid, ms } = await verifyProof({

@@ -6,7 +6,7 @@ import { readVerifiedPredictions } from "../chain/readRegistryEvents.ts";
 import type { VerifiedPrediction } from "../chain/readRegistryEvents.ts";
 import type { SignalLayout } from "../circuit/publicSignals.ts";
 import { INPUT_KIND, OUTPUT_KIND } from "../circuit/publicSignals.ts";
-import { ZkmlError } from "../errors.ts";
+import { UntrustedKeyError, ZkmlError } from "../errors.ts";
 import { decodeProof } from "../prove/decodeProof.ts";
 import { verifyProof } from "../prove/verifyProof.ts";
 import { decodeSubmission } from "./decodeSubmission.ts";
@@ -122,12 +122,19 @@ export async function auditPrediction(p: AuditPredictionParameters): Promise<Aud
       const key = m?.keyFor(system);
       if (!key?.verificationKey)
         return ["skip", `no manifest folder with the ${system} verification key for this model`];
-      const { valid } = await verifyProof({
-        system,
-        verificationKey: key.verificationKey,
-        proof: decodeProof({ system, bytes: call.proof }),
-        publicSignals: s,
-      });
+      let valid: boolean;
+      try {
+        ({ valid } = await verifyProof({
+          system,
+          verificationKey: key.verificationKey,
+          proof: decodeProof({ system, bytes: call.proof }),
+          publicSignals: s,
+        }));
+      } catch (e) {
+        // A key anyone can forge with proves nothing, whatever the pairing check says.
+        if (e instanceof UntrustedKeyError) return ["fail", `key refused: ${e.message}`];
+        throw e;
+      }
       return valid
         ? ["pass", `${system} proof verifies against ${key.verificationKeyFile}`]
         : [

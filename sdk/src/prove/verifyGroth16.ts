@@ -1,5 +1,6 @@
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
+import { checkGroth16KeyTrust } from "../setup/checkGroth16KeyTrust.ts";
 
 export interface VerifyGroth16Parameters {
   verificationKey: VerificationKey;
@@ -8,7 +9,8 @@ export interface VerifyGroth16Parameters {
 }
 
 /**
- * Verifies a Groth16 proof off-chain. Returns false (never throws) for a malformed proof.
+ * Verifies a Groth16 proof off-chain. Returns false for a malformed proof; throws
+ * `UntrustedKeyError` for a key without phase-2 randomness (`checkGroth16KeyTrust`).
  *
  * @example
  * const ok = await verifyGroth16({ verificationKey, proof, publicSignals });
@@ -17,6 +19,7 @@ export async function verifyGroth16(
   p: VerifyGroth16Parameters,
 ): Promise<{ valid: boolean; ms: number }> {
   const start = performance.now();
+  checkGroth16KeyTrust({ verificationKey: p.verificationKey });
   let valid = false;
   try {
     valid = await snarkjs.groth16.verify(p.verificationKey, p.publicSignals.map(String), p.proof);

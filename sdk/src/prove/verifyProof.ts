@@ -1,5 +1,6 @@
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof, UniversalProof, VerificationKey } from "snarkjs";
+import { checkGroth16KeyTrust } from "../setup/checkGroth16KeyTrust.ts";
 import type { ProofSystem } from "../setup/circuitSize.ts";
 import type { AnyProof } from "./prove.ts";
 
@@ -11,8 +12,9 @@ export interface VerifyProofParameters {
 }
 
 /**
- * Verifies a proof of any system off-chain. Returns false (never throws) for a malformed
- * proof, a proof for another key, or a key of another system.
+ * Verifies a proof of any system off-chain. Returns false for a malformed proof, a proof for
+ * another key, or a key of another system. Throws `UntrustedKeyError` for a Groth16 key anyone
+ * can forge proofs with (no phase-2 contribution: delta = gamma; `checkGroth16KeyTrust`).
  *
  * @example
  * const { valid } = await verifyProof({ system: "fflonk", verificationKey, proof, publicSignals });
@@ -23,6 +25,8 @@ export async function verifyProof(
   const start = performance.now();
   let valid = false;
   const signals = p.publicSignals.map(String);
+  if (p.system === "groth16" && p.verificationKey.protocol === "groth16")
+    checkGroth16KeyTrust({ verificationKey: p.verificationKey });
   try {
     if (p.verificationKey.protocol !== p.system) valid = false;
     else if (p.system === "groth16")

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
-  copyFileSync,
   existsSync,
   ftruncateSync,
   openSync,
@@ -13,7 +12,7 @@ import { join, resolve } from "node:path";
 import { ChaCha } from "ffjavascript";
 import type { Curve } from "ffjavascript";
 import { SetupError } from "../errors.ts";
-import { cacheDir } from "./cacheDir.ts";
+import { cacheDir, copyFileAtomic, tmpFileFor } from "./cacheDir.ts";
 import { hashFile } from "./hashFile.ts";
 import { withCeremonyCurve } from "./ptau/ceremonyCurve.ts";
 import {
@@ -97,7 +96,7 @@ export async function createPtau(p: CreatePtauParameters): Promise<CreatePtauRet
     p.onProgress?.(
       `local powers of tau 2^${p.power} (single-party dev ceremony: not for production)`,
     );
-    const tmp = `${cached}.${process.pid}.tmp`;
+    const tmp = tmpFileFor(cached);
     try {
       responseHash = await generate(p.power, tmp, log.run.bind(log), p.onProgress);
       renameSync(tmp, cached);
@@ -108,7 +107,7 @@ export async function createPtau(p: CreatePtauParameters): Promise<CreatePtauRet
   let file = cached;
   if (p.out) {
     file = resolve(p.out);
-    if (file !== cached) copyFileSync(cached, file);
+    if (file !== cached) copyFileAtomic({ from: cached, to: file });
   }
   const sha256 = await log.run("sha256 of the ptau", () => hashFile({ file }));
   return {

@@ -20,6 +20,11 @@ export interface EnsurePtauReturnType {
   power: number;
   /** true for the local development ceremony: one party knew the toxic waste. */
   singleParty: boolean;
+  /** local: zkml's single-party ceremony (createPtau); external: the file given. */
+  source: "local" | "external";
+  /** Contributions recorded in the file, and the last one's name. */
+  contributions: number;
+  lastContribution?: string;
   cached: boolean;
   ms: number;
   steps: StepRecord[];
@@ -37,7 +42,13 @@ export async function ensurePtau(p: EnsurePtauParameters): Promise<EnsurePtauRet
   const start = performance.now();
   if (!p.ptau) {
     const r = await createPtau({ power: p.power, cache: p.cache, onProgress: p.onProgress });
-    return { ...r, ms: performance.now() - start };
+    return {
+      ...r,
+      source: "local",
+      contributions: 1,
+      lastContribution: SINGLE_PARTY_NAME,
+      ms: performance.now() - start,
+    };
   }
   const info = readPtauInfo({ file: p.ptau });
   if (info.power < p.power) {
@@ -60,6 +71,9 @@ export async function ensurePtau(p: EnsurePtauParameters): Promise<EnsurePtauRet
     sha256: hashFile({ file: p.ptau }),
     power: info.power,
     singleParty: info.contributions <= 1 || info.lastContribution === SINGLE_PARTY_NAME,
+    source: "external",
+    contributions: info.contributions,
+    lastContribution: info.lastContribution,
     cached: true,
     ms: performance.now() - start,
     steps: [],

@@ -1,11 +1,12 @@
-import { copyFileSync, existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { VerificationKey } from "snarkjs";
 import { SetupError } from "../errors.ts";
-import type { SetupRecord } from "../manifest.ts";
+import type { SetupRecord, SetupTrust } from "../manifest.ts";
 import { snarkjsLogger } from "../util/snarkjsLogger.ts";
-import { cacheDir } from "./cacheDir.ts";
+import { writeFileAtomic } from "./cacheDir.ts";
+import { checkGroth16KeyTrust } from "./checkGroth16KeyTrust.ts";
 import { ptauPowerFor, readCircuitSize } from "./circuitSize.ts";
 import type { CircuitSize, ProofSystem } from "./circuitSize.ts";
 import { ensurePtau } from "./ensurePtau.ts";
@@ -13,6 +14,8 @@ import type { EnsurePtauReturnType } from "./ensurePtau.ts";
 import { exportSolidity } from "./exportSolidity.ts";
 import { hashFile } from "./hashFile.ts";
 import { setupGroth16 } from "./setupGroth16.ts";
+import { setupTrust } from "./setupTrust.ts";
+import { cachedZkey } from "./zkeyCache.ts";
 import { stepLog } from "./stepLog.ts";
 import type { StepRecord } from "./stepLog.ts";
 
@@ -23,6 +26,8 @@ export interface SetupCircuitParameters {
   outDir: string;
   /** External prepared ptau; default: the local single-party ceremony of the needed power. */
   ptau?: string;
+  /** Groth16: a ceremony's phase-2 zkey to use instead of a local contribution (see setupGroth16). */
+  zkey?: string;
   cache?: string;
   onProgress?: (line: string) => void;
 }
@@ -33,7 +38,12 @@ export interface SetupCircuitReturnType {
   /** The ptau power this system needs for this circuit, and its evaluation domain. */
   neededPower: number;
   domainPower: number;
-  ptau: Pick<EnsurePtauReturnType, "file" | "sha256" | "power" | "singleParty">;
+  ptau: Pick<
+    EnsurePtauReturnType,
+    "file" | "sha256" | "power" | "singleParty" | "source" | "contributions" | "lastContribution"
+  >;
+  /** The trust of both phases (ptau; Groth16 phase 2), recorded in the manifest. */
+  trust: SetupTrust;
   zkey: string;
   zkeySha256: string;
   verificationKey: VerificationKey;
@@ -59,8 +69,10 @@ export function artifactNames(system: ProofSystem) {
 /**
  * Setup for one proof system: sizes the ptau for it (and says which power before starting),
  * gets the ptau (external, or the cached local ceremony), makes the zkey (Groth16: phase 2
- * with one dev contribution; PLONK and FFLONK: universal, no contribution), cached by the
- * content hashes of r1cs + ptau, then exports the verification key and Solidity verifier.
+ * with one dev contribution, or a ceremony's `zkey`; PLONK and FFLONK: universal, no
+ * contribution), cached by the content hashes of r1cs + ptau with a sidecar record checked
+ * before reuse (`cachedZkey`), then exports the verification key and Solidity verifier
+ * (atomically) and reads the trust of both phases (`trust`, recorded by `setupRecord`).
  *
  * @example
  * const s = await setupCircuit({ r1cs: "build/iris/model.r1cs", system: "plonk", outDir: "build/iris" });
@@ -77,9 +89,9 @@ export async function setupCircuit(p: SetupCircuitParameters): Promise<SetupCirc
       ` -> domain 2^${domainPower}, needs a ptau of power ${power}`,
   );
   const names = artifactNames(p.system);
-  let zkey: string;
+  const zkey = join(p.outDir, names.zkey);
   let cached: boolean;
-  let ptau: EnsurePtauReturnType | SetupCircuitReturnType["ptau"];
+  let ptau: SetupCircuitReturnType["ptau"];
   if (p.system === "groth16") {
     const g = await log.run("groth16 phase 2", () =>
       setupGroth16({
@@ -88,23 +100,31 @@ export async function setupCircuit(p: SetupCircuitParameters): Promise<SetupCirc
         nPublic: size.nPublic,
         outDir: p.outDir,
         ptau: p.ptau,
+        zkey: p.zkey,
         cache: p.cache,
         onProgress: p.onProgress,
       }),
     );
-    ({ zkey, cached, ptau } = g);
+    ({ cached, ptau } = g);
   } else {
+    if (p.zkey) {
+      throw new SetupError(`--zkey (a phase-2 ceremony key) is for groth16, not ${p.system}`, {
+        details: { file: p.zkey },
+      });
+    }
     ptau = await log.run(`ptau of power ${power}`, () =>
       ensurePtau({ power, ptau: p.ptau, cache: p.cache, onProgress: p.onProgress }),
     );
-    const key = `${p.system}-${hashFile({ file: p.r1cs }).slice(0, 24)}-${ptau.sha256.slice(0, 24)}`;
-    const cachedFile = join(cacheDir("zkey", p.cache), `${key}.zkey`);
-    cached = existsSync(cachedFile);
-    if (!cached) {
-      const tmp = `${cachedFile}.${process.pid}.tmp`;
-      const ptauFile = ptau.file;
-      try {
-        await log.run(`${p.system} setup`, async () => {
+    const ptauFile = ptau.file;
+    ({ cached } = await cachedZkey({
+      system: p.system,
+      r1csSha256: hashFile({ file: p.r1cs }),
+      ptauSha256: ptau.sha256,
+      out: zkey,
+      cache: p.cache,
+      onProgress: p.onProgress,
+      make: (tmp) =>
+        log.run(`${p.system} setup`, async () => {
           const setup = p.system === "plonk" ? snarkjs.plonk.setup : snarkjs.fflonk.setup;
           const r = await setup(p.r1cs, ptauFile, tmp, snarkjsLogger(p.onProgress));
           if (r === -1 || !existsSync(tmp)) {
@@ -112,25 +132,18 @@ export async function setupCircuit(p: SetupCircuitParameters): Promise<SetupCirc
               details: { file: p.r1cs, needed: power },
             });
           }
-        });
-        renameSync(tmp, cachedFile);
-      } finally {
-        rmSync(tmp, { force: true });
-      }
-    } else {
-      p.onProgress?.(`zkey from cache ${cachedFile}`);
-    }
-    zkey = join(p.outDir, names.zkey);
-    copyFileSync(cachedFile, zkey);
+        }),
+    }));
   }
   const verificationKey = await snarkjs.zKey.exportVerificationKey(zkey);
+  checkGroth16KeyTrust({ verificationKey, zkey });
   const verificationKeyFile = join(p.outDir, names.verificationKey);
-  writeFileSync(verificationKeyFile, JSON.stringify(verificationKey, null, 2));
+  writeFileAtomic({ file: verificationKeyFile, data: JSON.stringify(verificationKey, null, 2) });
   const zkeySha256 = hashFile({ file: zkey });
   const verifierFile = join(p.outDir, names.verifier);
   await log.run("Solidity verifier", async () => {
     const { source } = await exportSolidity({ zkey, zkeySha256, system: p.system });
-    writeFileSync(verifierFile, source);
+    writeFileAtomic({ file: verifierFile, data: source });
   });
   return {
     system: p.system,
@@ -142,7 +155,11 @@ export async function setupCircuit(p: SetupCircuitParameters): Promise<SetupCirc
       sha256: ptau.sha256,
       power: ptau.power,
       singleParty: ptau.singleParty,
+      source: ptau.source,
+      contributions: ptau.contributions,
+      lastContribution: ptau.lastContribution,
     },
+    trust: setupTrust({ system: p.system, zkey, ptau, local: !p.zkey }),
     zkey,
     zkeySha256,
     verificationKey,
@@ -174,6 +191,8 @@ export function setupRecord(s: SetupCircuitReturnType): SetupRecord {
     zkeySha256: s.zkeySha256,
     verificationKeySha256: s.verificationKeySha256,
     verifierSha256: s.verifierSha256,
-    singleParty: s.ptau.singleParty,
+    singleParty: s.trust.devOnly,
+    ...(s.trust.phase2 ? { phase2Contributions: s.trust.phase2.contributions } : {}),
+    trust: s.trust,
   };
 }

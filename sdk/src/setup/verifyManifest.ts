@@ -9,6 +9,7 @@ import type { SetupRecord } from "../manifest.ts";
 import type { QuantizedModel } from "../quantize/types.ts";
 import { cacheDir } from "./cacheDir.ts";
 import { verifyPhase2 } from "./ceremony.ts";
+import { checkGroth16KeyTrust } from "./checkGroth16KeyTrust.ts";
 import { ptauPowerFor, readCircuitSize } from "./circuitSize.ts";
 import { exportSolidity } from "./exportSolidity.ts";
 import { hashFile } from "./hashFile.ts";
@@ -16,6 +17,7 @@ import { readPtauInfo } from "./readPtauInfo.ts";
 import { checkRebuild } from "./checkRebuild.ts";
 import { rebuildModel } from "./rebuildModel.ts";
 import { artifactNames } from "./setupCircuit.ts";
+import { devSetupReasons, recomputeSetupTrust } from "./setupTrust.ts";
 
 export interface ManifestCheck {
   check: string;
@@ -43,7 +45,9 @@ export interface VerifyManifestParameters {
  * weight commitment and circuit source; see `rebuildModel`), each zkey checked against the r1cs + ptau
  * (Groth16: snarkjs verifyFromR1cs with every contribution; PLONK/FFLONK: the deterministic
  * setup rerun and compared byte for byte), the verification key re-exported from the zkey,
- * and the Solidity verifier's constants against the verification key.
+ * a Groth16 key's trust (at least one phase-2 contribution, delta not gamma:
+ * `checkGroth16KeyTrust`), the recorded setup trust against the one the files give, and the
+ * Solidity verifier's constants against the verification key.
  *
  * @example
  * const { ok, checks } = await verifyManifest({ dir: "build/iris-mlp" });
@@ -176,9 +180,10 @@ async function checkSetup(
     if (!ptau) return [null, "ptau not found"];
     if (s === "groth16") {
       const v = await verifyPhase2({ r1cs: a.r1cs, ptau, zkey });
-      return v.valid
+      if (!v.valid) return [false, "snarkjs verifyFromR1cs rejected the zkey"];
+      return v.contributions.length > 0
         ? [true, `snarkjs verifyFromR1cs ok, ${v.contributions.length} contribution(s)`]
-        : [false, "snarkjs verifyFromR1cs rejected the zkey"];
+        : [false, "0 phase-2 contributions (snarkjs zkey new alone): anyone can forge proofs"];
     }
     const tmp = mkdtempSync(join(tmpdir(), "zkml-verify-"));
     try {
@@ -190,6 +195,42 @@ async function checkSetup(
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+  await check(`${s}: key trust`, () => {
+    if (s !== "groth16") return [true, `${s}: universal setup, no phase 2`];
+    const vk = JSON.parse(readFileSync(vkFile, "utf8"));
+    const { contributions = [] } = checkGroth16KeyTrust({ zkey, verificationKey: vk });
+    return [
+      true,
+      `${contributions.length} phase-2 contribution(s)${contributions.some((c) => c.beacon) ? " incl. a beacon" : ""}; delta is not gamma or the generator`,
+    ];
+  });
+  await check(`${s}: setup trust record`, () => {
+    const t = recomputeSetupTrust({ record: rec, zkey, ptauFile: ptau });
+    const reasons = devSetupReasons({ record: rec, trust: t });
+    const what = reasons.length
+      ? `development only (${reasons.join("; ")})`
+      : "multi-party ptau and phase 2";
+    if (!rec.trust)
+      return [null, `recorded before setup trust was; recomputed: ${what} (re-run zkml setup)`];
+    const recorded = {
+      ptau: rec.trust.ptau.singleParty,
+      phase2: rec.trust.phase2?.contributions ?? null,
+      beacon: rec.trust.phase2?.beacon ?? null,
+      devOnly: rec.trust.devOnly || rec.singleParty,
+    };
+    const actual = {
+      ptau: t.ptau.singleParty,
+      phase2: t.phase2?.contributions ?? null,
+      beacon: t.phase2?.beacon ?? null,
+      devOnly: t.devOnly,
+    };
+    return isDeepStrictEqual(recorded, actual)
+      ? [true, what]
+      : [
+          false,
+          `manifest records ${JSON.stringify(recorded)}, the files give ${JSON.stringify(actual)}`,
+        ];
   });
   await check(`${s}: Solidity verifier`, async () => {
     if (!existsSync(verifier)) return [null, `${verifier} not found`];
