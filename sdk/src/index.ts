@@ -84,6 +84,7 @@ export * from "./chain/batchSubmitPredictions.ts";
 export * from "./chain/batchVerifierCompile.ts";
 export * from "./chain/batchVerifierSource.ts";
 export * from "./chain/chainClient.ts";
+export * from "./chain/checkSubmission.ts";
 export * from "./chain/classifyTxError.ts";
 export * from "./chain/compileSolidity.ts";
 export * from "./chain/decodeRevert.ts";

@@ -35,6 +35,8 @@ export interface Manifest {
     weights: "fixed" | "private";
     input: "public" | "private" | "hashed";
     output: "public" | "hashed";
+    /** `bound`: the last public signal is the address that must submit the proof (absent: none). */
+    submitter?: "none" | "bound";
   };
   /** Decimal string of the Poseidon weight commitment (sdk/src/quantize/weightCommitment.ts). */
   weightCommitment: string;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import { network } from "hardhat";
@@ -8,6 +8,11 @@ import { deployVerifier } from "../../sdk/src/chain/deployVerifier.ts";
 import { readPendingSubmission } from "../../sdk/src/chain/pendingSubmission.ts";
 import { registerModel } from "../../sdk/src/chain/registerModel.ts";
 import { resumeSubmission } from "../../sdk/src/chain/resumeSubmission.ts";
+import type {
+  QuarantinedSubmission,
+  ResentSubmission,
+  ResumedSubmission,
+} from "../../sdk/src/chain/resumeSubmission.ts";
 import { submitPrediction } from "../../sdk/src/chain/submitPrediction.ts";
 import {
   GasError,
@@ -20,6 +25,9 @@ import { irisArtifacts } from "./irisArtifacts.ts";
 import type { IrisArtifacts } from "./irisArtifacts.ts";
 
 const { ethers, provider, viem } = await network.create();
+/** The resumed submissions that were sent or filed (not quarantined). */
+const resent = (r: ResumedSubmission[]) =>
+  r.filter((x): x is ResentSubmission => x.outcome !== "quarantined");
 const [signer] = await ethers.getSigners();
 const viemClient = {
   publicClient: await viem.getPublicClient(),
@@ -83,7 +91,7 @@ describe("submission never loses work; nonce, funds and gas errors are typed", f
     await provider.request({ method: "evm_setAutomine", params: [true] });
     expect(await ethers.provider.getTransactionReceipt(txHash)).to.equal(null);
 
-    const resumed = await resumeSubmission({ client: signer, dir });
+    const resumed = resent(await resumeSubmission({ client: signer, dir }));
     expect(resumed.map((r) => r.outcome)).to.deep.equal(["sent"]);
     expect(resumed[0].predictionId).to.equal(saved.predictionId);
     // Same nonce, calldata and fees: the re-signed transaction may have the same hash; it is mined now.
@@ -107,7 +115,7 @@ describe("submission never loses work; nonce, funds and gas errors are typed", f
     await provider.request({ method: "evm_mine", params: [] });
     await provider.request({ method: "evm_setAutomine", params: [true] });
     const nonceBefore = await ethers.provider.getTransactionCount(signer.address);
-    const resumed = await resumeSubmission({ client: signer, dir });
+    const resumed = resent(await resumeSubmission({ client: signer, dir }));
     expect(resumed.map((r) => r.outcome)).to.deep.equal(["mined"]);
     expect(resumed[0].txHash).to.equal(e.details.txHash);
     expect(await ethers.provider.getTransactionCount(signer.address)).to.equal(nonceBefore);
@@ -192,5 +200,57 @@ describe("submission never loses work; nonce, funds and gas errors are typed", f
     const resumed = await resumeSubmission({ client: signer, dir, file: pendingFile });
     expect(resumed.map((r) => r.outcome)).to.deep.equal(["sent"]);
     expect(existsSync(pendingFile!)).to.equal(false);
+  });
+
+  it("quarantines corrupt pending files with the reason and resends the rest", async function () {
+    await resumeSubmission({ client: signer, dir }); // what earlier tests left pending
+    // One good pending submission: a dropped transaction.
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    let timeout: TransactionTimeoutError;
+    try {
+      timeout = (await submit(18, { timeoutMs: 300 }).catch((x: unknown) => x)) as never;
+      expect(timeout).to.be.instanceOf(TransactionTimeoutError);
+      await provider.request({
+        method: "hardhat_dropTransaction",
+        params: [timeout.details.txHash],
+      });
+    } finally {
+      await provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+    const good = timeout.details.pendingFile!;
+    const pending = join(dir, "pending");
+    const text = readFileSync(good, "utf8");
+    const saved = readPendingSubmission(good);
+    // Three unusable ones: not JSON, truncated by a crash, a statement that is not its id's.
+    const tampered = {
+      ...saved,
+      publicSignals: saved.publicSignals.map((x, i) => (i === 1 ? "7" : x)),
+    };
+    const tamperedFile = join(pending, `${"0x" + "ab".repeat(32)}.json`);
+    writeFileSync(join(pending, "garbage.json"), "{not json");
+    writeFileSync(join(pending, "truncated.json"), text.slice(0, text.length / 2));
+    writeFileSync(tamperedFile, JSON.stringify(tampered));
+
+    const resumed = await resumeSubmission({ client: signer, dir });
+    const quarantined = resumed.filter(
+      (r): r is QuarantinedSubmission => r.outcome === "quarantined",
+    );
+    expect(quarantined.map((q) => q.from).sort()).to.deep.equal(
+      [join(pending, "garbage.json"), join(pending, "truncated.json"), tamperedFile].sort(),
+    );
+    const reasons = Object.fromEntries(quarantined.map((q) => [q.from, q.reason]));
+    expect(reasons[join(pending, "garbage.json")]).to.match(/^not JSON/);
+    expect(reasons[join(pending, "truncated.json")]).to.match(/^not JSON/);
+    expect(reasons[tamperedFile]).to.match(/is not the id of its statement/);
+    for (const q of quarantined) {
+      expect(q.file.startsWith(join(pending, "quarantine"))).to.equal(true);
+      expect(readFileSync(`${q.file}.reason.txt`, "utf8")).to.contain(q.reason);
+    }
+    // The good one is sent and filed; pending/ holds nothing more to resume.
+    expect(resent(resumed).map((r) => [r.outcome, r.predictionId])).to.deep.equal([
+      ["sent", saved.predictionId],
+    ]);
+    expect(readdirSync(pending).filter((f) => f.endsWith(".json"))).to.deep.equal([]);
+    expect(await resumeSubmission({ client: signer, dir })).to.deep.equal([]);
   });
 });

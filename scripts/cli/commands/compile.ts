@@ -24,6 +24,8 @@ export const command: Command = {
   --weights fixed|private      weights as circuit constants (default) or private inputs
   --input public|private|hashed   model input visibility (default public)
   --output public|hashed       output visibility (default public)
+  --submitter none|bound       bound: the last public signal is the address that must send the
+                               proof (zkml prove --submitter), against front-running (default none)
   --prove-output logits|argmax for a classifier: prove the logits (default) or the argmax
   --input-shape <name=1x4>     static shape for a dynamic input (repeatable)
   --json                       machine-readable result (constraints, wires, nPublic, ...)`,
@@ -38,6 +40,7 @@ export const command: Command = {
         weights: { type: "string" },
         input: { type: "string" },
         output: { type: "string" },
+        submitter: { type: "string" },
         "prove-output": { type: "string" },
         "input-shape": { type: "string", multiple: true },
         json: { type: "boolean" },
@@ -68,6 +71,7 @@ export const command: Command = {
         inputVisibility: values.input as "public" | "private" | "hashed" | undefined,
         weightVisibility: values.weights as "fixed" | "private" | undefined,
         outputVisibility: values.output as "public" | "hashed" | undefined,
+        submitter: values.submitter as "none" | "bound" | undefined,
         inputShapes,
         onProgress: ui.log,
       }),
@@ -95,7 +99,7 @@ export const command: Command = {
       console.log(`circuit      ${result.constraints} constraints, ${result.wires} wires`);
       const v = result.visibility;
       console.log(
-        `public       ${result.nPublic} signals (weights ${v.weights}, input ${v.input}, output ${v.output})`,
+        `public       ${result.nPublic} signals (weights ${v.weights}, input ${v.input}, output ${v.output}, submitter ${v.submitter ?? "none"})`,
       );
       console.log(`commitment   ${result.weightCommitment}`);
       console.log(`written to   ${outDir} (manifest.json, model.r1cs, model_js/model.wasm)`);
@@ -113,6 +117,7 @@ function checkChoices(v: Record<string, unknown>): string | undefined {
     ["weights", ["fixed", "private"]],
     ["input", ["public", "private", "hashed"]],
     ["output", ["public", "hashed"]],
+    ["submitter", ["none", "bound"]],
     ["prove-output", ["logits", "argmax"]],
   ];
   for (const [k, allowed] of choices) {

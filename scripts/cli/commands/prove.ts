@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { submitterSignal } from "../../../sdk/src/circuit/publicSignals.ts";
+import { InputError } from "../../../sdk/src/errors.ts";
+import type { Manifest } from "../../../sdk/src/manifest.ts";
 import { readManifest } from "../../../sdk/src/manifest.ts";
 import { runOnnx } from "../../../sdk/src/onnx/runOnnx.ts";
 import type { ModelIR } from "../../../sdk/src/onnx/ir.ts";
@@ -26,7 +29,7 @@ import { progress } from "../progress.ts";
 export const command: Command = {
   name: "prove",
   summary: "prove the model's output on one input (needs the key from zkml setup)",
-  usage: `zkml prove <dir> --input <input.json> [--out <proof.json>] [--system groth16|plonk|fflonk] [--weights-from <model.onnx>] [--json]
+  usage: `zkml prove <dir> --input <input.json> [--out <proof.json>] [--system groth16|plonk|fflonk] [--weights-from <model.onnx>] [--submitter <0x address>] [--json]
 
   <dir> is a folder written by zkml compile. The input is JSON in the project's format
   ({"<input name>": nested or flat array}, or a plain array) or {"input_data": [[...]]}.
@@ -36,7 +39,10 @@ export const command: Command = {
   with the public signals and the outputs dequantized next to the float model's outputs.
   --weights-from: for a model compiled with --weights private, prove with the weights of
   another ONNX file of the same architecture (e.g. fine-tuned), at the compiled scales: same
-  circuit and key, the proof carries that weight set's commitment.`,
+  circuit and key, the proof carries that weight set's commitment.
+  --submitter: for a model compiled with --submitter bound (required there, refused
+  elsewhere): the address that will send the proof; the registry records it only from that
+  address, so a copy of the pending transaction cannot be recorded by another account.`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -46,6 +52,7 @@ export const command: Command = {
         out: { type: "string" },
         system: { type: "string" },
         "weights-from": { type: "string" },
+        submitter: { type: "string" },
         json: { type: "boolean" },
       },
     });
@@ -68,6 +75,7 @@ export const command: Command = {
         values.out,
         Boolean(values.json),
         values["weights-from"],
+        values.submitter,
       );
     } finally {
       await releaseSnarkjs();
@@ -82,6 +90,7 @@ async function prove(
   out: string | undefined,
   json: boolean,
   weightsFile: string | undefined,
+  submitter: string | undefined,
 ) {
   const ui = progress(json);
   const files = modelFiles(dir);
@@ -96,7 +105,12 @@ async function prove(
   const [row] = readInputFile({ file: inputFile, ir });
   const input = quantizeInput({ model: quantized, input: row });
   const { weights, output } = manifest.visibility;
-  const signals = circuitInput({ model: quantized, input, weights });
+  const signals = circuitInput({
+    model: quantized,
+    input,
+    weights,
+    submitter: boundSubmitter(manifest, submitter),
+  });
   const proof = await ui.step(`witness + ${system} proof`, () =>
     proveSdk({ system, wasm: files.wasm, zkey, input: signals }),
   );
@@ -143,6 +157,7 @@ async function prove(
     outputs,
     floatOutputs: floatOutputs ?? null,
     publicSignals: result.publicSignals,
+    ...(submitter ? { submitter } : {}),
   };
   if (json) printJson(summary);
   else {
@@ -170,4 +185,23 @@ async function floatModelOutputs(file: string, q: QuantizedModel, row: number[])
   } catch {
     return undefined;
   }
+}
+
+/** The --submitter address: required by a model compiled with --submitter bound, refused by others. */
+function boundSubmitter(manifest: Manifest, submitter: string | undefined): string | undefined {
+  const bound = manifest.visibility.submitter === "bound";
+  if (bound && submitter === undefined) {
+    throw new InputError(
+      "this model binds the submitter (compiled with --submitter bound): pass --submitter <0x address>, the account that will send the proof",
+      { details: { input: "--submitter" } },
+    );
+  }
+  if (!bound && submitter !== undefined) {
+    throw new InputError(
+      "--submitter is for a model compiled with --submitter bound; this one lets anyone submit",
+      { details: { input: "--submitter", value: submitter } },
+    );
+  }
+  if (submitter !== undefined) submitterSignal(submitter); // a 20-byte hex address
+  return submitter;
 }

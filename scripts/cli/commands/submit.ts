@@ -17,7 +17,13 @@ export const command: Command = {
   Each submission is written to <dir>/pending/<predictionId>.json before its transaction is
   sent and moved to <dir>/submitted/ once mined. After a failure (nonce, fee, funds, gas,
   timeout, dropped transaction) --resume sends the pending ones again; one that was mined
-  after all is only moved.
+  after all is only moved, and a file that is not a usable submission (corrupt JSON, a missing
+  field, an id that is not its statement's) is moved to <dir>/pending/quarantine/ with a
+  .reason.txt, reported, and the rest still sent.
+
+  Transactions are sent from the network's signer. A proof of a model compiled with
+  --submitter bound must have been proved with --submitter <that signer's address>: any other
+  is refused before sending (the registry would revert SubmitterMismatch).
 
   --proof <file>           a proof written by zkml prove (repeatable)
   --resume                 resend everything in <dir>/pending/
@@ -104,7 +110,9 @@ ${NETWORK_USAGE}`,
       else {
         for (const r of results) {
           console.log(
-            `${String(r.outcome).padEnd(18)} ${r.predictionId}${r.txHash ? ` tx ${r.txHash}` : ""}${r.gasUsed ? ` (${r.gasUsed} gas)` : ""}`,
+            r.outcome === "quarantined"
+              ? `${"quarantined".padEnd(18)} ${r.from} -> ${r.file}: ${r.reason}`
+              : `${String(r.outcome).padEnd(18)} ${r.predictionId}${r.txHash ? ` tx ${r.txHash}` : ""}${r.gasUsed ? ` (${r.gasUsed} gas)` : ""}`,
           );
         }
         if (results.length === 0) console.log("nothing pending");

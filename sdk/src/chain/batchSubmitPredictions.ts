@@ -3,6 +3,8 @@ import { encodeFunctionData } from "viem";
 import { ChainError } from "../errors.ts";
 import type { ChainClientLike, Hex } from "./chainClient.ts";
 import { clientOf } from "./chainClient.ts";
+import { checkSubmission, registeredLayout } from "./checkSubmission.ts";
+import { readRegistry } from "./readRegistry.ts";
 import { modelRegistryAbi } from "./generated/ModelRegistry.ts";
 import { predictionsOf, registryEvents } from "./registryEvents.ts";
 import type { PredictionVerifiedArgs } from "./registryEvents.ts";
@@ -62,6 +64,24 @@ export async function batchSubmitPredictions(
   p: BatchSubmitPredictionsParameters,
 ): Promise<BatchSubmitPredictionsReturnType> {
   const client = clientOf(p);
+  const [sender, model] = await Promise.all([
+    client.getAddress(),
+    readRegistry({
+      client,
+      registry: p.registry,
+      functionName: "getModel",
+      args: [p.modelId as Hex],
+    }),
+  ]);
+  const layout = await registeredLayout({
+    client,
+    registry: p.registry,
+    modelId: p.modelId,
+    version: model.latestVersion,
+  });
+  p.publicSignals.forEach((publicSignals, index) =>
+    checkSubmission({ layout, publicSignals, sender, index }),
+  );
   const data = encodeFunctionData({
     abi: modelRegistryAbi,
     functionName: "submitPredictions",

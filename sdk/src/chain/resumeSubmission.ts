@@ -1,11 +1,14 @@
-import { ZkmlError } from "../errors.ts";
+import { CorruptSubmissionError, ZkmlError } from "../errors.ts";
 import type { ChainClientLike, Hex } from "./chainClient.ts";
 import { toChainClient } from "./chainClient.ts";
 import {
+  isPendingFile,
   listPendingSubmissions,
   markSubmitted,
+  quarantinePendingSubmission,
   readPendingSubmission,
 } from "./pendingSubmission.ts";
+import type { PendingSubmission } from "./pendingSubmission.ts";
 import { readRegistry } from "./readRegistry.ts";
 import { fromReceipt, sendSubmission } from "./submitPrediction.ts";
 import type { SubmitPredictionReturnType, TxOverrides } from "./submitPrediction.ts";
@@ -18,17 +21,33 @@ export interface ResumeSubmissionParameters extends TxOverrides {
   file?: string;
 }
 
-export interface ResumedSubmission extends Partial<SubmitPredictionReturnType> {
+export interface ResentSubmission extends Partial<SubmitPredictionReturnType> {
   predictionId: Hex;
   /** sent: a new transaction; mined: an earlier attempt had landed; verified-elsewhere: the statement was already recorded by another transaction. */
   outcome: "sent" | "mined" | "verified-elsewhere";
   file: string;
 }
 
+/** A pending file that could not be used, moved to `<dir>/pending/quarantine/`; nothing sent. */
+export interface QuarantinedSubmission {
+  outcome: "quarantined";
+  /** Its new path (next to `<file>.reason.txt`). */
+  file: string;
+  /** Where it was in pending/. */
+  from: string;
+  /** Why (see CorruptSubmissionError): not JSON, a missing field, an id or calldata mismatch. */
+  reason: string;
+}
+
+export type ResumedSubmission = ResentSubmission | QuarantinedSubmission;
+
 /**
  * Resubmits pending predictions saved by `submitPrediction({ dir })` after a failed, dropped or
  * timed-out transaction. Idempotent: an earlier attempt that was mined after all, or a statement
- * already on chain, is moved to submitted/ without sending anything.
+ * already on chain, is moved to submitted/ without sending anything. A file in pending/ that is
+ * not a usable submission (corrupt JSON, a missing field, an id or calldata that does not match
+ * its statement) is moved to `pending/quarantine/` and reported (`outcome: "quarantined"`, with
+ * the reason); the others are still sent.
  *
  * @example
  * const done = await resumeSubmission({ client: signer, dir: "build/iris-mlp" });
@@ -41,7 +60,16 @@ export async function resumeSubmission(
   const files = p.file ? [p.file] : listPendingSubmissions(p.dir);
   const out: ResumedSubmission[] = [];
   for (const file of files) {
-    const s = readPendingSubmission(file);
+    let s: PendingSubmission;
+    try {
+      s = readPendingSubmission(file);
+    } catch (error) {
+      if (!(error instanceof CorruptSubmissionError) || !isPendingFile(p.dir, file)) throw error;
+      const { reason } = error.details;
+      const moved = quarantinePendingSubmission({ dir: p.dir, file, reason });
+      out.push({ outcome: "quarantined", file: moved, from: file, reason });
+      continue;
+    }
     if (s.chainId !== chainId) {
       throw new ZkmlError(`${file} was made for chain ${s.chainId}, not ${chainId}`, {
         details: { file, chainId: s.chainId, connected: chainId },
@@ -61,7 +89,8 @@ export async function resumeSubmission(
         break;
       }
     }
-    if (out.at(-1)?.predictionId === s.predictionId) continue;
+    const last = out.at(-1);
+    if (last?.outcome === "mined" && last.predictionId === s.predictionId) continue;
     const verified = await readRegistry({
       client,
       registry: s.registry,

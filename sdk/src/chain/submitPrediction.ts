@@ -3,6 +3,7 @@ import { encodeFunctionData } from "viem";
 import { ChainError, ZkmlError } from "../errors.ts";
 import type { ChainClient, ChainClientLike, ChainReceipt, Hex } from "./chainClient.ts";
 import { clientOf } from "./chainClient.ts";
+import { checkSubmission, registeredLayout } from "./checkSubmission.ts";
 import { modelRegistryAbi } from "./generated/ModelRegistry.ts";
 import { markSubmitted, writePendingSubmission } from "./pendingSubmission.ts";
 import type { PendingSubmission } from "./pendingSubmission.ts";
@@ -56,7 +57,9 @@ export interface SubmitPredictionReturnType {
  * Submits a proven prediction; the registry verifies it and emits PredictionVerified. With
  * `dir`, the proof and public signals are saved before sending, so nothing is lost if the
  * transaction fails or is dropped: `resumeSubmission` sends it again. Nonce, fee, funds and gas
- * failures are typed errors (NonceTooLowError, ...); reverts carry the decoded custom error.
+ * failures are typed errors (NonceTooLowError, ...); reverts carry the decoded custom error. A
+ * proof bound to another submitter (a model compiled with `submitter: "bound"`) or with a
+ * signal >= r is refused with an InputError before anything is written or sent.
  *
  * @example
  * const { predictionId, gasUsed } = await submitPrediction({ client: signer, registry, modelId, proof, publicSignals, dir: "build/iris-mlp" });
@@ -76,6 +79,15 @@ export async function submitPrediction(
     }),
   ]);
   const version = model.latestVersion;
+  // Fails here, before a pending file is written, what the registry would refuse from this
+  // sender whatever the retry: a signal >= r, a proof bound to another submitter.
+  const layout = await registeredLayout({
+    client,
+    registry: p.registry,
+    modelId: p.modelId,
+    version,
+  });
+  checkSubmission({ layout, publicSignals: p.publicSignals, sender: from });
   const data = encodeFunctionData({
     abi: modelRegistryAbi,
     functionName: "submitPrediction",

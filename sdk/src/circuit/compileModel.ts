@@ -15,7 +15,7 @@ import { compileCircuit } from "./compileCircuit.ts";
 import type { CompileCircuitReturnType } from "./compileCircuit.ts";
 import { generateModelCircuit } from "./generateCircuit.ts";
 import type { WeightVisibility } from "./generateCircuit.ts";
-import type { OutputVisibility, PublicSignalPlan } from "./publicSignals.ts";
+import type { OutputVisibility, PublicSignalPlan, SubmitterVisibility } from "./publicSignals.ts";
 
 export interface CompileModelParameters extends QuantizeOptions {
   /** The ONNX file. */
@@ -34,6 +34,12 @@ export interface CompileModelParameters extends QuantizeOptions {
   weightVisibility?: WeightVisibility;
   /** `public` (default): the output values are public signals; `hashed`: one Poseidon commitment. */
   outputVisibility?: OutputVisibility;
+  /**
+   * `none` (default): anyone may submit a proof. `bound`: the circuit takes the intended
+   * submitter's address as its last public signal, and the registry records a proof only from
+   * that address (front-running protection; prove with `submitter`).
+   */
+  submitter?: SubmitterVisibility;
   /** Static shapes for inputs with dynamic dimensions, by input name. */
   inputShapes?: Record<string, number[]>;
   onProgress?: (line: string) => void;
@@ -105,6 +111,7 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
     weights: weightVisibility,
     input: inputVisibility,
     output: outputVisibility,
+    submitter: p.submitter ?? "none",
   });
   writeFileSync(join(outDir, "ir.json"), serializeBuild(ir));
   writeFileSync(join(outDir, "quantized.json"), serializeBuild(quantized));
@@ -157,7 +164,12 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
         },
       },
     },
-    visibility: { weights: weightVisibility, input: inputVisibility, output: outputVisibility },
+    visibility: {
+      weights: weightVisibility,
+      input: inputVisibility,
+      output: outputVisibility,
+      submitter: p.submitter ?? "none",
+    },
     weightCommitment: weightCommitment.toString(),
     publicSignals: gen.publicSignals,
     circuit: {

@@ -9,6 +9,7 @@ import { COMMITMENT_TAG } from "../quantize/poseidonSponge.ts";
 import { modelWeightCommitment } from "../quantize/weightCommitment.ts";
 import { publicSignalLayout } from "./publicSignals.ts";
 import type { InputVisibility, OutputVisibility, PublicSignalPlan } from "./publicSignals.ts";
+import type { SubmitterVisibility } from "./publicSignals.ts";
 
 /** `fixed`: weights are circuit constants; `private`: a private witness bound by a commitment. */
 export type WeightVisibility = "fixed" | "private";
@@ -22,6 +23,8 @@ export interface GenerateCircuitParameters {
   weightVisibility?: WeightVisibility;
   /** Default `public`. */
   outputVisibility?: OutputVisibility;
+  /** `bound`: a last public input `submitter` (the intended submitter's address). Default `none`. */
+  submitter?: SubmitterVisibility;
 }
 
 export interface GenerateCircuitReturnType {
@@ -67,16 +70,25 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
   const privateWeights = weightVisibility === "private";
   const packed = privateWeights ? packWeights({ model }) : [];
   const packedByOp = new Map(packed.map((q) => [q.op, q]));
+  const submitter = p.submitter ?? "none";
   const publicSignals = publicSignalLayout({
     inputVisibility,
     outputVisibility,
+    submitter,
     nInputs: model.nInputs,
     nOutputs: model.nOutputs,
   });
   const configSha256 = createHash("sha256")
     .update(
-      JSON.stringify({ model, inputVisibility, weightVisibility, outputVisibility }, (_k, v) =>
-        typeof v === "bigint" ? v.toString() : v,
+      JSON.stringify(
+        {
+          model,
+          inputVisibility,
+          weightVisibility,
+          outputVisibility,
+          ...(submitter === "bound" ? { submitter } : {}),
+        },
+        (_k, v) => (typeof v === "bigint" ? v.toString() : v),
       ),
     )
     .digest("hex");
@@ -131,6 +143,7 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     "",
     "template Model() {",
     `    signal input in[${model.nInputs}];`,
+    ...(submitter === "bound" ? SUBMITTER_LINES : []),
     "    signal output weightCommitment;",
     ...(inputVisibility === "hashed" ? ["    signal output inputCommitment;"] : []),
     outputVisibility === "hashed"
@@ -186,14 +199,29 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
       "    outputCommitment <== outHash.out;",
     );
   }
-  const main =
-    inputVisibility === "public"
-      ? "component main {public [in]} = Model();"
-      : "component main = Model();";
+  const publicInputs = [
+    ...(inputVisibility === "public" ? ["in"] : []),
+    ...(submitter === "bound" ? ["submitter"] : []),
+  ];
+  const main = publicInputs.length
+    ? `component main {public [${publicInputs.join(", ")}]} = Model();`
+    : "component main = Model();";
   lines.push("}", "", main, "");
   const copied = hashes ? [...library, ...POSEIDON_FILES] : library;
   return { source: lines.join("\n"), publicSignals, configSha256, library: copied };
 }
+
+/**
+ * The submitter binding (declared after `in`, so the last public signal): the intended
+ * submitter's address as a field element, in one constraint so that it is part of the proof.
+ * NOTE: not compared with anything here; the registry checks it against `msg.sender`.
+ */
+const SUBMITTER_LINES = [
+  "    // submitter: the address that may submit this proof (the registry checks msg.sender);",
+  "    // the dummy square keeps it in a constraint (as Semaphore does), so the proof binds it.",
+  "    signal input submitter;",
+  "    signal submitterSquare <== submitter * submitter;",
+];
 
 /**
  * The weight commitment for the model's weight visibility, then the circuit: the step that
@@ -207,6 +235,8 @@ export function generateModelCircuit(p: {
   weights: WeightVisibility;
   input: InputVisibility;
   output: OutputVisibility;
+  /** Default `none`. */
+  submitter?: SubmitterVisibility;
 }): { weightCommitment: bigint; circuit: GenerateCircuitReturnType } {
   const weightCommitment = modelWeightCommitment({ model: p.model, weights: p.weights });
   const circuit = generateCircuit({
@@ -215,6 +245,7 @@ export function generateModelCircuit(p: {
     inputVisibility: p.input,
     weightVisibility: p.weights,
     outputVisibility: p.output,
+    submitter: p.submitter,
   });
   return { weightCommitment, circuit };
 }
@@ -259,6 +290,8 @@ export function expectedPublicSignals(p: {
   inputCommitment?: bigint;
   /** For hashed outputs: `outputCommitment({ outputs })`. */
   outputCommitment?: bigint;
+  /** For a bound submitter: `submitterSignal(address)`. */
+  submitter?: bigint;
 }): bigint[] {
   const s = new Array<bigint>(p.plan.layout.nPublic).fill(0n);
   const { layout } = p.plan;
@@ -267,5 +300,6 @@ export function expectedPublicSignals(p: {
   else p.outputs.forEach((v, i) => (s[layout.outputOffset + i] = toField(v)));
   if (layout.inputKind === 0) p.input.forEach((v, i) => (s[layout.inputOffset + i] = toField(v)));
   if (layout.inputKind === 1) s[layout.inputOffset] = p.inputCommitment ?? 0n;
+  if (layout.submitterKind === 1) s[layout.submitterIndex] = p.submitter ?? 0n;
   return s;
 }

@@ -1,6 +1,7 @@
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof, UniversalProof } from "snarkjs";
 import { ProofError } from "../errors.ts";
+import { submitterSignal } from "../circuit/publicSignals.ts";
 import { toField } from "../quantize/fixedPoint.ts";
 import type { ProofSystem } from "../setup/circuitSize.ts";
 import { encodeProof } from "./encodeProof.ts";
@@ -13,6 +14,11 @@ export interface ProveParameters {
   zkey: string;
   /** Fixed-point model input (signal `in`, see `quantizeInput`), or a full signal object. */
   input: readonly bigint[] | Record<string, unknown>;
+  /**
+   * For a model compiled with `submitter: "bound"`: the address that will submit the proof (the
+   * registry records it only from that address). Sets the `submitter` signal of the input.
+   */
+  submitter?: string;
 }
 
 export interface ProveReturnType {
@@ -35,17 +41,21 @@ export interface ProveReturnType {
  */
 export async function prove(p: ProveParameters): Promise<ProveReturnType> {
   const start = performance.now();
-  const signals = Array.isArray(p.input)
-    ? { in: (p.input as readonly bigint[]).map((v) => toField(v).toString()) }
-    : (p.input as Record<string, unknown>);
+  const signals = withSubmitter(
+    Array.isArray(p.input)
+      ? { in: (p.input as readonly bigint[]).map((v) => toField(v).toString()) }
+      : (p.input as Record<string, unknown>),
+    p.submitter,
+  );
   let r: { proof: AnyProof; publicSignals: string[] };
   try {
     r = await snarkjs[p.system].fullProve(signals, p.wasm, p.zkey);
   } catch (cause) {
-    throw new ProofError(`witness or ${p.system} proof generation failed for ${p.wasm}`, {
-      details: { step: "prove" },
+    throw proveError(
+      `witness or ${p.system} proof generation failed for ${p.wasm}`,
       cause,
-    });
+      signals,
+    );
   }
   const protocol = (r.proof as { protocol?: string }).protocol;
   if (protocol !== p.system) {
@@ -65,4 +75,34 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
     proofSize: (proofBytes.length - 2) / 2,
     ms: performance.now() - start,
   };
+}
+
+/** The witness input with the bound submitter's signal, when one is given. */
+export function withSubmitter(
+  signals: Record<string, unknown>,
+  submitter: string | undefined,
+): Record<string, unknown> {
+  if (submitter === undefined) return signals;
+  return { ...signals, submitter: submitterSignal(submitter).toString() };
+}
+
+/**
+ * A ProofError; when the witness lacks an input and none named `submitter` was given, the
+ * message says that a bound circuit needs it.
+ */
+export function proveError(
+  message: string,
+  cause: unknown,
+  signals?: Record<string, unknown>,
+): ProofError {
+  const missing =
+    /Not all inputs have been set|Not enough values for input signal submitter/.test(
+      String(cause),
+    ) && !(signals && "submitter" in signals);
+  return new ProofError(
+    missing
+      ? `${message}: an input is missing; if the model was compiled with submitter "bound", pass the address that will submit the proof (submitter, zkml prove --submitter 0x...)`
+      : message,
+    { details: { step: "prove" }, cause },
+  );
 }

@@ -1,14 +1,16 @@
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof } from "snarkjs";
-import { ProofError } from "../errors.ts";
 import { toField } from "../quantize/fixedPoint.ts";
 import { encodeGroth16Proof } from "./encodeProof.ts";
+import { proveError, withSubmitter } from "./prove.ts";
 
 export interface ProveGroth16Parameters {
   wasm: string;
   zkey: string;
   /** Fixed-point model input (see `quantizeInput`). */
   input: readonly bigint[];
+  /** For a model compiled with `submitter: "bound"`: the address that will submit the proof. */
+  submitter?: string;
 }
 
 export interface ProveGroth16ReturnType {
@@ -30,12 +32,9 @@ export interface ProveGroth16ReturnType {
  */
 export async function proveGroth16(p: ProveGroth16Parameters): Promise<ProveGroth16ReturnType> {
   const start = performance.now();
+  const signals = withSubmitter({ in: p.input.map((v) => toField(v).toString()) }, p.submitter);
   try {
-    const { proof, publicSignals } = await snarkjs.groth16.fullProve(
-      { in: p.input.map((v) => toField(v).toString()) },
-      p.wasm,
-      p.zkey,
-    );
+    const { proof, publicSignals } = await snarkjs.groth16.fullProve(signals, p.wasm, p.zkey);
     const proofBytes = encodeGroth16Proof(proof);
     return {
       proof,
@@ -45,9 +44,6 @@ export async function proveGroth16(p: ProveGroth16Parameters): Promise<ProveGrot
       ms: performance.now() - start,
     };
   } catch (cause) {
-    throw new ProofError(`witness or proof generation failed for ${p.wasm}`, {
-      details: { step: "prove" },
-      cause,
-    });
+    throw proveError(`witness or proof generation failed for ${p.wasm}`, cause, signals);
   }
 }

@@ -93,6 +93,7 @@ export function rebuildModel(p: RebuildModelParameters): RebuildModelReturnType 
     weights: m.visibility.weights,
     input: m.visibility.input,
     output: m.visibility.output,
+    submitter: m.visibility.submitter,
   });
   return {
     quantized,

@@ -1,0 +1,89 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { network } from "hardhat";
+import { ROOT } from "../../scripts/cli/root.ts";
+import { loadIris } from "../../sdk/src/data/iris.ts";
+
+const WORK = join(ROOT, "build/test/cli-submitter");
+const DIR = join(WORK, "iris-bound");
+
+/** Runs `node scripts/zkml.ts ...args`; resolves with the exit code and output. */
+function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [join(ROOT, "scripts/zkml.ts"), ...args],
+      { cwd: ROOT, maxBuffer: 1 << 24 },
+      (error, stdout, stderr) =>
+        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+// The in-process chain of every zkml command has Hardhat's default accounts; its signer is the first.
+const { ethers } = await network.create();
+const [signer, other] = await ethers.getSigners();
+
+describe("the zkml CLI with a bound submitter: compile --submitter bound, prove --submitter", function () {
+  const input = join(WORK, "input.json");
+
+  before(async function () {
+    rmSync(WORK, { recursive: true, force: true });
+    mkdirSync(WORK, { recursive: true });
+    const iris = loadIris();
+    writeFileSync(input, JSON.stringify({ input_data: [iris.features[100]] }));
+    const calibration = join(WORK, "calibration.json");
+    writeFileSync(calibration, JSON.stringify({ input_data: iris.features }));
+    const c = await zkml(
+      "compile",
+      join(ROOT, "models/iris-mlp.onnx"),
+      "--out",
+      DIR,
+      "--calibration",
+      calibration,
+      "--submitter",
+      "bound",
+      "--json",
+    );
+    expect(c.code, c.stderr).to.equal(0);
+    const out = JSON.parse(c.stdout);
+    expect(out.visibility.submitter).to.equal("bound");
+    expect(out.publicSignals.at(-1)).to.equal("submitter");
+    const s = await zkml("setup", DIR, "--system", "groth16", "--json");
+    expect(s.code, s.stderr).to.equal(0);
+  });
+
+  it("prove needs --submitter for a bound model (exit 3, naming the flag); bad values are refused", async function () {
+    const missing = await zkml("prove", DIR, "--input", input, "--json");
+    expect(missing.code).to.equal(3);
+    expect(missing.stderr).to.contain("--submitter <0x address>");
+    const bad = await zkml("prove", DIR, "--input", input, "--submitter", "0x1234", "--json");
+    expect(bad.code).to.equal(3);
+    expect(bad.stderr).to.contain("20-byte hex address");
+    const usage = await zkml("compile", "x.onnx", "--out", WORK, "--submitter", "maybe");
+    expect(usage.code).to.equal(2);
+  });
+
+  it("deploy --register --submit records a proof bound to the signer, and refuses one bound to another account", async function () {
+    const mine = join(WORK, "proof-signer.json");
+    const theirs = join(WORK, "proof-other.json");
+    for (const [address, out] of [
+      [signer.address, mine],
+      [other.address, theirs],
+    ]) {
+      const p = await zkml("prove", DIR, "--input", input, "--submitter", address, "--out", out);
+      expect(p.code, p.stderr).to.equal(0);
+      const proof = JSON.parse(readFileSync(out, "utf8"));
+      expect(BigInt(proof.publicSignals.at(-1))).to.equal(BigInt(address));
+    }
+    const ok = await zkml("deploy", DIR, "--register", "--submit", mine, "--json");
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(JSON.parse(ok.stdout).submitted).to.have.length(1);
+    const refused = await zkml("deploy", DIR, "--register", "--submit", theirs, "--json");
+    expect(refused.code).to.equal(3);
+    expect(refused.stderr).to.contain(`bound to submitter ${other.address.toLowerCase()}`);
+    expect(refused.stderr).to.contain(`the sender is ${signer.address}`);
+  });
+});
