@@ -57,6 +57,8 @@ export * from "./circuit/witnessTools.ts";
 // setup: powers of tau, zkeys, ceremonies
 export * from "./setup/cacheDir.ts";
 export * from "./setup/ceremony.ts";
+export * from "./setup/checkDeployable.ts";
+export * from "./setup/checkGroth16KeyTrust.ts";
 export * from "./setup/circuitSize.ts";
 export * from "./setup/createPtau.ts";
 export * from "./setup/ensurePtau.ts";
@@ -64,10 +66,13 @@ export * from "./setup/exportSolidity.ts";
 export * from "./setup/hashFile.ts";
 export * from "./setup/measurePtau.ts";
 export * from "./setup/readPtauInfo.ts";
+export * from "./setup/readZkeyInfo.ts";
 export * from "./setup/rebuildModel.ts";
 export * from "./setup/setupCircuit.ts";
 export * from "./setup/setupGroth16.ts";
+export * from "./setup/setupTrust.ts";
 export * from "./setup/verifyManifest.ts";
+export * from "./setup/zkeyCache.ts";
 
 // prove: proofs and off-chain verification
 export * from "./prove/circuitInput.ts";
