@@ -10,8 +10,10 @@ export type AnyProof = Groth16Proof | UniversalProof;
 
 export interface ProveParameters {
   system: ProofSystem;
-  wasm: string;
-  zkey: string;
+  /** The witness generator (model.wasm): a path (Node), a URL (browser), or its bytes. */
+  wasm: string | Uint8Array;
+  /** The proving key: a path, a URL, or its bytes. */
+  zkey: string | Uint8Array;
   /** Fixed-point model input (signal `in`, see `quantizeInput`), or a full signal object. */
   input: readonly bigint[] | Record<string, unknown>;
   /**
@@ -49,7 +51,7 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
   );
   let r: { proof: AnyProof; publicSignals: string[] };
   try {
-    r = await snarkjs[p.system].fullProve(signals, p.wasm, p.zkey);
+    r = await snarkjs[p.system].fullProve(signals, fileOf(p.wasm), fileOf(p.zkey));
   } catch (cause) {
     throw proveError(
       `witness or ${p.system} proof generation failed for ${p.wasm}`,
@@ -106,3 +108,10 @@ export function proveError(
     { details: { step: "prove" }, cause },
   );
 }
+
+/** snarkjs (fastfile) reads a path or URL, or bytes as an in-memory file. */
+const fileOf = (f: string | Uint8Array) =>
+  typeof f === "string" ? f : ({ type: "mem", data: f } as unknown as string);
+
+const nameOf = (f: string | Uint8Array) =>
+  typeof f === "string" ? f : `the witness generator (${f.length} bytes)`;

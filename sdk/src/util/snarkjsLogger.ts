@@ -14,3 +14,36 @@ export async function releaseSnarkjs(): Promise<void> {
     delete g.curve_bn128;
   }
 }
+
+interface ThreadedCurve {
+  tm?: { workers?: (object | undefined)[] };
+}
+
+/**
+ * Runs a snarkjs call with its worker threads referenced, then leaves them idle and unreferenced:
+ * the curve (and its workers) is reused by the next call, and a script whose work is done exits
+ * without calling `releaseSnarkjs`. In a browser the workers have no ref/unref and stay as they are.
+ *
+ * @example
+ * const proof = await keepWorkersIdle(() => snarkjs.groth16.fullProve(input, wasm, zkey));
+ */
+export async function keepWorkersIdle<T>(run: () => Promise<T>): Promise<T> {
+  setWorkersRef(true);
+  try {
+    return await run();
+  } finally {
+    setWorkersRef(false);
+  }
+}
+
+function setWorkersRef(on: boolean): void {
+  const curve = (globalThis as { curve_bn128?: ThreadedCurve }).curve_bn128;
+  for (const w of curve?.tm?.workers ?? []) {
+    // web-worker keeps Node's worker_threads Worker under this symbol
+    const thread = (w as Record<symbol, { ref?(): void; unref?(): void } | undefined>)[
+      Symbol.for("worker")
+    ];
+    if (on) thread?.ref?.();
+    else thread?.unref?.();
+  }
+}
