@@ -14,10 +14,11 @@ import {
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ROOT } from "../../scripts/cli/root.ts";
-import { DevSetupError, KeyMismatchError } from "../../sdk/src/errors.ts";
+import { DevSetupError, KeyMismatchError, SetupError } from "../../sdk/src/errors.ts";
 import type { SetupRecord, SetupTrust } from "../../sdk/src/manifest.ts";
 import { cacheDir, removeStaleTmp } from "../../sdk/src/setup/cacheDir.ts";
 import { beaconPhase2, contributePhase2 } from "../../sdk/src/setup/ceremony.ts";
+import { createPtau } from "../../sdk/src/setup/createPtau.ts";
 import { checkKeyFiles, checkSetupForChain } from "../../sdk/src/setup/checkDeployable.ts";
 import { setupCircuit, setupRecord } from "../../sdk/src/setup/setupCircuit.ts";
 import type { SetupCircuitReturnType } from "../../sdk/src/setup/setupCircuit.ts";
@@ -136,6 +137,36 @@ describe("setup trust: recorded, checked before reuse and before deployment", fu
     await beaconPhase2({ zkeyIn: s.zkey, zkeyOut: solo, beaconHash: "cd".repeat(32) });
     const soloTrust = setupTrust({ system: "groth16", zkey: solo, ptau, local: false });
     expect(soloTrust.phase2).to.include({ contributions: 2, beacon: true, singleParty: true });
+    // zkml setup --zkey installs the ceremony's key: checked against r1cs + ptau, recorded.
+    const installed = await setupCircuit({
+      r1cs: iris.compiled.circuit.r1cs,
+      system: "groth16",
+      outDir: mkdtempSync(join(tmpdir(), "zkml-trust-install-")),
+      ptau: iris.setup.ptau.file,
+      zkey: final,
+    });
+    expect(installed.trust.phase2).to.include({
+      contributions: 4,
+      local: false,
+      singleParty: false,
+    });
+    expect(setupRecord(installed)).to.include({ singleParty: true, phase2Contributions: 4 });
+    // With another ptau (another local ceremony) the key is not the ceremony's: refused.
+    const otherPtau = await createPtau({ power: 9, cache: mkdtempSync(join(tmpdir(), "zkml-p-")) });
+    let error: unknown;
+    try {
+      await setupCircuit({
+        r1cs: iris.compiled.circuit.r1cs,
+        system: "groth16",
+        outDir: dir,
+        ptau: otherPtau.file,
+        zkey: final,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(SetupError);
+    expect((error as SetupError).message).to.match(/verifyFromR1cs rejected it/);
     // PLONK / FFLONK: no phase 2; their trust is the ptau's.
     const plonk = setupTrust({ system: "plonk", zkey: s.zkey, ptau, local: true });
     expect(plonk.phase2).to.equal(null);
