@@ -70,11 +70,12 @@ describe("bad input gives a clear error", function () {
     expect(e.details.attribute).to.equal("storage_order");
   });
 
-  it("a dynamic shape without inputShapes: ShapeError asking for one; with it the import works", function () {
-    const bytes = oneNode("Relu", {}, ["batch", 4]);
+  it("a dynamic non-batch dimension without inputShapes: ShapeError asking for one; with it the import works", function () {
+    const bytes = oneNode("Relu", {}, ["batch", "features"]);
     const e = thrown(() => importOnnx({ file: "dyn.onnx", bytes }));
     expect(e).to.be.instanceOf(ShapeError);
-    expect(e.message).to.contain("--input-shape x=");
+    expect(e.message).to.contain("features (axis 1)");
+    expect(e.message).to.contain("--input-shape x=1x<features>");
     expect(
       importOnnx({ file: "dyn.onnx", bytes, inputShapes: { x: [1, 4] } }).shapes.y,
     ).to.deep.equal([1, 4]);

@@ -1,4 +1,3 @@
-import { copyFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { compileModel } from "../../../sdk/src/circuit/compileModel.ts";
@@ -28,6 +27,7 @@ export const command: Command = {
                                proof (zkml prove --submitter), against front-running (default none)
   --prove-output logits|argmax for a classifier: prove the logits (default) or the argmax
   --input-shape <name=1x4>     static shape for a dynamic input (repeatable)
+  --batch-size <n>             size of a symbolic leading (batch) dimension (default 1)
   --json                       machine-readable result (constraints, wires, nPublic, ...)`,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -43,6 +43,7 @@ export const command: Command = {
         submitter: { type: "string" },
         "prove-output": { type: "string" },
         "input-shape": { type: "string", multiple: true },
+        "batch-size": { type: "string" },
         json: { type: "boolean" },
       },
     });
@@ -56,10 +57,20 @@ export const command: Command = {
       console.error(`${bad}\n\n${this.usage}`);
       return EXIT.usage;
     }
+    const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
+    if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
+      console.error(
+        `--batch-size must be a positive integer, not "${values["batch-size"]}"\n\n${this.usage}`,
+      );
+      return EXIT.usage;
+    }
     const ui = progress(Boolean(values.json));
     const inputShapes = parseInputShapes(values["input-shape"]);
     const calibration = values.calibration
-      ? readInputFile({ file: values.calibration, ir: importOnnx({ file: model, inputShapes }) })
+      ? readInputFile({
+          file: values.calibration,
+          ir: importOnnx({ file: model, inputShapes, batchSize }),
+        })
       : undefined;
     const compiled = await ui.step(`compile ${model}`, () =>
       compileModel({
@@ -73,14 +84,16 @@ export const command: Command = {
         outputVisibility: values.output as "public" | "hashed" | undefined,
         submitter: values.submitter as "none" | "bound" | undefined,
         inputShapes,
+        batchSize,
+        // A copy of the source model makes the folder self-contained (prove shows float
+        // outputs, audit can re-hash it); manifest.model.sha256 identifies it.
+        copyModel: true,
         onProgress: ui.log,
+        // On stderr in every mode (stdout stays JSON with --json, which lists them too).
+        onWarning: (m) => console.error(`warning: ${m}`),
       }),
     );
     const outDir = resolve(values.out);
-    // A copy of the source model makes the folder self-contained (prove shows float outputs,
-    // audit can re-hash it); manifest.model.sha256 identifies it.
-    if (resolve(model) !== join(outDir, "model.onnx"))
-      copyFileSync(model, join(outDir, "model.onnx"));
     const result = {
       model: resolve(model),
       outDir,
@@ -93,6 +106,7 @@ export const command: Command = {
       manifest: join(outDir, "manifest.json"),
       r1cs: compiled.circuit.r1cs,
       wasm: compiled.circuit.wasm,
+      warnings: compiled.warnings,
     };
     if (values.json) printJson(result);
     else {

@@ -1,6 +1,6 @@
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CircuitCompileError } from "../errors.ts";
 import { runChild } from "../util/runChild.ts";
@@ -20,7 +20,11 @@ export interface CompileCircuitParameters {
   outDir: string;
   /** circom simplification level. Default 2. */
   optimization?: 0 | 1 | 2;
-  /** Library files to copy from circuits/ (or `circomlib/<file>` from circomlib; default: the generator's list). */
+  /**
+   * Library files the circuit includes, from circuits/ (or `circomlib/<file>` from circomlib;
+   * default: the whole circuits/ library). They are copied to `lib/` with every file they
+   * include, transitively (see `libraryClosure`).
+   */
   library?: readonly string[];
   onProgress?: (line: string) => void;
 }
@@ -55,14 +59,8 @@ export async function compileCircuit(
 ): Promise<CompileCircuitReturnType> {
   const outDir = resolve(p.outDir);
   mkdirSync(join(outDir, "lib"), { recursive: true });
-  for (const f of p.library ?? CIRCUIT_LIBRARY) {
-    const fromCircomlib = f.startsWith("circomlib/");
-    const name = fromCircomlib ? f.slice("circomlib/".length) : f;
-    copyFileSync(
-      join(fromCircomlib ? CIRCOMLIB_DIR : CIRCUITS_DIR, name),
-      join(outDir, "lib", name),
-    );
-  }
+  for (const file of libraryClosure(p.library ?? CIRCUIT_LIBRARY))
+    copyFileSync(file, join(outDir, "lib", basename(file)));
   writeFileSync(join(outDir, "model.circom"), p.source);
   const args = [
     join(here, "circomWorker.cjs"),
@@ -106,6 +104,58 @@ export async function compileCircuit(
     compileMs: run.ms,
     peakMemoryBytes: rss ? Number(rss[1]) * 1024 : 0,
   };
+}
+
+/**
+ * The library files to copy for a circuit: the given files (in circuits/, or `circomlib/<file>`)
+ * and, transitively, every file their `include` lines name. An include resolves next to the
+ * including file, then in circuits/, then in circomlib's circuits/ (as circom's `-l` would);
+ * the copies sit side by side in `lib/`, so two different files with one name are an error.
+ * Returns absolute paths.
+ *
+ * @example
+ * libraryClosure(["activation.circom"]); // [".../circuits/activation.circom", ".../rescale.circom", ".../compare.circom"]
+ */
+export function libraryClosure(files: readonly string[]): string[] {
+  const byName = new Map<string, string>();
+  const pending = files.map((f) =>
+    f.startsWith("circomlib/")
+      ? join(CIRCOMLIB_DIR, f.slice("circomlib/".length))
+      : join(CIRCUITS_DIR, f),
+  );
+  while (pending.length > 0) {
+    const file = pending.shift()!;
+    const name = basename(file);
+    const seen = byName.get(name);
+    if (seen === file) continue;
+    if (seen)
+      throw new CircuitCompileError(`two library files are named ${name}: ${seen} and ${file}`, {
+        details: { file, stderr: "" },
+      });
+    if (!existsSync(file))
+      throw new CircuitCompileError(`library file ${file} does not exist`, {
+        details: { file, stderr: "" },
+      });
+    byName.set(name, file);
+    for (const m of readFileSync(file, "utf8").matchAll(/^\s*include\s+"([^"]+)"\s*;/gm)) {
+      if (basename(m[1]) !== m[1].replace(/^\.\//, ""))
+        throw new CircuitCompileError(
+          `${file} includes ${m[1]}: library includes must name a file, not a path`,
+          {
+            details: { file, stderr: "" },
+          },
+        );
+      const found = [dirname(file), CIRCUITS_DIR, CIRCOMLIB_DIR]
+        .map((d) => resolve(d, m[1]))
+        .find((f) => existsSync(f));
+      if (!found)
+        throw new CircuitCompileError(`${file} includes ${m[1]}, which is not in the library`, {
+          details: { file, stderr: "" },
+        });
+      pending.push(found);
+    }
+  }
+  return [...byName.values()];
 }
 
 /** Resolves a package file (used to locate circom2 and snarkjs templates). */

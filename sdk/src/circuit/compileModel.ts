@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeManifest } from "../manifest.ts";
 import type { Manifest } from "../manifest.ts";
@@ -11,11 +11,14 @@ import { quantizeModel } from "../quantize/quantizeModel.ts";
 import type { QuantizedModel, QuantizeOptions } from "../quantize/types.ts";
 import { sha256File } from "../util/sha256File.ts";
 import { toolVersions } from "../util/toolVersions.ts";
+import { commitStagedBuild, lockBuildFolder, stageBuildFolder } from "./buildFolder.ts";
 import { compileCircuit } from "./compileCircuit.ts";
 import type { CompileCircuitReturnType } from "./compileCircuit.ts";
 import { generateModelCircuit } from "./generateCircuit.ts";
 import type { WeightVisibility } from "./generateCircuit.ts";
 import type { OutputVisibility, PublicSignalPlan, SubmitterVisibility } from "./publicSignals.ts";
+
+export { BUILD_LOCK_FILE, BuildFolderLockedError } from "./buildFolder.ts";
 
 export interface CompileModelParameters extends QuantizeOptions {
   /** The ONNX file. */
@@ -42,7 +45,13 @@ export interface CompileModelParameters extends QuantizeOptions {
   submitter?: SubmitterVisibility;
   /** Static shapes for inputs with dynamic dimensions, by input name. */
   inputShapes?: Record<string, number[]>;
+  /** The size of a symbolic leading (batch) input dimension. Default 1, with a warning. */
+  batchSize?: number;
+  /** Also copy the ONNX file into the folder as model.onnx (as `zkml compile` does). */
+  copyModel?: boolean;
   onProgress?: (line: string) => void;
+  /** Receives each warning as it arises (they are also returned in `warnings`). */
+  onWarning?: (message: string) => void;
 }
 
 export interface CompileModelReturnType {
@@ -53,6 +62,8 @@ export interface CompileModelReturnType {
   publicSignals: PublicSignalPlan;
   circuit: CompileCircuitReturnType;
   manifest: Manifest;
+  /** What the user should know: a symbolic batch dimension set to 1, no calibration data. */
+  warnings: string[];
 }
 
 /** How compileModel writes ir.json and quantized.json (bigints as decimal strings). */
@@ -64,12 +75,31 @@ export const serializeBuild = (v: unknown): string =>
 /** The calibration rows given to `compileModel`, saved so the build can be repeated. */
 export const CALIBRATION_FILE = "calibration.json";
 
+/** How many rows `defaultCalibration` draws. */
+export const DEFAULT_CALIBRATION_ROWS = 64;
+
 /** 64 seeded random rows in [0, 1] (the calibration when none is given). */
 export function defaultCalibration(ir: ModelIR): number[][] {
   const rnd = mulberry32({ seed: 1 });
   const n = numel(ir.inputs[0]?.shape ?? []);
-  return Array.from({ length: 64 }, () => Array.from({ length: n }, rnd));
+  return Array.from({ length: DEFAULT_CALIBRATION_ROWS }, () => Array.from({ length: n }, rnd));
 }
+
+/**
+ * What `compileModel` writes into a build folder (replaced as a whole by each compile; a stale
+ * calibration.json of an earlier build is removed, so the folder never mixes two builds).
+ */
+export const BUILD_FILES = [
+  "ir.json",
+  "quantized.json",
+  CALIBRATION_FILE,
+  "model.circom",
+  "lib",
+  "model.r1cs",
+  "model.sym",
+  "model_js",
+  "manifest.json",
+] as const;
 
 /**
  * Above this many input values, inputs default to `hashed` (one Poseidon commitment): each
@@ -84,6 +114,11 @@ export const defaultInputVisibility = (nInputs: number): "public" | "hashed" =>
 /**
  * ONNX -> IR -> quantized model -> circom circuit -> r1cs + wasm, with a manifest.
  *
+ * The build is written to a temporary sibling folder and moved into `outDir` only when it is
+ * complete (manifest last), under a lock file holding the pid: a second compile into the same
+ * folder while one runs fails with a `BuildFolderLockedError`, and a failed compile leaves the
+ * previous build as it was. Other files in `outDir` (keys, proofs, deployments) are kept.
+ *
  * @example
  * const { circuit } = await compileModel({ model: "models/iris-mlp.onnx", outDir: "build/iris", calibration });
  * console.log(circuit.constraints);
@@ -91,8 +126,42 @@ export const defaultInputVisibility = (nInputs: number): "public" | "hashed" =>
 export async function compileModel(p: CompileModelParameters): Promise<CompileModelReturnType> {
   const outDir = resolve(p.outDir);
   mkdirSync(outDir, { recursive: true });
-  const ir = importOnnx({ file: p.model, inputShapes: p.inputShapes });
+  const lock = lockBuildFolder(outDir);
+  let stage: ReturnType<typeof stageBuildFolder> | undefined;
+  try {
+    stage = stageBuildFolder(outDir);
+    return await compileInto(p, outDir, stage.dir);
+  } finally {
+    stage?.remove();
+    lock.release();
+  }
+}
+
+async function compileInto(
+  p: CompileModelParameters,
+  outDir: string,
+  staged: string,
+): Promise<CompileModelReturnType> {
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    p.onWarning?.(message);
+  };
+  let batchDefaulted = false;
+  const ir = importOnnx({
+    file: p.model,
+    inputShapes: p.inputShapes,
+    batchSize: p.batchSize,
+    onWarning: (message) => {
+      batchDefaulted = true;
+      warn(message);
+    },
+  });
   const { activationFrac, weightFrac, headroomBits, mode, output } = p;
+  if (!p.calibration)
+    warn(
+      `no calibration data: the fixed-point scales are calibrated on ${DEFAULT_CALIBRATION_ROWS} random rows in [0, 1], so real inputs outside that range may fail at prove time (QuantizationRangeError); pass --calibration <file> with representative inputs (SDK: calibration)`,
+    );
   const calibration = p.calibration ?? defaultCalibration(ir);
   const quantized = quantizeModel({
     ir,
@@ -113,14 +182,15 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
     output: outputVisibility,
     submitter: p.submitter ?? "none",
   });
-  writeFileSync(join(outDir, "ir.json"), serializeBuild(ir));
-  writeFileSync(join(outDir, "quantized.json"), serializeBuild(quantized));
+  writeFileSync(join(staged, "ir.json"), serializeBuild(ir));
+  writeFileSync(join(staged, "quantized.json"), serializeBuild(quantized));
   const calibrationJson = JSON.stringify(calibration);
-  if (p.calibration) writeFileSync(join(outDir, CALIBRATION_FILE), calibrationJson);
+  if (p.calibration) writeFileSync(join(staged, CALIBRATION_FILE), calibrationJson);
+  if (p.copyModel) copyFileSync(p.model, join(staged, "model.onnx"));
   p.onProgress?.(`compiling circuit (${quantized.layers.length} layers) with circom2`);
-  const circuit = await compileCircuit({
+  const built = await compileCircuit({
     source: gen.source,
-    outDir,
+    outDir: staged,
     library: gen.library,
     onProgress: p.onProgress,
   });
@@ -154,7 +224,11 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
           weightFrac,
           headroomBits,
           output,
-          inputShapes: p.inputShapes,
+          // The shapes the build used, whenever one was not the declared one (rebuilds repeat it).
+          inputShapes:
+            p.inputShapes || p.batchSize !== undefined || batchDefaulted
+              ? Object.fromEntries(ir.inputs.map((i) => [i.name, i.shape]))
+              : undefined,
         },
         calibration: {
           source: p.calibration ? "file" : "default",
@@ -173,16 +247,29 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
     weightCommitment: weightCommitment.toString(),
     publicSignals: gen.publicSignals,
     circuit: {
-      circomSha256: sha256File(circuit.circuit),
+      circomSha256: sha256File(built.circuit),
       configSha256: gen.configSha256,
-      r1csSha256: sha256File(circuit.r1cs),
-      wasmSha256: sha256File(circuit.wasm),
-      constraints: circuit.constraints,
-      wires: circuit.wires,
+      r1csSha256: sha256File(built.r1cs),
+      wasmSha256: sha256File(built.wasm),
+      constraints: built.constraints,
+      wires: built.wires,
     },
     tools: toolVersions(),
   };
-  writeManifest(outDir, manifest);
+  writeManifest(staged, manifest);
+  commitStagedBuild({
+    staged,
+    outDir,
+    owned: [...BUILD_FILES, ...(p.copyModel ? ["model.onnx"] : [])],
+  });
+  const moved = (f: string) => join(outDir, f.slice(staged.length + 1));
+  const circuit = {
+    ...built,
+    r1cs: moved(built.r1cs),
+    wasm: moved(built.wasm),
+    sym: moved(built.sym),
+    circuit: moved(built.circuit),
+  };
   return {
     outDir,
     ir,
@@ -191,5 +278,6 @@ export async function compileModel(p: CompileModelParameters): Promise<CompileMo
     publicSignals: gen.publicSignals,
     circuit,
     manifest,
+    warnings,
   };
 }

@@ -12,7 +12,8 @@ export type OnnxDataType = "float32" | "int64";
  * number or a bigint is INT, any other number is FLOAT, an array of integral numbers (or an
  * empty array) is INTS, any other number array is FLOATS. Use the explicit
  * `{ type, value }` form when inference would be wrong, e.g. `alpha: { type: "float", value: 1 }`
- * (a bare `alpha: 1` would be written as INT and rejected by the runtime).
+ * (a bare `alpha: 1` would be written as INT and rejected by the runtime), or
+ * `value: { type: "tensor", value: { shape: [1], data: [0.5] } }` for a TENSOR attribute.
  */
 export type OnnxAttributeValue =
   | number
@@ -24,7 +25,8 @@ export type OnnxAttributeValue =
   | { type: "float"; value: number }
   | { type: "ints"; value: (number | bigint)[] }
   | { type: "floats"; value: number[] }
-  | { type: "string"; value: string };
+  | { type: "string"; value: string }
+  | { type: "tensor"; value: Omit<OnnxInitializerSpec, "name"> };
 
 /** A graph input or output: name, static shape (a string is a symbolic dim) and element type. */
 export interface OnnxValueSpec {
@@ -260,6 +262,12 @@ function attribute(spec: OnnxNodeSpec, name: string, value: OnnxAttributeValue) 
         type: AttributeType.STRING,
         s: new TextEncoder().encode(typed.value),
       });
+    case "tensor":
+      return onnx.AttributeProto.create({
+        name,
+        type: AttributeType.TENSOR,
+        t: tensor({ name, ...typed.value }),
+      });
   }
 }
 
@@ -280,7 +288,7 @@ function normalize(value: OnnxAttributeValue): TypedAttribute | undefined {
     return undefined;
   }
   if (value !== null && typeof value === "object" && "type" in value) {
-    const known = ["int", "float", "ints", "floats", "string"];
+    const known = ["int", "float", "ints", "floats", "string", "tensor"];
     if (!known.includes(value.type)) return undefined;
     const isList = value.type === "ints" || value.type === "floats";
     if (isList !== Array.isArray(value.value)) return undefined;

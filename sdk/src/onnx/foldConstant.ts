@@ -1,6 +1,8 @@
 import { UnsupportedOpError } from "../errors.ts";
 import type { Tensor } from "./ir.ts";
-import { broadcastIndex, broadcastShapes, numel } from "./ir.ts";
+import { broadcastIndex, broadcastShapes, numel, strides } from "./ir.ts";
+import { legacyBroadcast } from "./lowerNode.ts";
+import { tensorFromProto } from "./parseOnnx.ts";
 import { readAttributes } from "./readAttributes.ts";
 import type { OpContext } from "./shapeOps.ts";
 import {
@@ -16,6 +18,7 @@ import {
 
 const FOLDABLE = [
   "Shape",
+  "ConstantOfShape",
   "Gather",
   "Unsqueeze",
   "Squeeze",
@@ -25,6 +28,7 @@ const FOLDABLE = [
   "Cast",
   "Identity",
   "Slice",
+  "Transpose",
   "Add",
   "Sub",
   "Mul",
@@ -59,6 +63,12 @@ export function foldConstant(c: OpContext & { shapes: Record<string, number[]> }
     case "Identity":
       readAttributes(n, c.name, []);
       return x;
+    case "ConstantOfShape": {
+      const a = readAttributes(n, c.name, ["value"]);
+      const value = a.has("value") ? tensorFromProto(a.tensor("value"), c.name).data[0] : 0;
+      const shape = Array.from(x.data);
+      return { shape, data: new Float64Array(numel(shape)).fill(value) };
+    }
     case "Cast":
       readAttributes(n, c.name, ["to", "saturate"]);
       return x; // float64 holds every value the shape chains carry
@@ -68,8 +78,8 @@ export function foldConstant(c: OpContext & { shapes: Record<string, number[]> }
     case "Sub":
     case "Mul":
     case "Div": {
-      readAttributes(n, c.name, ["broadcast", "axis"]);
-      const y = consts.get(ins[1])!;
+      const legacy = readAttributes(n, c.name, ["broadcast", "axis"]);
+      const y = legacyBroadcast(consts.get(ins[1])!, x.shape.length, legacy);
       const shape = broadcastShapes(x.shape, y.shape) ?? x.shape;
       const xi = broadcastIndex(x.shape, shape);
       const yi = broadcastIndex(y.shape, shape);
@@ -132,6 +142,23 @@ export function foldConstant(c: OpContext & { shapes: Record<string, number[]> }
           data.push(...t.data.subarray(o * block, (o + 1) * block));
         }
       return { shape, data: Float64Array.from(data) };
+    }
+    case "Transpose": {
+      const a = readAttributes(n, c.name, ["perm"]);
+      const r = x.shape.length;
+      const perm = a.ints(
+        "perm",
+        x.shape.map((_, i) => r - 1 - i),
+      );
+      const shape = perm.map((p) => x.shape[p]);
+      const from = strides(x.shape);
+      const to = strides(shape);
+      const data = new Float64Array(x.data.length).map((_, i) => {
+        let j = 0;
+        for (let d = 0; d < r; d++) j += (Math.floor(i / to[d]) % shape[d]) * from[perm[d]];
+        return x.data[j];
+      });
+      return { shape, data };
     }
     case "Slice": {
       const { starts, steps, shape } = sliceParams(c, x.shape);

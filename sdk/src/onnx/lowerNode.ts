@@ -202,8 +202,17 @@ export function lowerNode(c: LowerContext): void {
     }
     case "PRelu": {
       readAttributes(n, c.name, []);
-      const slope = consts.get(ins[1]);
+      let slope = consts.get(ins[1]);
       if (!slope) throw unsupported(c, "slope", "the slope must be a constant");
+      // opset < 7: a 1-D slope of C values is per channel (axis 1), not numpy-broadcast
+      if (c.opset < 7 && slope.shape.length === 1 && xs.length > 2 && slope.data.length === xs[1])
+        slope = { shape: [xs[1], ...xs.slice(2).map(() => 1)], data: slope.data };
+      const sb = broadcastShapes(xs, slope.shape);
+      if (!sb || numel(sb) !== numel(xs))
+        throw new ShapeError(
+          `PRelu node "${c.name}": slope of shape [${slope.shape}] does not broadcast to the input [${xs}]`,
+          { details: { tensor: ins[1], node: c.name, shape: slope.shape } },
+        );
       activation("PRelu");
       const node = c.nodes[c.nodes.length - 1];
       if (node.op === "Activation") node.slope = slope;
@@ -270,11 +279,13 @@ function lowerArithmetic(
 ): void {
   const { n, consts, shapes } = c;
   const op = n.opType as "Add" | "Sub" | "Mul" | "Div" | "Neg";
-  readAttributes(n, c.name, c.opset < 7 ? ["broadcast", "axis"] : []);
+  const legacy = readAttributes(n, c.name, c.opset < 7 ? ["broadcast", "axis"] : []);
   const ins = n.input ?? [];
   const output = n.output![0];
   const x = acts[0];
   const xs = shapes[x];
+  if (legacy.has("axis") && acts.length === 2 && shapes[acts[1]].length !== xs.length)
+    throw unsupported(c, "axis", "legacy broadcasting of an activation along an axis");
   if (op === "Neg") {
     const one = { shape: [], data: Float64Array.of(-1) };
     return push({ op: "Affine", name: c.name, inputs: [x], output, scale: one, bias: zero() }, xs);
@@ -292,7 +303,7 @@ function lowerArithmetic(
       );
     return push({ op, name: c.name, inputs: [...ins], output }, shape);
   }
-  const k = consts.get(ins[0] === x ? ins[1] : ins[0])!;
+  const k = legacyBroadcast(consts.get(ins[0] === x ? ins[1] : ins[0])!, xs.length, legacy);
   const shape = broadcastShapes(xs, k.shape);
   if (!shape || numel(shape) !== numel(xs))
     throw new ShapeError(
@@ -354,6 +365,23 @@ function foldBias(c: LowerContext, x: string, bias: Tensor, output: string): boo
   prev.output = output;
   c.shapes[output] = xs;
   return true;
+}
+
+/**
+ * Opset < 7 elementwise ops with `broadcast` = 1 and an `axis` align B's dimensions with A's
+ * starting at `axis` (e.g. a per-channel [C] against NCHW with axis 1), where numpy aligns
+ * them at the end: B gets trailing ones so numpy broadcasting means the same.
+ */
+export function legacyBroadcast(
+  k: Tensor,
+  rank: number,
+  a: { has: (attr: string) => boolean; int: (attr: string, fallback: number) => number },
+): Tensor {
+  if (!a.has("axis") || a.int("broadcast", 0) !== 1) return k;
+  const axis = normAxis(a.int("axis", 0), rank);
+  const trailing = rank - axis - k.shape.length;
+  if (trailing <= 0) return k;
+  return { shape: [...k.shape, ...new Array<number>(trailing).fill(1)], data: k.data };
 }
 
 const zero = (): Tensor => ({ shape: [], data: Float64Array.of(0) });

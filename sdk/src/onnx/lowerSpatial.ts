@@ -15,6 +15,55 @@ type Push = (node: IrNode, shape: number[]) => void;
  * lowerSpatial(c, "input", push); // a Conv node -> { op: "Conv", ... }
  */
 export function lowerSpatial(c: LowerContext, x: string, push: Push): void {
+  const op = c.n.opType ?? "";
+  if (["Conv", "MaxPool", "AveragePool"].includes(op) && c.shapes[x]?.length === 3)
+    return lower1d(c, x, push);
+  lower2d(c, x, push);
+}
+
+/**
+ * A 1-D Conv or pooling (N, C, L) is the 2-D op over (N, C, 1, L): a Reshape in, the op with
+ * kernel 1 x k (strides, dilations and pads lifted the same way), a Reshape out. Reshapes are
+ * wiring, so this costs what the 1-D op would.
+ */
+function lower1d(c: LowerContext, x: string, push: Push): void {
+  const xs = c.shapes[x];
+  const output = c.n.output![0];
+  const lifted = `${output}__2d_in`;
+  push(
+    {
+      op: "Reshape",
+      name: `${c.name}/to2d`,
+      inputs: [x],
+      output: lifted,
+      shape: [xs[0], xs[1], 1, xs[2]],
+    },
+    [xs[0], xs[1], 1, xs[2]],
+  );
+  const consts = new Map(c.consts);
+  const w = c.n.input?.[1] ? c.consts.get(c.n.input[1]) : undefined;
+  if (c.n.opType === "Conv" && w?.shape.length === 3)
+    consts.set(c.n.input![1], { shape: [w.shape[0], w.shape[1], 1, w.shape[2]], data: w.data });
+  const out2d = `${output}__2d_out`;
+  const n = {
+    ...c.n,
+    input: [lifted, ...(c.n.input ?? []).slice(1)],
+    output: [out2d],
+    attribute: (c.n.attribute ?? []).map((a) => {
+      if (!["kernel_shape", "strides", "dilations", "pads"].includes(a.name ?? "")) return a;
+      const v = (a.ints ?? []).map(Number);
+      return { ...a, ints: a.name === "pads" ? [0, v[0], 0, v[1]] : [1, ...v] };
+    }),
+  };
+  lower2d({ ...c, n, consts }, lifted, push);
+  const s = c.shapes[out2d];
+  push(
+    { op: "Reshape", name: `${c.name}/to1d`, inputs: [out2d], output, shape: [s[0], s[1], s[3]] },
+    [s[0], s[1], s[3]],
+  );
+}
+
+function lower2d(c: LowerContext, x: string, push: Push): void {
   const { n, consts, shapes } = c;
   const op = n.opType ?? "";
   const ins = n.input ?? [];
@@ -159,8 +208,17 @@ export function lowerSpatial(c: LowerContext, x: string, push: Push): void {
       );
     }
     case "BatchNormalization": {
-      const a = readAttributes(n, c.name, ["epsilon", "momentum", "spatial", "training_mode"]);
+      const a = readAttributes(n, c.name, [
+        "epsilon",
+        "momentum",
+        "spatial",
+        "training_mode",
+        "is_test",
+      ]);
       if (a.int("training_mode", 0) !== 0) throw unsupported(c, "training_mode", "inference only");
+      // opset < 7: is_test = 0 means training mode (batch statistics)
+      if (a.has("is_test") && a.int("is_test", 0) !== 1)
+        throw unsupported(c, "is_test", "inference only (is_test = 1)");
       if (a.int("spatial", 1) !== 1) throw unsupported(c, "spatial", "only spatial=1");
       const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => consts.get(ins[i]));
       if (!gamma || !beta || !mean || !variance)

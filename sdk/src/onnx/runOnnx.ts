@@ -8,6 +8,8 @@ export type OnnxModelSource = string | Uint8Array;
 export interface RunOnnxTensor {
   data: Float32Array | number[];
   shape: number[];
+  /** The element type the model declares for this input. Default float32. */
+  type?: "float32" | "float64" | "int64";
 }
 
 /**
@@ -144,6 +146,14 @@ function toTensor(file: string, name: string, input: RunOnnxTensor): ort.Tensor 
       { details: { input: name, value: input.shape } },
     );
   }
+  if (input.type === "float64")
+    return new ort.Tensor("float64", Float64Array.from(input.data), input.shape);
+  if (input.type === "int64")
+    return new ort.Tensor(
+      "int64",
+      BigInt64Array.from(input.data, (v) => BigInt(Math.round(v))),
+      input.shape,
+    );
   const data = input.data instanceof Float32Array ? input.data : Float32Array.from(input.data);
   return new ort.Tensor("float32", data, input.shape);
 }
