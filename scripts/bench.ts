@@ -1,4 +1,4 @@
-// `npm run bench [-- --models a,b] [--systems groth16] [--quick]`: measures every pipeline stage
+// `npm run bench [-- --models a,b] [--systems groth16] [--quick] [--peer]`: measures every pipeline stage
 // per model and writes bench/results/latest.json + latest.md. See bench/README.md.
 import { cpus, loadavg, totalmem } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { ROOT } from "./cli/root.ts";
 import { BENCH_MODELS, PUBLISHED } from "./bench/benchModels.ts";
 import { renderMarkdown } from "./bench/renderMarkdown.ts";
 import { median, runMeasured } from "./bench/runMeasured.ts";
+import { PEER_MODELS, runPeerBench } from "./bench/peer.ts";
 import { cacheDir } from "../sdk/src/setup/cacheDir.ts";
 import { PROOF_SYSTEMS, ptauPowerFor, readCircuitSize } from "../sdk/src/setup/circuitSize.ts";
 import type { ProofSystem } from "../sdk/src/setup/circuitSize.ts";
@@ -34,12 +35,14 @@ const { values } = parseArgs({
     input: { type: "string" },
     weights: { type: "string" },
     output: { type: "string" },
+    // circomlib-ml's circuits vs ours, step by step (scripts/bench/peer.ts): writes <out>/peer.*.
+    peer: { type: "boolean" },
   },
 });
 const quick = values.quick ?? false;
 const names =
   values.models?.split(",") ??
-  (quick ? ["iris-mlp", "196_25_10"] : BENCH_MODELS.map((m) => m.name));
+  (values.peer ? PEER_MODELS : quick ? ["iris-mlp", "196_25_10"] : BENCH_MODELS.map((m) => m.name));
 const systems = (values.systems?.split(",") ?? ["groth16"]) as ProofSystem[];
 for (const s of systems)
   if (!PROOF_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}; known: ${PROOF_SYSTEMS}`);
@@ -67,6 +70,15 @@ const runSettings = {
   visibility: { input: values.input, weights: values.weights, output: values.output },
 };
 const run = { date: new Date().toISOString(), settings: runSettings };
+if (values.peer) {
+  await runPeerBench({
+    names,
+    runs: settings.proveRuns,
+    outRoot: values.out ?? join(ROOT, "bench/results"),
+    log,
+  });
+  process.exit(0);
+}
 const results: {
   name: string;
   kind: string;

@@ -1,0 +1,122 @@
+export type PeerStep = Record<string, unknown> & {
+  ms?: number;
+  peakBytes?: number;
+  error?: string;
+};
+export interface PeerModel {
+  name: string;
+  layers?: number[];
+  peerArgmax?: number;
+  peer: Record<string, PeerStep>;
+  ours: Record<string, PeerStep>;
+}
+export interface PeerReport {
+  date: string;
+  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string };
+  settings: Record<string, unknown>;
+  models: PeerModel[];
+  published: Record<string, { circomlibMlConstraints: number; circomlibMlProveS: number }>;
+}
+
+const sec = (ms?: unknown) =>
+  typeof ms === "number" ? (ms / 1000).toFixed(ms < 10_000 ? 2 : 1) : "—";
+const n = (x: unknown) =>
+  typeof x === "number" && Number.isFinite(x) ? x.toLocaleString("en-US") : "—";
+const mb = (b: unknown) => (typeof b === "number" ? (b / 1e6).toFixed(1) : "—");
+const ok = (st?: PeerStep) => st && !st.error;
+const ratio = (a?: number, b?: number) =>
+  a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(2)}` : "—";
+const get = (st: PeerStep | undefined, k: string) =>
+  ok(st) ? (st![k] as number | undefined) : undefined;
+
+/** bench/results/peer.md: circomlib-ml's circuits vs ours, same run. */
+export function renderPeerMarkdown(r: PeerReport): string {
+  const s = r.settings;
+  const out = [
+    "# Peer benchmark: circomlib-ml vs zkml-verify (same run, this machine)",
+    "",
+    `Measured ${r.date.slice(0, 16).replace("T", " ")} UTC on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}. Regenerate with \`npm run bench -- --peer\` (bench/README.md).`,
+    "",
+    `Peer: the ZKML-Benchmark MLP architectures written with circomlib-ml ${s.circomlibMl}'s \`Dense\` and \`ReLU\` templates, weights and biases as private inputs (scripts/bench/peerCircuit.ts); ours: \`compileModel\` defaults (fixed weights, hashed input). Both compiled by ${s.circom}, proven with snarkjs ${s.snarkjs} Groth16 from the same local ptau cache. Peer setup: ${s.peerSetup}. Ours: ${s.oursSetup}. Witness and prove: one fresh process each (\`snarkjs wtns calculate\`, \`snarkjs groth16 prove\`, as the benchmark runs them), median of ${s.runs}, alternated peer / ours; a fresh \`zkml prove\` is the CLI as a user runs it (input file to verified proof).`,
+    "",
+    `Machine load (1/5/15-min) when written: ${(s.load as number[]).join(" / ")} on ${r.machine.cores} cores (each step's 1-min load is in peer.json, \`load1\`): the machine is shared, absolute times are upper bounds; ratios are same-run.`,
+    "",
+    "## Counts (machine-independent)",
+    "",
+    "| model | circuit | constraints | wires | A nonzeros | B nonzeros | C nonzeros | total nonzeros | r1cs MB | wasm MB | ptau | zkey MB | circomlib-ml published constraints |",
+    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
+  ];
+  for (const m of r.models)
+    for (const side of ["peer", "ours"] as const) {
+      const c = m[side].compile;
+      const nz = (ok(c) ? c!.nonzeros : undefined) as Record<string, number> | undefined;
+      out.push(
+        `| ${m.name} | ${side === "peer" ? "circomlib-ml" : "ours"} | ${n(get(c, "constraints"))} | ${n(get(c, "wires"))} | ${n(nz?.a)} | ${n(nz?.b)} | ${n(nz?.c)} | ${n(nz?.total)} | ${mb(get(c, "r1csBytes"))} | ${mb(get(c, "wasmBytes"))} | ${ok(m[side].setup) ? `2^${m[side].setup.ptauPower}` : "—"} | ${mb(get(m[side].setup, "zkeyBytes"))} | ${side === "peer" ? n(r.published[m.name]?.circomlibMlConstraints) : ""} |`,
+      );
+    }
+  out.push(
+    "",
+    "## Times (seconds, same run; ours / peer < 1 means ours is faster)",
+    "",
+    "| model | step | circomlib-ml | ours | ours / peer |",
+    "| --- | --- | --: | --: | --: |",
+  );
+  for (const m of r.models) {
+    const P = m.peer;
+    const O = m.ours;
+    const peerFull =
+      ok(P.witness) && ok(P.prove) ? (P.witness.ms as number) + (P.prove.ms as number) : undefined;
+    const rows: [string, number | undefined, number | undefined][] = [
+      ["circom2 compile (circom alone)", get(P.compile, "circomMs"), get(O.compile, "circomMs")],
+      [
+        "compile, whole (ours: import + quantize + generate + circom2)",
+        get(P.compile, "ms"),
+        get(O.compile, "ms"),
+      ],
+      [
+        "setup: zkey new (peer) vs uncached `zkml setup`",
+        get(P.setup, "zkeyNewMs"),
+        get(O.setup, "ms"),
+      ],
+      [
+        "setup: zkey new + 1 contribution vs uncached `zkml setup`",
+        get(P.setup, "ms"),
+        get(O.setup, "ms"),
+      ],
+      [
+        "witness, fresh process (snarkjs wtns calculate)",
+        get(P.witness, "ms"),
+        get(O.witness, "ms"),
+      ],
+      [
+        "Groth16 prove, fresh process (snarkjs groth16 prove)",
+        get(P.prove, "ms"),
+        get(O.prove, "ms"),
+      ],
+      ["witness + prove (peer) vs fresh `zkml prove`", peerFull, get(O.zkmlProve, "ms")],
+    ];
+    for (const [label, a, b] of rows)
+      out.push(`| ${m.name} | ${label} | ${sec(a)} | ${sec(b)} | ${ratio(b, a)} |`);
+  }
+  out.push(
+    "",
+    "Peak memory (MiB): " +
+      r.models
+        .map(
+          (m) =>
+            `${m.name} prove ${[m.peer.prove, m.ours.prove].map((x) => (ok(x) ? Math.round((x!.peakBytes as number) / 2 ** 20) : "—")).join(" / ")}, setup ${[m.peer.setup, m.ours.setup].map((x) => (ok(x) ? Math.round((x!.peakBytes as number) / 2 ** 20) : "—")).join(" / ")} (peer / ours)`,
+        )
+        .join("; ") +
+      ".",
+  );
+  const errors = r.models.flatMap((m) =>
+    (["peer", "ours"] as const).flatMap((side) =>
+      Object.entries(m[side])
+        .filter(([, v]) => v.error)
+        .map(([k, v]) => `- ${m.name} / ${side} ${k}: ${String(v.error).slice(0, 500)}`),
+    ),
+  );
+  if (errors.length) out.push("", "## Failures (kept, not dropped)", "", ...errors);
+  out.push("");
+  return out.join("\n");
+}
