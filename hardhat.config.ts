@@ -5,7 +5,7 @@ import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matc
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
-import { releaseSnarkjs } from "./sdk/src/util/snarkjsLogger.ts";
+import { releaseSnarkjs } from "./sdk/core/src/util/snarkjsLogger.ts";
 
 const require = createRequire(import.meta.url);
 

@@ -5,9 +5,9 @@ import { cpus, totalmem } from "node:os";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { measurePtau } from "../sdk/src/setup/measurePtau.ts";
-import type { MeasurePtauReturnType } from "../sdk/src/setup/measurePtau.ts";
-import { ROOT } from "./cli/root.ts";
+import { measurePtau } from "../sdk/node/src/setup/measurePtau.ts";
+import type { MeasurePtauReturnType } from "../sdk/node/src/setup/measurePtau.ts";
+import { ROOT } from "./lib/root.ts";
 
 const { values } = parseArgs({
   options: { powers: { type: "string" }, baseline: { type: "string" } },

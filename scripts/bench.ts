@@ -4,15 +4,16 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ROOT } from "./cli/root.ts";
+import { ROOT } from "./lib/root.ts";
 import { BENCH_MODELS, PUBLISHED } from "./bench/benchModels.ts";
 import { renderMarkdown } from "./bench/renderMarkdown.ts";
 import { median, runMeasured } from "./bench/runMeasured.ts";
 import { PEER_MODELS, runPeerBench } from "./bench/peer.ts";
-import { cacheDir } from "../sdk/src/setup/cacheDir.ts";
-import { PROOF_SYSTEMS, ptauPowerFor, readCircuitSize } from "../sdk/src/setup/circuitSize.ts";
-import type { ProofSystem } from "../sdk/src/setup/circuitSize.ts";
-import { artifactNames } from "../sdk/src/setup/setupCircuit.ts";
+import { cacheDir } from "../sdk/node/src/setup/cacheDir.ts";
+import { ptauPowerFor, readCircuitSize } from "../sdk/node/src/setup/circuitSize.ts";
+import { PROOF_SYSTEMS } from "../sdk/core/src/prove/proofSystem.ts";
+import type { ProofSystem } from "../sdk/core/src/prove/proofSystem.ts";
+import { artifactNames } from "../sdk/node/src/setup/setupCircuit.ts";
 import { stageKey } from "./bench/renderMarkdown.ts";
 
 const { values } = parseArgs({

@@ -13,12 +13,12 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { argmax } from "../sdk/src/quantize/fixedPoint.ts";
-import { loadIris } from "../sdk/src/data/iris.ts";
-import { mlpForward } from "../sdk/src/data/mlpForward.ts";
-import { trainMlp } from "../sdk/src/data/trainMlp.ts";
-import { buildOnnx } from "../sdk/src/onnx/buildOnnx.ts";
-import { runOnnxBatch } from "../sdk/src/onnx/runOnnx.ts";
+import { argmax } from "../sdk/core/src/quantize/fixedPoint.ts";
+import { loadIris } from "./lib/iris.ts";
+import { mlpForward } from "./lib/mlpForward.ts";
+import { trainMlp } from "./lib/trainMlp.ts";
+import { buildOnnx } from "../test/helpers/buildOnnx.ts";
+import { runOnnxBatch } from "../sdk/node/src/onnx/runOnnx.ts";
 
 const CONFIG = { hidden: 8, epochs: 1000, seed: 1, learningRate: 0.01 };
 

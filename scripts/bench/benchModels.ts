@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BENCH_CNNS, buildBenchModel } from "../../sdk/src/data/benchModels.ts";
-import { ROOT } from "../cli/root.ts";
+import { BENCH_CNNS, buildBenchModel } from "../lib/benchModels.ts";
+import { ROOT } from "../lib/root.ts";
 
 export interface BenchModel {
   name: string;

@@ -7,13 +7,13 @@ import { cpus, loadavg, totalmem } from "node:os";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { ROOT } from "../cli/root.ts";
+import { ROOT } from "../lib/root.ts";
 import { BENCH_MODELS, PUBLISHED } from "./benchModels.ts";
 import { r1csCounts } from "./r1csCounts.ts";
 import { renderPeerMarkdown } from "./renderPeer.ts";
 import type { PeerReport, PeerModel, PeerStep } from "./renderPeer.ts";
 import { median, runMeasured } from "./runMeasured.ts";
-import { groth16PtauPower } from "../../sdk/src/setup/setupGroth16.ts";
+import { groth16PtauPower } from "../../sdk/node/src/setup/setupGroth16.ts";
 
 export const PEER_MODELS = ["196_25_10", "196_24_14_10", "784_56_10"];
 const PEAK_RSS = join(import.meta.dirname, "peakRss.cjs");
@@ -21,7 +21,8 @@ const STAGE_WORKER = join(import.meta.dirname, "stageWorker.ts");
 const PEER_WORKER = join(import.meta.dirname, "peerWorker.ts");
 const CIRCOM = join(ROOT, "sdk/src/circuit/circomWorker.cjs");
 const SNARKJS = join(ROOT, "node_modules/snarkjs/build/cli.cjs");
-const ZKML = join(ROOT, "scripts/zkml.ts");
+// the built CLI, as a user runs it (`npm run bench` builds the packages first)
+const ZKML = join(ROOT, "sdk/node/dist/cli/zkml.js");
 /** circom's simplification level for both circuits: the benchmark passes none (circom 2.2's default, --O2). */
 const OPT = "--O2";
 

@@ -14,7 +14,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { DenseNode, ModelIR } from "../../sdk/src/onnx/ir.ts";
+import type { DenseNode, ModelIR } from "../../sdk/node/src/onnx/ir.ts";
 
 const require = createRequire(import.meta.url);
 /** node_modules/circomlib-ml/circuits (the devDependency, 1.4.4). */
@@ -142,8 +142,8 @@ if (import.meta.filename === process.argv[1]) {
     console.error("usage: node scripts/bench/peerCircuit.ts <model.onnx> <outDir>");
     process.exit(2);
   }
-  const { importOnnx } = await import("../../sdk/src/onnx/importOnnx.ts");
-  const { mulberry32 } = await import("../../sdk/src/data/mulberry32.ts");
+  const { importOnnx } = await import("../../sdk/node/src/onnx/importOnnx.ts");
+  const { mulberry32 } = await import("../../sdk/core/src/util/mulberry32.ts");
   const ir = importOnnx({ file: model });
   const rnd = mulberry32({ seed: 3 });
   const row = Array.from({ length: mlpLayers(ir).layers[0] }, rnd);

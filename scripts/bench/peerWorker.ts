@@ -2,7 +2,7 @@
 // Usage: node peerWorker.ts <stage> '<json args>'; prints "@@result <json>".
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
+import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
 
 /** The bench's proving row: seeded pixels in [0, 1) (seed 3, row 0, as the prove stage). */
 export const proveRow = (width: number): number[] =>
@@ -11,23 +11,24 @@ export const proveRow = (width: number): number[] =>
 const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> = {
   /** The peer circuit (circomlib-ml Dense + ReLU) and a witness input for it. */
   async generate(a) {
-    const { importOnnx } = await import("../../sdk/src/onnx/importOnnx.ts");
+    const { importOnnx } = await import("../../sdk/node/src/onnx/importOnnx.ts");
     const { writePeerCircuit } = await import("./peerCircuit.ts");
     const ir = importOnnx({ file: a.model as string });
     return writePeerCircuit({ ir, row: proveRow(a.width as number), outDir: a.outDir as string });
   },
   /** A cached local powers of tau (the shared cache), its file for snarkjs. */
   async ptau(a) {
-    const { ensurePtau } = await import("../../sdk/src/setup/ensurePtau.ts");
+    const { ensurePtau } = await import("../../sdk/node/src/setup/ensurePtau.ts");
     const p = await ensurePtau({ power: a.power as number });
     return { ms: p.ms, power: p.power, cached: p.cached, file: p.file };
   },
   /** Our circuit's input signals (bench-input.json) and the float row for `zkml prove`. */
   async oursInput(a) {
-    const { readManifest } = await import("../../sdk/src/manifest.ts");
-    const { readQuantizedModel } = await import("../../sdk/src/quantize/readQuantizedModel.ts");
-    const { quantizeInput } = await import("../../sdk/src/quantize/quantizeInput.ts");
-    const { circuitInput } = await import("../../sdk/src/prove/circuitInput.ts");
+    const { readManifest } = await import("../../sdk/node/src/manifestFile.ts");
+    const { readQuantizedModel } =
+      await import("../../sdk/node/src/quantize/readQuantizedModel.ts");
+    const { quantizeInput } = await import("../../sdk/core/src/quantize/quantizeInput.ts");
+    const { circuitInput } = await import("../../sdk/core/src/prove/circuitInput.ts");
     const dir = a.outDir as string;
     const model = readQuantizedModel({ file: join(dir, "quantized.json") });
     const row = proveRow(model.nInputs);
@@ -49,7 +50,7 @@ if (stage && import.meta.filename === process.argv[1]) {
     process.exit(1);
   });
   console.log(`@@result ${JSON.stringify(result)}`);
-  const { releaseSnarkjs } = await import("../../sdk/src/util/snarkjsLogger.ts");
+  const { releaseSnarkjs } = await import("../../sdk/core/src/util/snarkjsLogger.ts");
   await releaseSnarkjs();
   process.exit(0);
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { runChild } from "../../sdk/src/util/runChild.ts";
+import { runChild } from "../../sdk/node/src/util/runChild.ts";
 
 export interface Measured<T> {
   result: T;

@@ -2,9 +2,9 @@
 // side of the overhead ratio against `snarkjs <system> fullprove` (same input, wasm and zkey).
 // Usage: node sdkFullProve.ts <system> <input.json> <wasm> <zkey>
 import { readFileSync } from "node:fs";
-import { prove } from "../../sdk/src/prove/prove.ts";
-import type { ProofSystem } from "../../sdk/src/setup/circuitSize.ts";
-import { releaseSnarkjs } from "../../sdk/src/util/snarkjsLogger.ts";
+import { prove } from "../../sdk/core/src/prove/prove.ts";
+import type { ProofSystem } from "../../sdk/core/src/prove/proofSystem.ts";
+import { releaseSnarkjs } from "../../sdk/core/src/util/snarkjsLogger.ts";
 
 const [system, input, wasm, zkey] = process.argv.slice(2);
 const p = await prove({

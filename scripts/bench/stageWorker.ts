@@ -12,10 +12,10 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import type { QuantizedModel } from "../../sdk/src/quantize/types.ts";
-import type { ProofSystem } from "../../sdk/src/setup/circuitSize.ts";
+import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
+import { loadIris } from "../lib/iris.ts";
+import type { QuantizedModel } from "../../sdk/core/src/quantize/types.ts";
+import type { ProofSystem } from "../../sdk/core/src/prove/proofSystem.ts";
 import { median } from "./runMeasured.ts";
 
 /** Seeded rows in [0, 1) (MNIST-style pixels), or the Iris data set for the Iris model. */
@@ -37,7 +37,7 @@ const quantized = (dir: string) =>
 
 const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> = {
   async compile(a) {
-    const { compileModel } = await import("../../sdk/src/circuit/compileModel.ts");
+    const { compileModel } = await import("../../sdk/node/src/circuit/compileModel.ts");
     const rows = benchRows({
       model: a.name as string,
       n: a.calibrationRows as number,
@@ -72,7 +72,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     };
   },
   async fidelity(a) {
-    const { measureAgreement } = await import("../../sdk/src/quantize/measureAgreement.ts");
+    const { measureAgreement } = await import("../../sdk/node/src/quantize/measureAgreement.ts");
     const dir = a.outDir as string;
     const rows = benchRows({
       model: a.name as string,
@@ -90,8 +90,8 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     return { agreement: r.agreement, rows: r.rows };
   },
   async setup(a) {
-    const { readManifest } = await import("../../sdk/src/manifest.ts");
-    const { cacheDir } = await import("../../sdk/src/setup/cacheDir.ts");
+    const { readManifest } = await import("../../sdk/node/src/manifestFile.ts");
+    const { cacheDir } = await import("../../sdk/node/src/setup/cacheDir.ts");
     const dir = a.outDir as string;
     const system = (a.system as ProofSystem | undefined) ?? "groth16";
     const m = readManifest(dir);
@@ -104,7 +104,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     try {
       let out: Record<string, unknown>;
       if (system === "groth16") {
-        const { setupGroth16 } = await import("../../sdk/src/setup/setupGroth16.ts");
+        const { setupGroth16 } = await import("../../sdk/node/src/setup/setupGroth16.ts");
         const s = await setupGroth16({
           r1cs: join(dir, "model.r1cs"),
           constraints: m.circuit.constraints,
@@ -114,7 +114,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
         });
         out = { ms: s.ms, ptauPower: s.ptau.power };
       } else {
-        const { setupCircuit } = await import("../../sdk/src/setup/setupCircuit.ts");
+        const { setupCircuit } = await import("../../sdk/node/src/setup/setupCircuit.ts");
         const s = await setupCircuit({ r1cs: join(dir, "model.r1cs"), system, outDir: dir, cache });
         out = {
           ms: s.steps.find((x) => x.step === `${system} setup`)?.ms ?? s.ms,
@@ -136,11 +136,11 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
   },
   async prove(a) {
     const snarkjs = await import("snarkjs");
-    const { encodeProof } = await import("../../sdk/src/prove/encodeProof.ts");
-    const { artifactNames } = await import("../../sdk/src/setup/setupCircuit.ts");
-    const { evaluateQuantized } = await import("../../sdk/src/quantize/evaluateQuantized.ts");
-    const { toField } = await import("../../sdk/src/quantize/fixedPoint.ts");
-    const { quantizeInput } = await import("../../sdk/src/quantize/quantizeInput.ts");
+    const { encodeProof } = await import("../../sdk/core/src/prove/encodeProof.ts");
+    const { artifactNames } = await import("../../sdk/node/src/setup/setupCircuit.ts");
+    const { evaluateQuantized } = await import("../../sdk/core/src/quantize/evaluateQuantized.ts");
+    const { toField } = await import("../../sdk/core/src/quantize/fixedPoint.ts");
+    const { quantizeInput } = await import("../../sdk/core/src/quantize/quantizeInput.ts");
     const dir = a.outDir as string;
     const system = (a.system as ProofSystem | undefined) ?? "groth16";
     const names = artifactNames(system);
@@ -189,16 +189,16 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     };
   },
   async ptau(a) {
-    const { ensurePtau } = await import("../../sdk/src/setup/ensurePtau.ts");
+    const { ensurePtau } = await import("../../sdk/node/src/setup/ensurePtau.ts");
     const p = await ensurePtau({ power: a.power as number });
     return { ms: p.ms, power: p.power, cached: p.cached };
   },
   async gas(a) {
     // The gas lab (sdk/src/gas): real transactions on Hardhat's in-process L1 and OP-stack chains.
-    const { measureGas } = await import("../../sdk/src/gas/measureGas.ts");
+    const { measureGas } = await import("../../sdk/node/src/gas/measureGas.ts");
     const q = quantized(a.outDir as string);
     const rows = benchRows({ model: a.name as string, n: 40, seed: 4, width: q.nInputs });
-    const { cacheDir } = await import("../../sdk/src/setup/cacheDir.ts");
+    const { cacheDir } = await import("../../sdk/node/src/setup/cacheDir.ts");
     const keys = () => new Set(readdirSync(cacheDir("zkey")));
     const before = keys();
     // Groth16 with the batch sizes; PLONK / FFLONK one proof each (every extra proof of theirs
@@ -275,7 +275,7 @@ if (stage) {
     process.exit(1);
   });
   console.log(`@@result ${JSON.stringify(result)}`);
-  const { releaseSnarkjs } = await import("../../sdk/src/util/snarkjsLogger.ts");
+  const { releaseSnarkjs } = await import("../../sdk/core/src/util/snarkjsLogger.ts");
   await releaseSnarkjs();
   process.exit(0);
 }

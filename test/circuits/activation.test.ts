@@ -1,11 +1,7 @@
 import { expect } from "chai";
-import {
-  calculateWitness,
-  failingConstraints,
-  forgeWitness,
-} from "../../sdk/src/circuit/witnessTools.ts";
-import { fromField, toField } from "../../sdk/src/quantize/fixedPoint.ts";
-import { rescale } from "../../sdk/src/quantize/rescale.ts";
+import { calculateWitness, failingConstraints, forgeWitness } from "../helpers/witnessTools.ts";
+import { fromField, toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { rescale } from "../../sdk/core/src/quantize/rescale.ts";
 import { compileTemplate } from "../helpers/templateHarness.ts";
 import type { Harness } from "../helpers/templateHarness.ts";
 

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { join } from "node:path";
-import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
-import { generateCircuit } from "../../sdk/src/circuit/generateCircuit.ts";
-import { inspectCircuit } from "../../sdk/src/circuit/inspectCircuit.ts";
-import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
-import { quantizeModel } from "../../sdk/src/quantize/quantizeModel.ts";
-import { weightCommitment } from "../../sdk/src/quantize/weightCommitment.ts";
+import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
+import { generateCircuit } from "../../sdk/node/src/circuit/generateCircuit.ts";
+import { inspectCircuit } from "../../sdk/node/src/circuit/inspectCircuit.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
+import { weightCommitment } from "../../sdk/core/src/quantize/weightCommitment.ts";
 import { caseRows, opCases } from "../helpers/opCases.ts";
 import { BUILD, compileTemplate } from "../helpers/templateHarness.ts";
 

@@ -1,25 +1,28 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
-import { sha256File } from "../../sdk/src/util/sha256File.ts";
-import { compileModel } from "../../sdk/src/circuit/compileModel.ts";
-import type { CompileModelReturnType } from "../../sdk/src/circuit/compileModel.ts";
-import { expectedPublicSignals, generateCircuit } from "../../sdk/src/circuit/generateCircuit.ts";
+import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
+import { sha256File } from "../../sdk/node/src/util/sha256File.ts";
+import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
+import type { CompileModelReturnType } from "../../sdk/node/src/circuit/compileModel.ts";
+import {
+  expectedPublicSignals,
+  generateCircuit,
+} from "../../sdk/node/src/circuit/generateCircuit.ts";
 import {
   calculateWitness,
   failingConstraints,
   forgeWitness,
   loadR1cs,
   readSymbols,
-} from "../../sdk/src/circuit/witnessTools.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
-import { QuantizationRangeError } from "../../sdk/src/errors.ts";
-import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { fromField, toField, toFixed } from "../../sdk/src/quantize/fixedPoint.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { inputCommitment } from "../../sdk/src/quantize/inputCommitment.ts";
+} from "../helpers/witnessTools.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
+import { QuantizationRangeError } from "../../sdk/core/src/errors.ts";
+import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
+import { fromField, toField, toFixed } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { inputCommitment } from "../../sdk/core/src/quantize/inputCommitment.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 
 const ROOT = join(import.meta.dirname, "../..");

@@ -1,18 +1,17 @@
 import { expect } from "chai";
 import { join } from "node:path";
-import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
-import { expectedPublicSignals, generateCircuit } from "../../sdk/src/circuit/generateCircuit.ts";
+import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
 import {
-  calculateWitness,
-  failingConstraints,
-  loadR1cs,
-} from "../../sdk/src/circuit/witnessTools.ts";
-import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
-import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { toField } from "../../sdk/src/quantize/fixedPoint.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { quantizeModel } from "../../sdk/src/quantize/quantizeModel.ts";
-import { weightCommitment } from "../../sdk/src/quantize/weightCommitment.ts";
+  expectedPublicSignals,
+  generateCircuit,
+} from "../../sdk/node/src/circuit/generateCircuit.ts";
+import { calculateWitness, failingConstraints, loadR1cs } from "../helpers/witnessTools.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
+import { toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
+import { weightCommitment } from "../../sdk/core/src/quantize/weightCommitment.ts";
 import { caseRows, opCases } from "../helpers/opCases.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 

@@ -1,35 +1,38 @@
 import { expect } from "chai";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileModel } from "../../sdk/src/circuit/compileModel.ts";
-import type { CompileModelReturnType } from "../../sdk/src/circuit/compileModel.ts";
+import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
+import type { CompileModelReturnType } from "../../sdk/node/src/circuit/compileModel.ts";
 import {
   calculateWitness,
   failingConstraints,
   forgeWitness,
   loadR1cs,
   readSymbols,
-} from "../../sdk/src/circuit/witnessTools.ts";
-import type { R1csConstraints } from "../../sdk/src/circuit/witnessTools.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
-import { QuantizationRangeError, VisibilityError } from "../../sdk/src/errors.ts";
-import { circuitInput } from "../../sdk/src/prove/circuitInput.ts";
-import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { fromField, toFixed } from "../../sdk/src/quantize/fixedPoint.ts";
-import { MODE_LIMITS } from "../../sdk/src/quantize/modeLimits.ts";
-import { outputCommitment } from "../../sdk/src/quantize/outputCommitment.ts";
-import { packWeights, privateWeightCommitment } from "../../sdk/src/quantize/packedWeights.ts";
-import { rebindWeights } from "../../sdk/src/quantize/rebindWeights.ts";
-import type { LinearOp, QuantizedModel } from "../../sdk/src/quantize/types.ts";
-import { weightCommitment } from "../../sdk/src/quantize/weightCommitment.ts";
+} from "../helpers/witnessTools.ts";
+import type { R1csConstraints } from "../helpers/witnessTools.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
+import { QuantizationRangeError, VisibilityError } from "../../sdk/core/src/errors.ts";
+import { circuitInput } from "../../sdk/core/src/prove/circuitInput.ts";
+import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
+import { fromField, toFixed } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { MODE_LIMITS } from "../../sdk/core/src/quantize/modeLimits.ts";
+import { outputCommitment } from "../../sdk/core/src/quantize/outputCommitment.ts";
+import { packWeights, privateWeightCommitment } from "../../sdk/core/src/quantize/packedWeights.ts";
+import { rebindWeights } from "../../sdk/node/src/quantize/rebindWeights.ts";
+import type { LinearOp, QuantizedModel } from "../../sdk/core/src/quantize/types.ts";
+import { weightCommitment } from "../../sdk/core/src/quantize/weightCommitment.ts";
 import { pytorchCnn } from "../helpers/cnnModel.ts";
 import { caseRows, opCases } from "../helpers/opCases.ts";
-import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
-import { expectedPublicSignals, generateCircuit } from "../../sdk/src/circuit/generateCircuit.ts";
-import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { quantizeModel } from "../../sdk/src/quantize/quantizeModel.ts";
+import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
+import {
+  expectedPublicSignals,
+  generateCircuit,
+} from "../../sdk/node/src/circuit/generateCircuit.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 
 const ROOT = join(import.meta.dirname, "../..");

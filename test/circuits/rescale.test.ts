@@ -1,12 +1,8 @@
 import { expect } from "chai";
-import {
-  calculateWitness,
-  failingConstraints,
-  forgeWitness,
-} from "../../sdk/src/circuit/witnessTools.ts";
-import { FIELD_PRIME, fromField, toField } from "../../sdk/src/quantize/fixedPoint.ts";
-import { quotientRange, relu, rescale } from "../../sdk/src/quantize/rescale.ts";
-import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
+import { calculateWitness, failingConstraints, forgeWitness } from "../helpers/witnessTools.ts";
+import { FIELD_PRIME, fromField, toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { quotientRange, relu, rescale } from "../../sdk/core/src/quantize/rescale.ts";
+import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
 import { compileTemplate } from "../helpers/templateHarness.ts";
 import type { Harness } from "../helpers/templateHarness.ts";
 

@@ -1,26 +1,22 @@
 import { expect } from "chai";
 import { join } from "node:path";
-import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
-import { generateModelCircuit } from "../../sdk/src/circuit/generateCircuit.ts";
-import type { WeightVisibility } from "../../sdk/src/circuit/generateCircuit.ts";
-import {
-  calculateWitness,
-  failingConstraints,
-  loadR1cs,
-} from "../../sdk/src/circuit/witnessTools.ts";
-import { QuantizationRangeError } from "../../sdk/src/errors.ts";
-import { circuitInput } from "../../sdk/src/prove/circuitInput.ts";
-import { buildOnnx } from "../../sdk/src/onnx/buildOnnx.ts";
-import type { OnnxInitializerSpec, OnnxNodeSpec } from "../../sdk/src/onnx/buildOnnx.ts";
-import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
-import { runOnnx } from "../../sdk/src/onnx/runOnnx.ts";
-import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { FIELD_PRIME, toField } from "../../sdk/src/quantize/fixedPoint.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { quantizeModel } from "../../sdk/src/quantize/quantizeModel.ts";
-import { quotientRange } from "../../sdk/src/quantize/rescale.ts";
-import type { QuantizedModel } from "../../sdk/src/quantize/types.ts";
-import { weightCommitment } from "../../sdk/src/quantize/weightCommitment.ts";
+import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
+import { generateModelCircuit } from "../../sdk/node/src/circuit/generateCircuit.ts";
+import type { WeightVisibility } from "../../sdk/node/src/circuit/generateCircuit.ts";
+import { calculateWitness, failingConstraints, loadR1cs } from "../helpers/witnessTools.ts";
+import { QuantizationRangeError } from "../../sdk/core/src/errors.ts";
+import { circuitInput } from "../../sdk/core/src/prove/circuitInput.ts";
+import { buildOnnx } from "../helpers/buildOnnx.ts";
+import type { OnnxInitializerSpec, OnnxNodeSpec } from "../helpers/buildOnnx.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { runOnnx } from "../../sdk/node/src/onnx/runOnnx.ts";
+import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
+import { FIELD_PRIME, toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
+import { quotientRange } from "../../sdk/core/src/quantize/rescale.ts";
+import type { QuantizedModel } from "../../sdk/core/src/quantize/types.ts";
+import { weightCommitment } from "../../sdk/core/src/quantize/weightCommitment.ts";
 import { caseRows } from "../helpers/opCases.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 

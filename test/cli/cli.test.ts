@@ -2,24 +2,24 @@ import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../../scripts/cli/root.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import { buildOnnx } from "../../sdk/src/onnx/buildOnnx.ts";
-import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
-import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { outputCommitment } from "../../sdk/src/quantize/outputCommitment.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { readQuantizedModel } from "../../sdk/src/quantize/readQuantizedModel.ts";
+import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import { buildOnnx } from "../helpers/buildOnnx.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
+import { outputCommitment } from "../../sdk/core/src/quantize/outputCommitment.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { readQuantizedModel } from "../../sdk/node/src/quantize/readQuantizedModel.ts";
 
 const WORK = join(ROOT, "build/test/cli");
 const DIR = join(WORK, "iris");
 
-/** Runs `node scripts/zkml.ts ...args`; resolves with the exit code and output. */
+/** Runs `the zkml CLI ...args`; resolves with the exit code and output. */
 function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [join(ROOT, "scripts/zkml.ts"), ...args],
+      [...ZKML_CLI, ...args],
       { cwd: ROOT, maxBuffer: 1 << 24 },
       (error, stdout, stderr) =>
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { network } from "hardhat";
 import type { JsonRpcServer } from "hardhat/types/network";
-import { ROOT } from "../../scripts/cli/root.ts";
-import { registerModel } from "../../sdk/src/chain/registerModel.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
+import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { registerModel } from "../../sdk/core/src/chain/registerModel.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
 import { irisArtifacts } from "../sdk/irisArtifacts.ts";
 import type { IrisArtifacts } from "../sdk/irisArtifacts.ts";
 
@@ -18,7 +18,7 @@ function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [join(ROOT, "scripts/zkml.ts"), ...args],
+      [...ZKML_CLI, ...args],
       { cwd: ROOT, maxBuffer: 1 << 24, env: { ...process.env, ZKML_PRIVATE_KEY: DEV_KEY } },
       (error, stdout, stderr) =>
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),

@@ -4,10 +4,10 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "nod
 import { join } from "node:path";
 import { network } from "hardhat";
 import type { JsonRpcServer } from "hardhat/types/network";
-import { ROOT } from "../../scripts/cli/root.ts";
-import { compileModel } from "../../sdk/src/circuit/compileModel.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import { hashFile } from "../../sdk/src/setup/hashFile.ts";
+import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import { hashFile } from "../../sdk/node/src/setup/hashFile.ts";
 import { irisArtifacts } from "../sdk/irisArtifacts.ts";
 import type { IrisArtifacts } from "../sdk/irisArtifacts.ts";
 import { forgedKeyFolder } from "../setup/forgedKey.ts";
@@ -22,7 +22,7 @@ function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [join(ROOT, "scripts/zkml.ts"), ...args],
+      [...ZKML_CLI, ...args],
       { cwd: ROOT, maxBuffer: 1 << 24, env: { ...process.env, ZKML_PRIVATE_KEY: DEV_KEY } },
       (error, stdout, stderr) =>
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),

@@ -3,18 +3,18 @@ import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { ROOT } from "../../scripts/cli/root.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
+import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
 
 const WORK = join(ROOT, "build/test/cli-submitter");
 const DIR = join(WORK, "iris-bound");
 
-/** Runs `node scripts/zkml.ts ...args`; resolves with the exit code and output. */
+/** Runs `the zkml CLI ...args`; resolves with the exit code and output. */
 function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [join(ROOT, "scripts/zkml.ts"), ...args],
+      [...ZKML_CLI, ...args],
       { cwd: ROOT, maxBuffer: 1 << 24 },
       (error, stdout, stderr) =>
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),

@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import type { Contract } from "ethers";
 import { network } from "hardhat";
-import { setBatchVerifier } from "../../sdk/src/chain/batchSetVerifier.ts";
-import { batchSubmitPredictions } from "../../sdk/src/chain/batchSubmitPredictions.ts";
-import { compileBatchVerifier } from "../../sdk/src/chain/batchVerifierCompile.ts";
-import { ChainError } from "../../sdk/src/errors.ts";
-import { BN254_R } from "../../sdk/src/chain/batchVerifierSource.ts";
-import { exportVerifier } from "../../sdk/src/chain/exportVerifier.ts";
-import { readManifest } from "../../sdk/src/manifest.ts";
-import type { GasProof } from "../../sdk/src/gas/proveSamples.ts";
+import { setBatchVerifier } from "../../sdk/core/src/chain/batchSetVerifier.ts";
+import { batchSubmitPredictions } from "../../sdk/core/src/chain/batchSubmitPredictions.ts";
+import { compileBatchVerifier } from "../../sdk/node/src/chain/batchVerifierCompile.ts";
+import { ChainError } from "../../sdk/core/src/errors.ts";
+import { BN254_R } from "../../sdk/node/src/chain/batchVerifierSource.ts";
+import { exportVerifier } from "../../sdk/node/src/chain/exportVerifier.ts";
+import { readManifest } from "../../sdk/node/src/manifestFile.ts";
+import type { GasProof } from "../../sdk/node/src/gas/proveSamples.ts";
 import { IRIS_TEST_DIR, irisGroth16Proofs } from "./helpers/irisProofs.ts";
 
 const { ethers } = await network.create();

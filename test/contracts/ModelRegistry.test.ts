@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Contract, Signer } from "ethers";
 import { network } from "hardhat";
-import { publicSignalLayout, type SignalLayout } from "../../sdk/src/circuit/publicSignals.ts";
+import { publicSignalLayout, type SignalLayout } from "../../sdk/core/src/layout/publicSignals.ts";
 
 const { ethers, networkHelpers } = await network.create();
 

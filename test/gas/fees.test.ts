@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { Transaction, getBytes, hexlify } from "ethers";
 import { network } from "hardhat";
-import { arbitrumL1Cost } from "../../sdk/src/gas/arbitrumL1Cost.ts";
-import { fastLzLength } from "../../sdk/src/gas/fastLzLength.ts";
-import { OP_FEE_PRESETS, opL1Fee } from "../../sdk/src/gas/opL1Fee.ts";
-import { setL1BlockValues } from "../../sdk/src/gas/setL1BlockValues.ts";
+import { arbitrumL1Cost } from "../../sdk/node/src/gas/arbitrumL1Cost.ts";
+import { fastLzLength } from "../../sdk/node/src/gas/fastLzLength.ts";
+import { OP_FEE_PRESETS, opL1Fee } from "../../sdk/node/src/gas/opL1Fee.ts";
+import { setL1BlockValues } from "../../sdk/node/src/gas/setL1BlockValues.ts";
 
 describe("gas lab fee models", () => {
   describe("fastLzLength", () => {

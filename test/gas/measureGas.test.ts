@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { diffGasSnapshots, gasSnapshot } from "../../sdk/src/gas/gasSnapshot.ts";
-import type { GasSnapshot } from "../../sdk/src/gas/gasSnapshot.ts";
-import { measureGas } from "../../sdk/src/gas/measureGas.ts";
-import type { MeasureGasReturnType } from "../../sdk/src/gas/measureGas.ts";
-import { renderGasMarkdown, renderGasSvg } from "../../sdk/src/gas/renderGasReport.ts";
+import { diffGasSnapshots, gasSnapshot } from "../../sdk/node/src/gas/gasSnapshot.ts";
+import type { GasSnapshot } from "../../sdk/node/src/gas/gasSnapshot.ts";
+import { measureGas } from "../../sdk/node/src/gas/measureGas.ts";
+import type { MeasureGasReturnType } from "../../sdk/node/src/gas/measureGas.ts";
+import { renderGasMarkdown, renderGasSvg } from "../../sdk/node/src/gas/renderGasReport.ts";
 import { IRIS_TEST_DIR, irisGroth16Proofs } from "../contracts/helpers/irisProofs.ts";
 
 const SNAPSHOT = join(import.meta.dirname, "../../gas/snapshots.json");

@@ -1,6 +1,6 @@
-import { buildOnnx } from "../../sdk/src/onnx/buildOnnx.ts";
-import type { OnnxInitializerSpec, OnnxNodeSpec } from "../../sdk/src/onnx/buildOnnx.ts";
-import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
+import { buildOnnx } from "./buildOnnx.ts";
+import type { OnnxInitializerSpec, OnnxNodeSpec } from "./buildOnnx.ts";
+import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
 
 /**
  * A CNN in PyTorch's export style: Conv -> Relu -> MaxPool, twice, then the flatten that

@@ -1,7 +1,7 @@
-import { buildOnnx } from "../../sdk/src/onnx/buildOnnx.ts";
-import type { OnnxInitializerSpec, OnnxNodeSpec } from "../../sdk/src/onnx/buildOnnx.ts";
-import { mulberry32 } from "../../sdk/src/data/mulberry32.ts";
-import { numel } from "../../sdk/src/onnx/ir.ts";
+import { buildOnnx } from "./buildOnnx.ts";
+import type { OnnxInitializerSpec, OnnxNodeSpec } from "./buildOnnx.ts";
+import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
+import { numel } from "../../sdk/node/src/onnx/ir.ts";
 
 /**
  * One tiny ONNX model per supported op (built with the test builder), for the per-op tests:

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
-import type { CompileCircuitReturnType } from "../../sdk/src/circuit/compileCircuit.ts";
-import { loadR1cs, readSymbols } from "../../sdk/src/circuit/witnessTools.ts";
-import type { R1csConstraints } from "../../sdk/src/circuit/witnessTools.ts";
+import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
+import type { CompileCircuitReturnType } from "../../sdk/node/src/circuit/compileCircuit.ts";
+import { loadR1cs, readSymbols } from "./witnessTools.ts";
+import type { R1csConstraints } from "./witnessTools.ts";
 
 export const BUILD = join(import.meta.dirname, "../../build/test");
 

@@ -7,14 +7,14 @@ import {
   QuantizationRangeError,
   ShapeError,
   UnsupportedOpError,
-} from "../../sdk/src/errors.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import { buildOnnx } from "../../sdk/src/onnx/buildOnnx.ts";
-import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
-import { readInputFile } from "../../sdk/src/onnx/readInputFile.ts";
-import { fidelity } from "../../sdk/src/quantize/fidelity.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { quantizeModel } from "../../sdk/src/quantize/quantizeModel.ts";
+} from "../../sdk/core/src/errors.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import { buildOnnx } from "../helpers/buildOnnx.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { readInputFile } from "../../sdk/node/src/onnx/readInputFile.ts";
+import { fidelity } from "../../sdk/node/src/quantize/fidelity.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 
 const IRIS = join(import.meta.dirname, "../../models/iris-mlp.onnx");

@@ -5,12 +5,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import onnxProto from "onnx-proto";
 import type { onnx as Onnx } from "onnx-proto";
-import { argmax } from "../../sdk/src/quantize/fixedPoint.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import { trainMlp } from "../../sdk/src/data/trainMlp.ts";
-import { InputError, OnnxParseError, ShapeError } from "../../sdk/src/errors.ts";
-import { buildOnnx } from "../../sdk/src/onnx/buildOnnx.ts";
-import { runOnnx, runOnnxBatch } from "../../sdk/src/onnx/runOnnx.ts";
+import { argmax } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import { trainMlp } from "../../scripts/lib/trainMlp.ts";
+import { InputError, OnnxParseError, ShapeError } from "../../sdk/core/src/errors.ts";
+import { buildOnnx } from "../helpers/buildOnnx.ts";
+import { runOnnx, runOnnxBatch } from "../../sdk/node/src/onnx/runOnnx.ts";
 
 const { onnx } = onnxProto;
 const IRIS_MODEL = fileURLToPath(new URL("../../models/iris-mlp.onnx", import.meta.url));

@@ -4,17 +4,17 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "../../scripts/cli/root.ts";
+import { ROOT, ZKML_CLI } from "../helpers/root.ts";
 import {
   BUILD_LOCK_FILE,
   BuildFolderLockedError,
   compileModel,
   serializeBuild,
-} from "../../sdk/src/circuit/compileModel.ts";
-import type { CompileModelReturnType } from "../../sdk/src/circuit/compileModel.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import type { Manifest } from "../../sdk/src/manifest.ts";
-import { sha256File } from "../../sdk/src/util/sha256File.ts";
+} from "../../sdk/node/src/circuit/compileModel.ts";
+import type { CompileModelReturnType } from "../../sdk/node/src/circuit/compileModel.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import type { Manifest } from "../../sdk/core/src/manifest.ts";
+import { sha256File } from "../../sdk/node/src/util/sha256File.ts";
 
 const IRIS = join(ROOT, "models/iris-mlp.onnx");
 /** A real torch.onnx.export (torch 1.13) with dynamic_axes on the batch: see exportPytorch.py. */
@@ -24,7 +24,7 @@ function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr
   return new Promise((done) => {
     execFile(
       process.execPath,
-      [join(ROOT, "scripts/zkml.ts"), ...args],
+      [...ZKML_CLI, ...args],
       { cwd: ROOT, maxBuffer: 1 << 24 },
       (error, stdout, stderr) =>
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),

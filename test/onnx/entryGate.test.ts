@@ -3,15 +3,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import onnxProto from "onnx-proto";
-import { compileModel } from "../../sdk/src/circuit/compileModel.ts";
-import { libraryClosure } from "../../sdk/src/circuit/compileCircuit.ts";
-import { ShapeError } from "../../sdk/src/errors.ts";
-import { buildOnnx } from "../../sdk/src/onnx/buildOnnx.ts";
-import { evaluateFloat } from "../../sdk/src/onnx/evaluateFloat.ts";
-import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
-import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { quantizeModel } from "../../sdk/src/quantize/quantizeModel.ts";
+import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
+import { libraryClosure } from "../../sdk/node/src/circuit/compileCircuit.ts";
+import { ShapeError } from "../../sdk/core/src/errors.ts";
+import { buildOnnx } from "../helpers/buildOnnx.ts";
+import { evaluateFloat } from "../../sdk/node/src/onnx/evaluateFloat.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
 import { caseRows, opCases } from "../helpers/opCases.ts";
 
 const { onnx } = onnxProto;

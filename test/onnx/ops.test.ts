@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { evaluateFloat } from "../../sdk/src/onnx/evaluateFloat.ts";
-import { importOnnx } from "../../sdk/src/onnx/importOnnx.ts";
-import { runOnnx } from "../../sdk/src/onnx/runOnnx.ts";
-import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { argmax } from "../../sdk/src/quantize/fixedPoint.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { quantizeModel } from "../../sdk/src/quantize/quantizeModel.ts";
+import { evaluateFloat } from "../../sdk/node/src/onnx/evaluateFloat.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { runOnnx } from "../../sdk/node/src/onnx/runOnnx.ts";
+import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
+import { argmax } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
 import { caseRows, opCases } from "../helpers/opCases.ts";
 
 describe("every supported op: import + float reference + quantized evaluator vs onnxruntime", function () {

@@ -4,19 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AbiCoder } from "ethers";
 import * as snarkjs from "snarkjs";
-import { compileCircuit } from "../../sdk/src/circuit/compileCircuit.ts";
-import { ProofError, SetupError } from "../../sdk/src/errors.ts";
-import { decodeProof } from "../../sdk/src/prove/decodeProof.ts";
-import { encodeProof } from "../../sdk/src/prove/encodeProof.ts";
-import { prove } from "../../sdk/src/prove/prove.ts";
-import type { ProveReturnType } from "../../sdk/src/prove/prove.ts";
-import { verifyProof } from "../../sdk/src/prove/verifyProof.ts";
-import { beaconPhase2, contributePhase2, verifyPhase2 } from "../../sdk/src/setup/ceremony.ts";
-import { ptauPowerFor, readCircuitSize } from "../../sdk/src/setup/circuitSize.ts";
-import type { ProofSystem } from "../../sdk/src/setup/circuitSize.ts";
-import { createPtau } from "../../sdk/src/setup/createPtau.ts";
-import { setupCircuit } from "../../sdk/src/setup/setupCircuit.ts";
-import type { SetupCircuitReturnType } from "../../sdk/src/setup/setupCircuit.ts";
+import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
+import { ProofError, SetupError } from "../../sdk/core/src/errors.ts";
+import { decodeProof } from "../../sdk/core/src/prove/decodeProof.ts";
+import { encodeProof } from "../../sdk/core/src/prove/encodeProof.ts";
+import { prove } from "../../sdk/core/src/prove/prove.ts";
+import type { ProveReturnType } from "../../sdk/core/src/prove/prove.ts";
+import { verifyProof } from "../../sdk/core/src/prove/verifyProof.ts";
+import { beaconPhase2, contributePhase2, verifyPhase2 } from "../../sdk/node/src/setup/ceremony.ts";
+import { ptauPowerFor, readCircuitSize } from "../../sdk/node/src/setup/circuitSize.ts";
+import type { ProofSystem } from "../../sdk/core/src/prove/proofSystem.ts";
+import { createPtau } from "../../sdk/node/src/setup/createPtau.ts";
+import { setupCircuit } from "../../sdk/node/src/setup/setupCircuit.ts";
+import type { SetupCircuitReturnType } from "../../sdk/node/src/setup/setupCircuit.ts";
 
 // A tiny circuit (two models differing in one constant) through all three proof systems,
 // with ptau files from the fast local ceremony in a private cache.

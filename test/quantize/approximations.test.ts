@@ -3,7 +3,7 @@ import {
   approximate,
   SIGMOID_ERROR_BOUND,
   TANH_ERROR_BOUND,
-} from "../../sdk/src/quantize/approximations.ts";
+} from "../../sdk/node/src/quantize/approximations.ts";
 
 describe("Sigmoid / Tanh approximations keep their stated error bounds", function () {
   it("on a dense grid over [-12, 12] (the clip covers everything beyond)", function () {

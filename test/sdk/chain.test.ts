@@ -1,19 +1,20 @@
+import { fileSubmissionStore } from "../../sdk/node/src/chain/pendingSubmission.ts";
 import { expect } from "chai";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { deployRegistry } from "../../sdk/src/chain/deployRegistry.ts";
-import { deployVerifier } from "../../sdk/src/chain/deployVerifier.ts";
-import { estimateVerificationCost } from "../../sdk/src/chain/estimateVerificationCost.ts";
-import { readVerifiedPredictions } from "../../sdk/src/chain/readRegistryEvents.ts";
-import { registerModel } from "../../sdk/src/chain/registerModel.ts";
-import { submitPrediction } from "../../sdk/src/chain/submitPrediction.ts";
-import type { ChainClientLike } from "../../sdk/src/chain/chainClient.ts";
-import { ChainError } from "../../sdk/src/errors.ts";
-import { evaluateQuantized } from "../../sdk/src/quantize/evaluateQuantized.ts";
-import { toField } from "../../sdk/src/quantize/fixedPoint.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
+import { deployRegistry } from "../../sdk/core/src/chain/deployRegistry.ts";
+import { deployVerifier } from "../../sdk/node/src/chain/deployVerifier.ts";
+import { estimateVerificationCost } from "../../sdk/core/src/chain/estimateVerificationCost.ts";
+import { readVerifiedPredictions } from "../../sdk/core/src/chain/readRegistryEvents.ts";
+import { registerModel } from "../../sdk/core/src/chain/registerModel.ts";
+import { submitPrediction } from "../../sdk/core/src/chain/submitPrediction.ts";
+import type { ChainClientLike } from "../../sdk/core/src/chain/chainClient.ts";
+import { ChainError } from "../../sdk/core/src/errors.ts";
+import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
+import { toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
 import { irisArtifacts } from "./irisArtifacts.ts";
 import type { IrisArtifacts } from "./irisArtifacts.ts";
 
@@ -84,7 +85,7 @@ describe("SDK chain functions end to end, with ethers and with viem", function (
           modelId: iris.modelId,
           proof: proof.proofBytes,
           publicSignals: proof.publicSignals,
-          dir,
+          store: fileSubmissionStore({ dir }),
         });
         expect(sent.outputs).to.deep.equal(expected.outputs.map(toField));
         // eth_estimateGas may overshoot a little, never undershoot.

@@ -3,24 +3,27 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import { network } from "hardhat";
-import { deployRegistry } from "../../sdk/src/chain/deployRegistry.ts";
-import { deployVerifier } from "../../sdk/src/chain/deployVerifier.ts";
-import { readPendingSubmission } from "../../sdk/src/chain/pendingSubmission.ts";
-import { registerModel } from "../../sdk/src/chain/registerModel.ts";
-import { resumeSubmission } from "../../sdk/src/chain/resumeSubmission.ts";
+import { deployRegistry } from "../../sdk/core/src/chain/deployRegistry.ts";
+import { deployVerifier } from "../../sdk/node/src/chain/deployVerifier.ts";
+import {
+  readPendingSubmission,
+  fileSubmissionStore,
+} from "../../sdk/node/src/chain/pendingSubmission.ts";
+import { registerModel } from "../../sdk/core/src/chain/registerModel.ts";
+import { resumeSubmission } from "../../sdk/node/src/chain/resumeSubmission.ts";
 import type {
   QuarantinedSubmission,
   ResentSubmission,
   ResumedSubmission,
-} from "../../sdk/src/chain/resumeSubmission.ts";
-import { submitPrediction } from "../../sdk/src/chain/submitPrediction.ts";
+} from "../../sdk/node/src/chain/resumeSubmission.ts";
+import { submitPrediction } from "../../sdk/core/src/chain/submitPrediction.ts";
 import {
   GasError,
   InsufficientFundsError,
   NonceTooLowError,
   ReplacementUnderpricedError,
   TransactionTimeoutError,
-} from "../../sdk/src/errors.ts";
+} from "../../sdk/core/src/errors.ts";
 import { irisArtifacts } from "./irisArtifacts.ts";
 import type { IrisArtifacts } from "./irisArtifacts.ts";
 
@@ -46,7 +49,7 @@ describe("submission never loses work; nonce, funds and gas errors are typed", f
       modelId: iris.modelId,
       proof: proof.proofBytes,
       publicSignals: proof.publicSignals,
-      dir,
+      store: fileSubmissionStore({ dir }),
       ...extra,
     });
   };

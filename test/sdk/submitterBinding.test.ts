@@ -1,24 +1,25 @@
+import { fileSubmissionStore } from "../../sdk/node/src/chain/pendingSubmission.ts";
 import { expect } from "chai";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Contract } from "ethers";
 import { network } from "hardhat";
-import { batchSubmitPredictions } from "../../sdk/src/chain/batchSubmitPredictions.ts";
-import { deployRegistry } from "../../sdk/src/chain/deployRegistry.ts";
-import { deployVerifier } from "../../sdk/src/chain/deployVerifier.ts";
-import { registerModel } from "../../sdk/src/chain/registerModel.ts";
-import { submitPrediction } from "../../sdk/src/chain/submitPrediction.ts";
-import { compileModel } from "../../sdk/src/circuit/compileModel.ts";
-import type { CompileModelReturnType } from "../../sdk/src/circuit/compileModel.ts";
-import { loadIris } from "../../sdk/src/data/iris.ts";
-import { InputError, ProofError } from "../../sdk/src/errors.ts";
-import { prove } from "../../sdk/src/prove/prove.ts";
-import type { ProveReturnType } from "../../sdk/src/prove/prove.ts";
-import { verifyProof } from "../../sdk/src/prove/verifyProof.ts";
-import { quantizeInput } from "../../sdk/src/quantize/quantizeInput.ts";
-import { setupGroth16 } from "../../sdk/src/setup/setupGroth16.ts";
-import type { SetupGroth16ReturnType } from "../../sdk/src/setup/setupGroth16.ts";
-import { ROOT } from "../../scripts/cli/root.ts";
+import { batchSubmitPredictions } from "../../sdk/core/src/chain/batchSubmitPredictions.ts";
+import { deployRegistry } from "../../sdk/core/src/chain/deployRegistry.ts";
+import { deployVerifier } from "../../sdk/node/src/chain/deployVerifier.ts";
+import { registerModel } from "../../sdk/core/src/chain/registerModel.ts";
+import { submitPrediction } from "../../sdk/core/src/chain/submitPrediction.ts";
+import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
+import type { CompileModelReturnType } from "../../sdk/node/src/circuit/compileModel.ts";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import { InputError, ProofError } from "../../sdk/core/src/errors.ts";
+import { prove } from "../../sdk/core/src/prove/prove.ts";
+import type { ProveReturnType } from "../../sdk/core/src/prove/prove.ts";
+import { verifyProof } from "../../sdk/core/src/prove/verifyProof.ts";
+import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { setupGroth16 } from "../../sdk/node/src/setup/setupGroth16.ts";
+import type { SetupGroth16ReturnType } from "../../sdk/node/src/setup/setupGroth16.ts";
+import { ROOT } from "../helpers/root.ts";
 import { IRIS_MODEL, irisArtifacts } from "./irisArtifacts.ts";
 
 const { ethers } = await network.create();
@@ -138,7 +139,7 @@ describe("submitter binding: a bound proof is recorded only from its submitter",
       modelId,
       proof: p.proofBytes,
       publicSignals: p.publicSignals,
-      dir: pendingDir,
+      store: fileSubmissionStore({ dir: pendingDir }),
     }).catch((x: unknown) => x);
     expect(e).to.be.instanceOf(InputError);
     expect((e as InputError).message).to.contain(

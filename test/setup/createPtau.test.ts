@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
-import { SetupError } from "../../sdk/src/errors.ts";
-import { createPtau, SINGLE_PARTY_NAME } from "../../sdk/src/setup/createPtau.ts";
-import { ensurePtau } from "../../sdk/src/setup/ensurePtau.ts";
-import { readPtauInfo } from "../../sdk/src/setup/readPtauInfo.ts";
+import { SetupError } from "../../sdk/core/src/errors.ts";
+import { createPtau, SINGLE_PARTY_NAME } from "../../sdk/node/src/setup/createPtau.ts";
+import { ensurePtau } from "../../sdk/node/src/setup/ensurePtau.ts";
+import { readPtauInfo } from "../../sdk/node/src/setup/readPtauInfo.ts";
 
 // The fast local ceremony must produce exactly what snarkjs's own path would, for the same
 // secrets: full `powersoftau verify`, and Lagrange sections identical to snarkjs's

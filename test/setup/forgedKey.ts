@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
-import { readManifest, writeManifest } from "../../sdk/src/manifest.ts";
-import type { SetupRecord } from "../../sdk/src/manifest.ts";
-import { encodeGroth16Proof } from "../../sdk/src/prove/encodeProof.ts";
-import { exportSolidity } from "../../sdk/src/setup/exportSolidity.ts";
-import { hashFile } from "../../sdk/src/setup/hashFile.ts";
+import { readManifest, writeManifest } from "../../sdk/node/src/manifestFile.ts";
+import type { SetupRecord } from "../../sdk/core/src/manifest.ts";
+import { encodeGroth16Proof } from "../../sdk/core/src/prove/encodeProof.ts";
+import { exportSolidity } from "../../sdk/node/src/setup/exportSolidity.ts";
+import { hashFile } from "../../sdk/node/src/setup/hashFile.ts";
 import { irisArtifacts } from "../sdk/irisArtifacts.ts";
 import type { IrisArtifacts } from "../sdk/irisArtifacts.ts";
 

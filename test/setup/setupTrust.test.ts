@@ -13,16 +13,16 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { ROOT } from "../../scripts/cli/root.ts";
-import { DevSetupError, KeyMismatchError, SetupError } from "../../sdk/src/errors.ts";
-import type { SetupRecord, SetupTrust } from "../../sdk/src/manifest.ts";
-import { cacheDir, removeStaleTmp } from "../../sdk/src/setup/cacheDir.ts";
-import { beaconPhase2, contributePhase2 } from "../../sdk/src/setup/ceremony.ts";
-import { createPtau } from "../../sdk/src/setup/createPtau.ts";
-import { checkKeyFiles, checkSetupForChain } from "../../sdk/src/setup/checkDeployable.ts";
-import { setupCircuit, setupRecord } from "../../sdk/src/setup/setupCircuit.ts";
-import type { SetupCircuitReturnType } from "../../sdk/src/setup/setupCircuit.ts";
-import { PHASE2_DEV_NAME, setupTrust } from "../../sdk/src/setup/setupTrust.ts";
+import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { DevSetupError, KeyMismatchError, SetupError } from "../../sdk/core/src/errors.ts";
+import type { SetupRecord, SetupTrust } from "../../sdk/core/src/manifest.ts";
+import { cacheDir, removeStaleTmp } from "../../sdk/node/src/setup/cacheDir.ts";
+import { beaconPhase2, contributePhase2 } from "../../sdk/node/src/setup/ceremony.ts";
+import { createPtau } from "../../sdk/node/src/setup/createPtau.ts";
+import { checkKeyFiles, checkSetupForChain } from "../../sdk/node/src/setup/checkDeployable.ts";
+import { setupCircuit, setupRecord } from "../../sdk/node/src/setup/setupCircuit.ts";
+import type { SetupCircuitReturnType } from "../../sdk/node/src/setup/setupCircuit.ts";
+import { PHASE2_DEV_NAME, setupTrust } from "../../sdk/node/src/setup/setupTrust.ts";
 import { irisArtifacts } from "../sdk/irisArtifacts.ts";
 import type { IrisArtifacts } from "../sdk/irisArtifacts.ts";
 
@@ -287,11 +287,10 @@ describe("setup trust: recorded, checked before reuse and before deployment", fu
       const dir = join(root, "model");
       cpSync(iris.dir, dir, { recursive: true });
       const watched = [join(root, "ptau"), join(root, "zkey")];
-      const child = spawn(
-        process.execPath,
-        [join(ROOT, "scripts/zkml.ts"), "setup", dir, "--system", "groth16"],
-        { env: { ...process.env, ZKML_CACHE_DIR: root }, stdio: "ignore" },
-      );
+      const child = spawn(process.execPath, [...ZKML_CLI, "setup", dir, "--system", "groth16"], {
+        env: { ...process.env, ZKML_CACHE_DIR: root },
+        stdio: "ignore",
+      });
       const tmpFiles = () =>
         watched.flatMap((d) =>
           existsSync(d)

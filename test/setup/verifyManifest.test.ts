@@ -1,14 +1,14 @@
 import { expect } from "chai";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../../scripts/cli/root.ts";
-import { compileModel } from "../../sdk/src/circuit/compileModel.ts";
-import { parseOnnx } from "../../sdk/src/onnx/parseOnnx.ts";
-import { readManifest, writeManifest } from "../../sdk/src/manifest.ts";
-import { setupCircuit, setupRecord } from "../../sdk/src/setup/setupCircuit.ts";
-import { REBUILD_CHECKS } from "../../sdk/src/setup/checkRebuild.ts";
-import { verifyManifest } from "../../sdk/src/setup/verifyManifest.ts";
-import type { ManifestCheck } from "../../sdk/src/setup/verifyManifest.ts";
+import { ROOT } from "../helpers/root.ts";
+import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
+import { parseOnnx } from "../../sdk/node/src/onnx/parseOnnx.ts";
+import { readManifest, writeManifest } from "../../sdk/node/src/manifestFile.ts";
+import { setupCircuit, setupRecord } from "../../sdk/node/src/setup/setupCircuit.ts";
+import { REBUILD_CHECKS } from "../../sdk/node/src/setup/checkRebuild.ts";
+import { verifyManifest } from "../../sdk/node/src/setup/verifyManifest.ts";
+import type { ManifestCheck } from "../../sdk/node/src/setup/verifyManifest.ts";
 import { IRIS_MODEL, irisArtifacts } from "../sdk/irisArtifacts.ts";
 
 // `zkml manifest verify` on a freshly compiled Iris model with its Groth16 setup: every check

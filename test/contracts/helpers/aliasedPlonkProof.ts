@@ -3,8 +3,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { keccak_256 } from "@noble/hashes/sha3";
 import * as snarkjs from "snarkjs";
 import type { UniversalProof } from "snarkjs";
-import { SNARK_SCALAR_FIELD as R } from "../../../sdk/src/circuit/publicSignals.ts";
-import { encodeProof } from "../../../sdk/src/prove/encodeProof.ts";
+import { SNARK_SCALAR_FIELD as R } from "../../../sdk/core/src/layout/publicSignals.ts";
+import { encodeProof } from "../../../sdk/core/src/prove/encodeProof.ts";
 
 /** snarkjs's PLONK Fiat-Shamir transcript (the module its prover imports, patched below). */
 interface Transcript {

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { compileModel } from "../../../sdk/src/circuit/compileModel.ts";
-import { loadIris } from "../../../sdk/src/data/iris.ts";
-import { proveSamples } from "../../../sdk/src/gas/proveSamples.ts";
-import type { ProveSamplesReturnType } from "../../../sdk/src/gas/proveSamples.ts";
+import { compileModel } from "../../../sdk/node/src/circuit/compileModel.ts";
+import { loadIris } from "../../../scripts/lib/iris.ts";
+import { proveSamples } from "../../../sdk/node/src/gas/proveSamples.ts";
+import type { ProveSamplesReturnType } from "../../../sdk/node/src/gas/proveSamples.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 /** Where the Iris model is compiled for the contract and gas tests. */

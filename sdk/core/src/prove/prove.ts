@@ -1,0 +1,117 @@
+import * as snarkjs from "snarkjs";
+import type { Groth16Proof, UniversalProof } from "snarkjs";
+import { ProofError } from "../errors.ts";
+import { submitterSignal } from "../layout/publicSignals.ts";
+import { toField } from "../quantize/fixedPoint.ts";
+import type { ProofSystem } from "./proofSystem.ts";
+import { encodeProof } from "./encodeProof.ts";
+
+export type AnyProof = Groth16Proof | UniversalProof;
+
+export interface ProveParameters {
+  system: ProofSystem;
+  /** The witness generator (model.wasm): a path (Node), a URL (browser), or its bytes. */
+  wasm: string | Uint8Array;
+  /** The proving key: a path, a URL, or its bytes. */
+  zkey: string | Uint8Array;
+  /** Fixed-point model input (signal `in`, see `quantizeInput`), or a full signal object. */
+  input: readonly bigint[] | Record<string, unknown>;
+  /**
+   * For a model compiled with `submitter: "bound"`: the address that will submit the proof (the
+   * registry records it only from that address). Sets the `submitter` signal of the input.
+   */
+  submitter?: string;
+}
+
+export interface ProveReturnType {
+  system: ProofSystem;
+  proof: AnyProof;
+  /** Public signals as field elements, in the layout's order. */
+  publicSignals: bigint[];
+  /** ABI-encoded proof for `IProofVerifier.verify` (Groth16 256 bytes, PLONK/FFLONK 768). */
+  proofBytes: `0x${string}`;
+  /** Size of the proof in bytes as sent on-chain. */
+  proofSize: number;
+  ms: number;
+}
+
+/**
+ * Witness from the circuit's wasm, then a proof with snarkjs for the chosen system.
+ *
+ * @example
+ * const { proofBytes, publicSignals } = await prove({ system: "plonk", wasm, zkey, input });
+ */
+export async function prove(p: ProveParameters): Promise<ProveReturnType> {
+  const start = performance.now();
+  const signals = withSubmitter(
+    Array.isArray(p.input)
+      ? { in: (p.input as readonly bigint[]).map((v) => toField(v).toString()) }
+      : (p.input as Record<string, unknown>),
+    p.submitter,
+  );
+  let r: { proof: AnyProof; publicSignals: string[] };
+  try {
+    r = await snarkjs[p.system].fullProve(signals, fileOf(p.wasm), fileOf(p.zkey));
+  } catch (cause) {
+    throw proveError(
+      `witness or ${p.system} proof generation failed for ${p.wasm}`,
+      cause,
+      signals,
+    );
+  }
+  const protocol = (r.proof as { protocol?: string }).protocol;
+  if (protocol !== p.system) {
+    throw new ProofError(`${p.zkey} is a ${protocol} key, not ${p.system}`, {
+      details: { step: "prove" },
+    });
+  }
+  const proofBytes =
+    p.system === "groth16"
+      ? encodeProof({ system: "groth16", proof: r.proof as Groth16Proof })
+      : encodeProof({ system: p.system, proof: r.proof as UniversalProof });
+  return {
+    system: p.system,
+    proof: r.proof,
+    publicSignals: r.publicSignals.map(BigInt),
+    proofBytes,
+    proofSize: (proofBytes.length - 2) / 2,
+    ms: performance.now() - start,
+  };
+}
+
+/** The witness input with the bound submitter's signal, when one is given. */
+export function withSubmitter(
+  signals: Record<string, unknown>,
+  submitter: string | undefined,
+): Record<string, unknown> {
+  if (submitter === undefined) return signals;
+  return { ...signals, submitter: submitterSignal(submitter).toString() };
+}
+
+/**
+ * A ProofError; when the witness lacks an input and none named `submitter` was given, the
+ * message says that a bound circuit needs it.
+ */
+export function proveError(
+  message: string,
+  cause: unknown,
+  signals?: Record<string, unknown>,
+): ProofError {
+  const missing =
+    /Not all inputs have been set|Not enough values for input signal submitter/.test(
+      String(cause),
+    ) && !(signals && "submitter" in signals);
+  return new ProofError(
+    missing
+      ? `${message}: an input is missing; if the model was compiled with submitter "bound", pass the address that will submit the proof (submitter, zkml prove --submitter 0x...)`
+      : message,
+    { details: { step: "prove" }, cause },
+  );
+}
+
+/** snarkjs (fastfile) reads a path or URL, or bytes as an in-memory file. */
+const fileOf = (f: string | Uint8Array) =>
+  typeof f === "string" ? f : ({ type: "mem", data: f } as unknown as string);
+
+const nameOf = (f: string | Uint8Array) =>
+  typeof f === "string" ? f : `the witness generator (${f.length} bytes)`;

@@ -1,0 +1,143 @@
+import { parseArgs } from "node:util";
+import { join, resolve } from "node:path";
+import { compileModel } from "../../circuit/compileModel.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { progress } from "../progress.ts";
+import { importOnnx } from "../../onnx/importOnnx.ts";
+import { readInputFile } from "../../onnx/readInputFile.ts";
+import type { QuantizeMode } from "@zkml-verify/core/internal/quantize/types";
+import { parseInputShapes } from "./fidelity.ts";
+
+export const command: Command = {
+  name: "compile",
+  summary: "ONNX model -> quantized model -> circom circuit (r1cs, wasm) + manifest in a folder",
+  usage: `zkml compile <model.onnx> --out <dir> [options] [--json]
+
+  Imports the ONNX model, quantizes it to fixed point (scales chosen on the calibration data),
+  generates and compiles the circuit, and writes ir.json, quantized.json, model.circom,
+  model.r1cs, model_js/model.wasm and manifest.json into <dir>.
+
+  --calibration <file>         input rows (JSON: [[...], ...] or {"input_data": [[...]]})
+  --mode accuracy|resources    favour accuracy (default) or fewer constraints
+  --weights fixed|private      weights as circuit constants (default) or private inputs
+  --input public|private|hashed   model input visibility (default public)
+  --output public|hashed       output visibility (default public)
+  --submitter none|bound       bound: the last public signal is the address that must send the
+                               proof (zkml prove --submitter), against front-running (default none)
+  --prove-output logits|argmax for a classifier: prove the logits (default) or the argmax
+  --input-shape <name=1x4>     static shape for a dynamic input (repeatable)
+  --batch-size <n>             size of a symbolic leading (batch) dimension (default 1)
+  --json                       machine-readable result (constraints, wires, nPublic, ...)`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        calibration: { type: "string" },
+        mode: { type: "string" },
+        weights: { type: "string" },
+        input: { type: "string" },
+        output: { type: "string" },
+        submitter: { type: "string" },
+        "prove-output": { type: "string" },
+        "input-shape": { type: "string", multiple: true },
+        "batch-size": { type: "string" },
+        json: { type: "boolean" },
+      },
+    });
+    const [model] = positionals;
+    if (!model || !values.out || positionals.length > 1) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    const bad = checkChoices(values);
+    if (bad) {
+      console.error(`${bad}\n\n${this.usage}`);
+      return EXIT.usage;
+    }
+    const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
+    if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
+      console.error(
+        `--batch-size must be a positive integer, not "${values["batch-size"]}"\n\n${this.usage}`,
+      );
+      return EXIT.usage;
+    }
+    const ui = progress(Boolean(values.json));
+    const inputShapes = parseInputShapes(values["input-shape"]);
+    const calibration = values.calibration
+      ? readInputFile({
+          file: values.calibration,
+          ir: importOnnx({ file: model, inputShapes, batchSize }),
+        })
+      : undefined;
+    const compiled = await ui.step(`compile ${model}`, () =>
+      compileModel({
+        model,
+        outDir: values.out!,
+        calibration,
+        mode: values.mode as QuantizeMode | undefined,
+        output: values["prove-output"] as "logits" | "argmax" | undefined,
+        inputVisibility: values.input as "public" | "private" | "hashed" | undefined,
+        weightVisibility: values.weights as "fixed" | "private" | undefined,
+        outputVisibility: values.output as "public" | "hashed" | undefined,
+        submitter: values.submitter as "none" | "bound" | undefined,
+        inputShapes,
+        batchSize,
+        // A copy of the source model makes the folder self-contained (prove shows float
+        // outputs, audit can re-hash it); manifest.model.sha256 identifies it.
+        copyModel: true,
+        onProgress: ui.log,
+        // On stderr in every mode (stdout stays JSON with --json, which lists them too).
+        onWarning: (m) => console.error(`warning: ${m}`),
+      }),
+    );
+    const outDir = resolve(values.out);
+    const result = {
+      model: resolve(model),
+      outDir,
+      constraints: compiled.circuit.constraints,
+      wires: compiled.circuit.wires,
+      nPublic: compiled.publicSignals.layout.nPublic,
+      publicSignals: compiled.publicSignals.names,
+      visibility: compiled.manifest.visibility,
+      weightCommitment: compiled.weightCommitment,
+      manifest: join(outDir, "manifest.json"),
+      r1cs: compiled.circuit.r1cs,
+      wasm: compiled.circuit.wasm,
+      warnings: compiled.warnings,
+    };
+    if (values.json) printJson(result);
+    else {
+      console.log(`circuit      ${result.constraints} constraints, ${result.wires} wires`);
+      const v = result.visibility;
+      console.log(
+        `public       ${result.nPublic} signals (weights ${v.weights}, input ${v.input}, output ${v.output}, submitter ${v.submitter ?? "none"})`,
+      );
+      console.log(`commitment   ${result.weightCommitment}`);
+      console.log(`written to   ${outDir} (manifest.json, model.r1cs, model_js/model.wasm)`);
+      console.log(
+        `next         zkml setup ${values.out} --system groth16, then zkml prove ${values.out} --input <input.json>`,
+      );
+    }
+    return EXIT.ok;
+  },
+};
+
+function checkChoices(v: Record<string, unknown>): string | undefined {
+  const choices: [string, string[]][] = [
+    ["mode", ["accuracy", "resources"]],
+    ["weights", ["fixed", "private"]],
+    ["input", ["public", "private", "hashed"]],
+    ["output", ["public", "hashed"]],
+    ["submitter", ["none", "bound"]],
+    ["prove-output", ["logits", "argmax"]],
+  ];
+  for (const [k, allowed] of choices) {
+    if (v[k] !== undefined && !allowed.includes(v[k] as string)) {
+      return `--${k} must be one of ${allowed.join(", ")}, not "${String(v[k])}"`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
+import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
+import { deployStep, registerStep, submitStep } from "../chainSteps.ts";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { connect, NETWORK_OPTIONS, NETWORK_USAGE } from "../network.ts";
+import { progress } from "../progress.ts";
+
+export const command: Command = {
+  name: "deploy",
+  summary:
+    "deploy the model's verifier (and a registry); optionally register and submit in one run",
+  usage: `zkml deploy <dir> [--system groth16|plonk|fflonk] [--registry <address>] [--register] [--submit <proof.json>]... [--allow-dev-setup] [--json]
+
+  Deploys a ModelRegistry (unless --registry names one) and the model's snarkjs verifier for
+  --system (default groth16; the folder needs that system's setup: zkml setup) with
+  its IProofVerifier adapter; records the addresses in <dir>/deployments/<network>.json for
+  zkml register / submit. The in-process chain (the default network) is discarded when the
+  command exits, so there use --register and --submit to do everything in one run, or point
+  --network localhost at \`npx hardhat node\`.
+
+  Before deploying, the folder's zkey, verification key and verifier must have the sha256 the
+  manifest records, and a Groth16 key must have phase-2 randomness. A single-party setup (the
+  local dev ptau, or a phase 2 with fewer than two contributors) is refused on any chain but
+  the in-process one and local dev chains (chain id 31337 / 1337) without --allow-dev-setup.
+
+  --register               also register the model (see zkml register)
+  --model-id <name|0x..>   model id for --register (default: from the model's name and hash)
+  --metadata-uri <uri>     metadata URI for --register (default: file:// of manifest.json)
+  --submit <proof.json>    also submit these proofs (repeatable; needs --register or a
+                           registered model)
+  --allow-dev-setup        accept a single-party (development) setup on a chain that is not
+                           the in-process chain or a local dev chain (chain id 31337 / 1337)
+${NETWORK_USAGE}`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...NETWORK_OPTIONS,
+        registry: { type: "string" },
+        system: { type: "string" },
+        register: { type: "boolean" },
+        "model-id": { type: "string" },
+        "metadata-uri": { type: "string" },
+        submit: { type: "string", multiple: true },
+        "allow-dev-setup": { type: "boolean" },
+        json: { type: "boolean" },
+      },
+    });
+    const [dirArg] = positionals;
+    const system = (values.system ?? "groth16") as ProofSystem;
+    if (!dirArg || positionals.length > 1 || !["groth16", "plonk", "fflonk"].includes(system)) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    const dir = resolve(dirArg);
+    const ui = progress(Boolean(values.json));
+    const conn = await connect(values);
+    try {
+      const deployed = await ui.step(`deploy on ${conn.name} (chain ${conn.chainId})`, () =>
+        deployStep(dir, conn, values.registry, system, {
+          allowDevSetup: values["allow-dev-setup"],
+        }),
+      );
+      const registered = values.register
+        ? await ui.step("register the model", () =>
+            registerStep(dir, conn, {
+              modelId: values["model-id"],
+              metadataURI: values["metadata-uri"],
+              allowDevSetup: values["allow-dev-setup"],
+            }),
+          )
+        : undefined;
+      const submitted = [];
+      for (const proof of values.submit ?? []) {
+        submitted.push(
+          await ui.step(`submit ${proof}`, () =>
+            submitStep(dir, conn, proof, { modelId: values["model-id"] }),
+          ),
+        );
+      }
+      const result = {
+        ...deployed,
+        registered,
+        submitted,
+      };
+      if (values.json) printJson(result);
+      else {
+        console.log(`registry   ${deployed.registry}`);
+        console.log(`verifier   ${deployed.verifier} (${deployed.verifierSize} bytes)`);
+        console.log(`adapter    ${deployed.adapter} (the IProofVerifier the registry calls)`);
+        if (registered)
+          console.log(`model      ${registered.modelId} version ${registered.version}`);
+        for (const s of submitted) {
+          console.log(`verified   ${s.predictionId} in tx ${s.txHash} (${s.gasUsed} gas)`);
+        }
+        console.log(`recorded   ${deployed.file}`);
+        if (conn.ephemeral && !registered) {
+          console.log(
+            "note       the in-process chain is gone when this command exits; use --register/--submit or --network localhost",
+          );
+        }
+      }
+      return EXIT.ok;
+    } finally {
+      await conn.close();
+      await releaseSnarkjs();
+    }
+  },
+};

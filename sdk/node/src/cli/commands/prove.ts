@@ -1,0 +1,181 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { submitterSignal } from "@zkml-verify/core/internal/layout/publicSignals";
+import { InputError } from "@zkml-verify/core/internal/errors";
+import type { Manifest } from "@zkml-verify/core/internal/manifest";
+import { readManifest } from "../../manifestFile.ts";
+import { runOnnx } from "../../onnx/runOnnx.ts";
+import type { ModelIR } from "../../onnx/ir.ts";
+import { readInputFile } from "../../onnx/readInputFile.ts";
+import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
+import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
+import { sha256File } from "../../util/sha256File.ts";
+import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
+import { EXIT, printJson } from "../command.ts";
+import type { Command } from "../command.ts";
+import { modelFiles, weightsFrom } from "../../model/modelDir.ts";
+import { loadModelDir } from "../../model/loadModelDir.ts";
+import type { ProofFile } from "../../model/modelDir.ts";
+import { progress } from "../progress.ts";
+
+export const command: Command = {
+  name: "prove",
+  summary: "prove the model's output on one input (needs the key from zkml setup)",
+  usage: `zkml prove <dir> --input <input.json> [--out <proof.json>] [--system groth16|plonk|fflonk] [--weights-from <model.onnx>] [--submitter <0x address>] [--json]
+
+  <dir> is a folder written by zkml compile. The input is JSON in the project's format
+  ({"<input name>": nested or flat array}, or a plain array) or {"input_data": [[...]]}.
+  The key for the proof system (default groth16) comes from zkml setup: a missing key is an
+  error naming it (and the deployed verifier, if any), never a new setup; a key whose sha256
+  differs from manifest.json is refused. Writes the proof (default <dir>/proofs/proof.json)
+  with the public signals and the outputs dequantized next to the float model's outputs.
+  --weights-from: for a model compiled with --weights private, prove with the weights of
+  another ONNX file of the same architecture (e.g. fine-tuned), at the compiled scales: same
+  circuit and key, the proof carries that weight set's commitment.
+  --submitter: for a model compiled with --submitter bound (required there, refused
+  elsewhere): the address that will send the proof; the registry records it only from that
+  address, so a copy of the pending transaction cannot be recorded by another account.`,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        input: { type: "string" },
+        out: { type: "string" },
+        system: { type: "string" },
+        "weights-from": { type: "string" },
+        submitter: { type: "string" },
+        json: { type: "boolean" },
+      },
+    });
+    const [dirArg] = positionals;
+    const system = (values.system ?? "groth16") as ProofSystem;
+    if (
+      !dirArg ||
+      !values.input ||
+      positionals.length > 1 ||
+      !["groth16", "plonk", "fflonk"].includes(system)
+    ) {
+      console.error(this.usage);
+      return EXIT.usage;
+    }
+    try {
+      return await prove(
+        resolve(dirArg),
+        system,
+        values.input,
+        values.out,
+        Boolean(values.json),
+        values["weights-from"],
+        values.submitter,
+      );
+    } finally {
+      await releaseSnarkjs();
+    }
+  },
+};
+
+async function prove(
+  dir: string,
+  system: ProofSystem,
+  inputFile: string,
+  out: string | undefined,
+  json: boolean,
+  weightsFile: string | undefined,
+  submitter: string | undefined,
+) {
+  const ui = progress(json);
+  const files = modelFiles(dir);
+  const manifest = readManifest(dir);
+  // Never a setup as a side effect: a missing or changed key is an error (loadModelDir).
+  const model = await loadModelDir({ dir, system });
+  const quantized = weightsFile
+    ? weightsFrom({ manifest, model: model.quantized, file: resolve(weightsFile) })
+    : model.quantized;
+  const ir = JSON.parse(readFileSync(files.ir, "utf8")) as ModelIR;
+  const [row] = readInputFile({ file: inputFile, ir });
+  const { output } = manifest.visibility;
+  const proof = await ui.step(`witness + ${system} proof`, () =>
+    model.prove({
+      input: row,
+      submitter: boundSubmitter(manifest, submitter),
+      ...(weightsFile ? { weights: quantized } : {}),
+    }),
+  );
+  const check = { valid: await model.verify(proof) };
+  // Hashed outputs are not public: the prover computes them (the proof carries their commitment).
+  const outputs = proof.outputs.values;
+  const modelFile = [join(dir, "model.onnx"), resolve(dir, manifest.model.file)].find(
+    (f) => existsSync(f) && sha256File(f) === manifest.model.sha256,
+  );
+  const floatOutputs = modelFile ? await floatModelOutputs(modelFile, quantized, row) : undefined;
+  const result: ProofFile = {
+    system,
+    proof: proof.proof,
+    proofBytes: proof.proofBytes,
+    publicSignals: proof.publicSignals.map(String),
+    outputs,
+    floatOutputs,
+    weightCommitment: proof.weightCommitment.toString(),
+  };
+  const outFile = resolve(out ?? join(dir, "proofs", "proof.json"));
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(join(outFile, ".."), { recursive: true });
+  writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
+  const summary = {
+    proofFile: outFile,
+    valid: check.valid,
+    proveSeconds: proof.ms / 1000,
+    proofBytes: proof.proofSize,
+    outputs,
+    floatOutputs: floatOutputs ?? null,
+    publicSignals: result.publicSignals,
+    ...(submitter ? { submitter } : {}),
+  };
+  if (json) printJson(summary);
+  else {
+    console.log(
+      `proof      ${outFile} (${proof.proofSize} bytes, ${(proof.ms / 1000).toFixed(2)} s)`,
+    );
+    const how = output === "hashed" ? "private; the proof carries their commitment" : "circuit";
+    console.log(`outputs    ${outputs.map((o) => o.toFixed(4)).join(", ")} (${how})`);
+    if (floatOutputs) {
+      console.log(`float      ${floatOutputs.map((o) => o.toFixed(4)).join(", ")} (onnxruntime)`);
+    }
+    console.log(`check      off-chain verification: ${check.valid ? "valid" : "INVALID"}`);
+  }
+  return check.valid ? EXIT.ok : EXIT.checkFailed;
+}
+
+/** The float model's first output on the row (onnxruntime). */
+async function floatModelOutputs(file: string, q: QuantizedModel, row: number[]) {
+  try {
+    const out = await runOnnx({
+      model: file,
+      inputs: { [q.inputName]: { data: row, shape: q.inputShape } },
+    });
+    return Array.from(Object.values(out)[0].data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The --submitter address: required by a model compiled with --submitter bound, refused by others. */
+function boundSubmitter(manifest: Manifest, submitter: string | undefined): string | undefined {
+  const bound = manifest.visibility.submitter === "bound";
+  if (bound && submitter === undefined) {
+    throw new InputError(
+      "this model binds the submitter (compiled with --submitter bound): pass --submitter <0x address>, the account that will send the proof",
+      { details: { input: "--submitter" } },
+    );
+  }
+  if (!bound && submitter !== undefined) {
+    throw new InputError(
+      "--submitter is for a model compiled with --submitter bound; this one lets anyone submit",
+      { details: { input: "--submitter", value: submitter } },
+    );
+  }
+  if (submitter !== undefined) submitterSignal(submitter); // a 20-byte hex address
+  return submitter;
+}

@@ -1,0 +1,164 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { id as keccakId, isHexString } from "ethers";
+import { MissingKeyError, ZkmlError } from "@zkml-verify/core/internal/errors";
+import type { Manifest } from "@zkml-verify/core/internal/manifest";
+import { importOnnx } from "../onnx/importOnnx.ts";
+import { rebindWeights } from "../quantize/rebindWeights.ts";
+import { checkKeyFiles } from "../setup/checkDeployable.ts";
+import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
+import { artifactNames } from "../setup/setupCircuit.ts";
+import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
+
+/** What `zkml deploy` / `register` leave in <dir>/deployments/<network>.json. */
+export interface Deployment {
+  network: string;
+  chainId: number;
+  registry?: string;
+  verifier?: string;
+  adapter?: string;
+  /** The proof system of the deployed verifier. */
+  system?: import("@zkml-verify/core/internal/prove/proofSystem").ProofSystem;
+  modelId?: string;
+  version?: number;
+  ephemeral?: boolean;
+}
+
+const fileName = (network: string) => `${network.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`;
+
+export function deploymentFile(dir: string, network: string): string {
+  return join(dir, "deployments", fileName(network));
+}
+
+export function readDeployment(dir: string, network: string): Deployment | undefined {
+  const file = deploymentFile(dir, network);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Deployment) : undefined;
+}
+
+export function writeDeployment(dir: string, d: Deployment): string {
+  const file = deploymentFile(dir, d.network);
+  mkdirSync(join(dir, "deployments"), { recursive: true });
+  writeFileSync(file, JSON.stringify(d, null, 2) + "\n");
+  return file;
+}
+
+/** bytes32 model id: a 0x-32-byte value as is, any other name keccak256-hashed; default from the manifest. */
+export function modelIdOf(manifest: Manifest, name?: string): string {
+  if (name && isHexString(name, 32)) return name;
+  const stem = basename(manifest.model.file).replace(/\.onnx$/i, "");
+  return keccakId(name ?? `zkml:${stem}:${manifest.model.sha256}`);
+}
+
+export function requireValue<T>(value: T | undefined, what: string, hint: string): T {
+  if (value === undefined) {
+    throw new ZkmlError(`no ${what}: ${hint}`, { details: { missing: what } });
+  }
+  return value;
+}
+
+/** The files of a compiled model folder, by the names compileModel and the setup write. */
+export function modelFiles(dir: string) {
+  return {
+    manifest: join(dir, "manifest.json"),
+    quantized: join(dir, "quantized.json"),
+    ir: join(dir, "ir.json"),
+    r1cs: join(dir, "model.r1cs"),
+    wasm: join(dir, "model_js", "model.wasm"),
+    zkey: join(dir, "model.zkey"),
+    verificationKey: join(dir, "verification_key.json"),
+  };
+}
+
+/** The proof file `zkml prove` writes and `zkml verify` / `zkml submit` read. */
+export interface ProofFile {
+  system: import("@zkml-verify/core/internal/prove/proofSystem").ProofSystem;
+  /** snarkjs proof object. */
+  proof: import("@zkml-verify/core/internal/prove/prove").AnyProof;
+  /** ABI-encoded proof for the registry. */
+  proofBytes: string;
+  publicSignals: string[];
+  /** Circuit outputs dequantized to floats (logits at 2^outputFrac), when known. */
+  outputs?: number[];
+  /** The float model's outputs on the same input (onnxruntime), when the model file was found. */
+  floatOutputs?: number[];
+  weightCommitment?: string;
+}
+
+export function readProofFile(file: string): ProofFile {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as ProofFile;
+  } catch (cause) {
+    throw new ZkmlError(`cannot read the proof file ${file}`, { details: { file }, cause });
+  }
+}
+
+/**
+ * `--weights-from <model.onnx>`: another weight set of a model compiled with private weights
+ * (same architecture and scales), which the same circuit proves under its own commitment.
+ */
+export function weightsFrom(p: {
+  manifest: Manifest;
+  model: QuantizedModel;
+  file: string;
+}): QuantizedModel {
+  if (p.manifest.visibility.weights !== "private") {
+    throw new ZkmlError("--weights-from needs a model compiled with --weights private", {
+      details: { file: p.file, weights: p.manifest.visibility.weights },
+    });
+  }
+  return rebindWeights({ model: p.model, ir: importOnnx({ file: p.file }) });
+}
+
+/** Every deployment record in <dir>/deployments/ that names a verifier (of `system`, when recorded). */
+export function deployedVerifiers(
+  dir: string,
+  system: ProofSystem,
+): (Deployment & { file: string })[] {
+  const folder = join(dir, "deployments");
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".json"))
+    .flatMap((f) => {
+      try {
+        const d = JSON.parse(readFileSync(join(folder, f), "utf8")) as Deployment;
+        const ok = (d.verifier || d.adapter) && (d.system ?? "groth16") === system;
+        return ok ? [{ ...d, file: join(folder, f) }] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/**
+ * The zkey and verification key of a proof system in a model folder, checked against the
+ * manifest (sha256, and a Groth16 key's phase-2 randomness). A missing key is a
+ * `MissingKeyError` naming the file and any deployed verifier: proving never runs a setup,
+ * which would replace the key a deployed verifier checks against.
+ */
+export function modelKeys(dir: string, manifest: Manifest, system: ProofSystem) {
+  const names = artifactNames(system);
+  const zkey = join(dir, names.zkey);
+  const verificationKeyFile = join(dir, names.verificationKey);
+  const record = manifest.setups?.[system] ?? (system === "groth16" ? manifest.setup : undefined);
+  const missing = [zkey, verificationKeyFile].find((f) => !existsSync(f));
+  if (!record || missing) {
+    const file = missing ?? join(dir, "manifest.json");
+    const what = missing ? `${missing} is missing` : `${file} records no ${system} setup`;
+    const [d] = deployedVerifiers(dir, system);
+    throw new MissingKeyError(
+      `${what}; zkml prove never runs a setup` +
+        (d
+          ? `: a new key would not match the ${system} verifier deployed on ${d.network} at ${d.adapter ?? d.verifier} (${d.file}); restore the key from a backup`
+          : `: run zkml setup ${dir} --system ${system} first`),
+      {
+        details: {
+          file,
+          system,
+          ...(d ? { deployment: d.file, verifier: d.adapter ?? d.verifier } : {}),
+        },
+      },
+    );
+  }
+  checkKeyFiles({ dir, record });
+  return { zkey, verificationKeyFile, record };
+}

@@ -1,0 +1,153 @@
+import { InputError } from "@zkml-verify/core/internal/errors";
+import type { ActivationNode, IrNode, ModelIR } from "./ir.ts";
+import { broadcastIndex, numel } from "./ir.ts";
+import { layoutIndex } from "./layoutIndex.ts";
+import { linearTerms, maxGroups } from "./linearTerms.ts";
+import type { LinearIrNode, LinearTerms } from "./linearTerms.ts";
+
+export interface EvaluateFloatParameters {
+  ir: ModelIR;
+  /** Flat row-major values per model input, by name (a plain array for single-input models). */
+  inputs: Record<string, ArrayLike<number>> | ArrayLike<number>;
+  /** Called with every computed tensor (for calibration). */
+  onTensor?: (name: string, values: Float64Array) => void;
+}
+
+/**
+ * The float64 reference evaluator over the IR (the model as imported, before quantization):
+ * used for calibration and for checking the importer against onnxruntime.
+ *
+ * @example
+ * const out = evaluateFloat({ ir, inputs: [5.1, 3.5, 1.4, 0.2] }); // { logits: Float64Array }
+ */
+export function evaluateFloat(p: EvaluateFloatParameters): Record<string, Float64Array> {
+  const { ir } = p;
+  const values = new Map<string, Float64Array>();
+  const given = isArrayLike(p.inputs) ? { [ir.inputs[0].name]: p.inputs } : p.inputs;
+  for (const i of ir.inputs) {
+    const v = given[i.name];
+    if (!v || v.length !== numel(i.shape))
+      throw new InputError(
+        `input ${i.name} needs ${numel(i.shape)} values, got ${v?.length ?? 0}`,
+        {
+          details: { input: i.name, value: v?.length ?? 0 },
+        },
+      );
+    values.set(i.name, Float64Array.from(v));
+  }
+  const cache = new Map<IrNode, LinearTerms>();
+  for (const node of ir.nodes) {
+    const ins = node.inputs.map((n) => values.get(n)!);
+    const inShapes = node.inputs.map((n) => ir.shapes[n]);
+    const out = evaluateNode(node, ins, inShapes, ir.shapes[node.output], cache);
+    values.set(node.output, out);
+    p.onTensor?.(node.output, out);
+  }
+  return Object.fromEntries(ir.outputs.map((o) => [o.name, values.get(o.name)!]));
+}
+
+const isArrayLike = (x: unknown): x is ArrayLike<number> =>
+  Array.isArray(x) || ArrayBuffer.isView(x);
+
+function evaluateNode(
+  node: IrNode,
+  ins: Float64Array[],
+  inShapes: number[][],
+  outShape: number[],
+  cache: Map<IrNode, LinearTerms>,
+): Float64Array {
+  const total = numel(outShape);
+  const x = ins[0];
+  switch (node.op) {
+    case "Dense":
+    case "Conv":
+    case "Affine":
+    case "Add":
+    case "Sub":
+    case "AveragePool":
+    case "ReduceSum":
+    case "ReduceMean": {
+      let t = cache.get(node);
+      if (!t) cache.set(node, (t = linearTerms(node as LinearIrNode, inShapes, outShape)));
+      const out = new Float64Array(total);
+      for (let o = 0; o < total; o++) {
+        let s = t.bias[o];
+        for (let k = t.start[o]; k < t.start[o + 1]; k++)
+          s += t.coef[k] * ins[t.operand[k]][t.index[k]];
+        out[o] = s;
+      }
+      return out;
+    }
+    case "Mul": {
+      const a = broadcastIndex(inShapes[0], outShape);
+      const b = broadcastIndex(inShapes[1], outShape);
+      return new Float64Array(total).map((_, i) => ins[0][a[i]] * ins[1][b[i]]);
+    }
+    case "Activation":
+      return activationFloat(node, x, outShape);
+    case "MaxPool":
+    case "ReduceMax":
+      return Float64Array.from(maxGroups(node, inShapes[0], outShape), (g) =>
+        g.reduce((m, j) => Math.max(m, x[j]), -Infinity),
+      );
+    case "ArgMax":
+      return Float64Array.from(maxGroups(node, inShapes[0], outShape), (g) => {
+        let best = 0;
+        g.forEach((j, k) => {
+          if (x[j] > x[g[best]] || (node.selectLastIndex && x[j] === x[g[best]])) best = k;
+        });
+        return best;
+      });
+    case "Softmax":
+    case "LogSoftmax": {
+      const out = new Float64Array(total);
+      for (const g of maxGroups(node, inShapes[0], outShape)) {
+        const m = g.reduce((a, j) => Math.max(a, x[j]), -Infinity);
+        const sum = g.reduce((a, j) => a + Math.exp(x[j] - m), 0);
+        for (const j of g)
+          out[j] = node.op === "Softmax" ? Math.exp(x[j] - m) / sum : x[j] - m - Math.log(sum);
+      }
+      return out;
+    }
+    default: {
+      const { operand, index, fill } = layoutIndex({ node, inputShapes: inShapes, outShape });
+      return new Float64Array(total).map((_, i) =>
+        operand[i] < 0 ? fill : ins[operand[i]][index[i]],
+      );
+    }
+  }
+}
+
+/**
+ * Float semantics of the activation nodes (ONNX definitions).
+ *
+ * @example
+ * activationFloat(reluNode, Float64Array.of(-1, 2), [2]); // [0, 2]
+ */
+export function activationFloat(
+  node: ActivationNode,
+  x: Float64Array,
+  outShape: number[],
+): Float64Array {
+  const slopeIdx = node.slope ? broadcastIndex(node.slope.shape, outShape) : null;
+  return x.map((v, i) => {
+    switch (node.kind) {
+      case "Relu":
+        return Math.max(0, v);
+      case "LeakyRelu":
+        return v >= 0 ? v : node.alpha * v;
+      case "PRelu":
+        return v >= 0 ? v : node.slope!.data[slopeIdx![i]] * v;
+      case "Clip":
+        return Math.min(node.max, Math.max(node.min, v));
+      case "Sigmoid":
+        return 1 / (1 + Math.exp(-v));
+      case "Tanh":
+        return Math.tanh(v);
+      case "HardSigmoid":
+        return Math.max(0, Math.min(1, node.alpha * v + node.beta));
+      case "HardSwish":
+        return v * Math.max(0, Math.min(1, v / 6 + 0.5));
+    }
+  });
+}

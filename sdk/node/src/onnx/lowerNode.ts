@@ -1,0 +1,388 @@
+import { ShapeError, UnsupportedOpError } from "@zkml-verify/core/internal/errors";
+import type { ActivationKind, IrNode, Tensor } from "./ir.ts";
+import { broadcastShapes, numel } from "./ir.ts";
+import type { OnnxNodeProto } from "./parseOnnx.ts";
+import { readAttributes } from "./readAttributes.ts";
+import {
+  constInts,
+  normAxis,
+  readAxes,
+  resolveReshape,
+  sliceParams,
+  squeezeShape,
+  unsqueezeShape,
+} from "./shapeOps.ts";
+import type { OpContext } from "./shapeOps.ts";
+import { lowerSpatial } from "./lowerSpatial.ts";
+import { SUPPORTED_OPS } from "./supportedOps.ts";
+
+export interface LowerContext extends OpContext {
+  shapes: Record<string, number[]>;
+  nodes: IrNode[];
+  uses: Map<string, number>;
+  file: string;
+}
+
+/**
+ * Builds the error for an unsupported op or attribute (never skip a node).
+ *
+ * @example
+ * throw unsupported(c, "mode", "only constant padding");
+ */
+export function unsupported(c: LowerContext, attribute?: string, why = ""): UnsupportedOpError {
+  const op = c.n.opType ?? "";
+  return new UnsupportedOpError(
+    `${op} node "${c.name}"${attribute ? ` attribute ${attribute}` : ""} is not supported${why ? `: ${why}` : ""}`,
+    { details: { op, node: c.name, attribute, supported: SUPPORTED_OPS } },
+  );
+}
+
+/**
+ * Lowers one ONNX node into IR nodes (appended to `c.nodes`, shapes recorded), folding it
+ * into the previous node where that is exact (bias Add, BatchNormalization).
+ *
+ * @example
+ * lowerNode({ n, name, consts, shapes, nodes, uses, opset, file });
+ */
+export function lowerNode(c: LowerContext): void {
+  const { n, consts, shapes } = c;
+  const op = n.opType ?? "";
+  if ((n.domain ?? "") !== "" && n.domain !== "ai.onnx")
+    throw unsupported(c, undefined, `domain ${n.domain}; supported: ${SUPPORTED_OPS.join(", ")}`);
+  const ins = n.input ?? [];
+  const output = n.output![0];
+  const acts = ins.filter((i) => i !== "" && !consts.has(i));
+  for (const a of acts) {
+    if (!shapes[a])
+      throw new ShapeError(`${op} node "${c.name}" reads ${a}, which is never computed`, {
+        details: { tensor: a, node: c.name },
+      });
+  }
+  for (const extra of (n.output ?? []).slice(1)) {
+    if (extra && c.uses.get(extra)) throw unsupported(c, undefined, `its output ${extra} is used`);
+  }
+  if (acts.length === 0 && !["Constant"].includes(op)) {
+    throw unsupported(c, undefined, "all its inputs are constants and it cannot be folded");
+  }
+  const x = acts[0];
+  const xs = shapes[x];
+  const push = (node: IrNode, shape: number[]) => {
+    c.nodes.push(node);
+    shapes[node.output] = shape;
+  };
+  const reshape = (shape: number[]) =>
+    push({ op: "Reshape", name: c.name, inputs: [x], output, shape }, shape);
+  const activation = (kind: ActivationKind, o: Partial<Record<string, number>> = {}) =>
+    push(
+      {
+        op: "Activation",
+        kind,
+        name: c.name,
+        inputs: [x],
+        output,
+        alpha: o.alpha ?? 0,
+        beta: o.beta ?? 0,
+        min: o.min ?? -Infinity,
+        max: o.max ?? Infinity,
+        slope: null,
+      },
+      xs,
+    );
+  switch (op) {
+    case "Identity":
+    case "Dropout":
+      readAttributes(n, c.name, op === "Dropout" ? ["ratio", "seed", "is_test"] : []);
+      return reshape(xs);
+    case "Cast": {
+      const a = readAttributes(n, c.name, ["to", "saturate"]);
+      if (![1, 10, 11, 16].includes(a.int("to", 1)))
+        throw unsupported(c, "to", "only casts to float types keep the value exact");
+      return reshape(xs);
+    }
+    case "Flatten": {
+      const a = readAttributes(n, c.name, ["axis"]);
+      const ax = normAxis(a.int("axis", 1), xs.length);
+      return reshape([numel(xs.slice(0, ax)), numel(xs.slice(ax))]);
+    }
+    case "Reshape": {
+      const a = readAttributes(n, c.name, ["allowzero", "shape"]);
+      const target = a.has("shape") ? a.ints("shape", []) : constInts(c, 1, "shape")!;
+      return reshape(resolveReshape(target, xs, c.name, a.int("allowzero", 0) === 1));
+    }
+    case "Squeeze":
+      return reshape(squeezeShape(xs, readAxes(c, []).axes, c.name));
+    case "Unsqueeze":
+      return reshape(unsqueezeShape(xs, readAxes(c, []).axes ?? []));
+    case "Transpose": {
+      const a = readAttributes(n, c.name, ["perm"]);
+      const perm = a.ints(
+        "perm",
+        xs.map((_, i) => xs.length - 1 - i),
+      );
+      const shape = perm.map((p) => xs[p]);
+      return push({ op: "Transpose", name: c.name, inputs: [x], output, perm }, shape);
+    }
+    case "Slice": {
+      const { starts, steps, shape } = sliceParams(c, xs);
+      return push({ op: "Slice", name: c.name, inputs: [x], output, starts, steps }, shape);
+    }
+    case "Pad": {
+      let pads: number[];
+      let value = 0;
+      let mode: string;
+      if (c.opset < 11) {
+        const a = readAttributes(n, c.name, ["pads", "value", "mode"]);
+        pads = a.ints("pads", []);
+        value = a.float("value", 0);
+        mode = a.string("mode", "constant");
+      } else {
+        const a = readAttributes(n, c.name, ["mode"]);
+        mode = a.string("mode", "constant");
+        pads = constInts(c, 1, "pads")!;
+        const v = ins[2] ? consts.get(ins[2]) : undefined;
+        if (ins[2] && !v) throw unsupported(c, "constant_value", "must be a constant");
+        value = v ? v.data[0] : 0;
+        const axes = constInts(c, 3, "axes");
+        if (axes) {
+          const full = new Array<number>(2 * xs.length).fill(0);
+          axes.forEach((ax0, k) => {
+            const ax = normAxis(ax0, xs.length);
+            full[ax] = pads[k];
+            full[ax + xs.length] = pads[k + axes.length];
+          });
+          pads = full;
+        }
+      }
+      if (mode !== "constant") throw unsupported(c, "mode", `${mode}; only constant padding`);
+      if (pads.some((p) => p < 0)) throw unsupported(c, "pads", "negative pads");
+      const shape = xs.map((d, i) => d + pads[i] + pads[i + xs.length]);
+      return push({ op: "Pad", name: c.name, inputs: [x], output, pads, value }, shape);
+    }
+    case "Concat": {
+      const a = readAttributes(n, c.name, ["axis"]);
+      if (acts.length !== ins.filter((i) => i !== "").length)
+        throw unsupported(c, undefined, "concatenating constants with activations");
+      const axis = normAxis(a.int("axis", 0), xs.length);
+      const shape = [...xs];
+      shape[axis] = acts.reduce((s, t) => s + shapes[t][axis], 0);
+      return push({ op: "Concat", name: c.name, inputs: acts, output, axis }, shape);
+    }
+    case "Relu":
+      readAttributes(n, c.name, []);
+      return activation("Relu");
+    case "Sigmoid":
+    case "Tanh":
+    case "HardSwish":
+      readAttributes(n, c.name, []);
+      return activation(op);
+    case "LeakyRelu": {
+      const a = readAttributes(n, c.name, ["alpha"]);
+      return activation("LeakyRelu", { alpha: a.float("alpha", 0.01) });
+    }
+    case "HardSigmoid": {
+      const a = readAttributes(n, c.name, ["alpha", "beta"]);
+      return activation("HardSigmoid", {
+        alpha: a.float("alpha", 0.2),
+        beta: a.float("beta", 0.5),
+      });
+    }
+    case "Clip": {
+      let min = -Infinity;
+      let max = Infinity;
+      if (c.opset < 11) {
+        const a = readAttributes(n, c.name, ["min", "max"]);
+        min = a.float("min", -3.4028234663852886e38);
+        max = a.float("max", 3.4028234663852886e38);
+      } else {
+        readAttributes(n, c.name, []);
+        if (ins[1]) min = constInts(c, 1, "min")![0];
+        if (ins[2]) max = constInts(c, 2, "max")![0];
+      }
+      return activation("Clip", { min, max });
+    }
+    case "PRelu": {
+      readAttributes(n, c.name, []);
+      let slope = consts.get(ins[1]);
+      if (!slope) throw unsupported(c, "slope", "the slope must be a constant");
+      // opset < 7: a 1-D slope of C values is per channel (axis 1), not numpy-broadcast
+      if (c.opset < 7 && slope.shape.length === 1 && xs.length > 2 && slope.data.length === xs[1])
+        slope = { shape: [xs[1], ...xs.slice(2).map(() => 1)], data: slope.data };
+      const sb = broadcastShapes(xs, slope.shape);
+      if (!sb || numel(sb) !== numel(xs))
+        throw new ShapeError(
+          `PRelu node "${c.name}": slope of shape [${slope.shape}] does not broadcast to the input [${xs}]`,
+          { details: { tensor: ins[1], node: c.name, shape: slope.shape } },
+        );
+      activation("PRelu");
+      const node = c.nodes[c.nodes.length - 1];
+      if (node.op === "Activation") node.slope = slope;
+      return;
+    }
+    case "Softmax":
+    case "LogSoftmax": {
+      const a = readAttributes(n, c.name, ["axis"]);
+      const axis = normAxis(a.int("axis", c.opset < 13 ? 1 : -1), xs.length);
+      if (c.opset < 13 && axis !== xs.length - 1 && numel(xs.slice(axis + 1)) !== 1)
+        throw unsupported(c, "axis", "opset < 13 coerces to 2-D; only the last axis is supported");
+      return push({ op, name: c.name, inputs: [x], output, axis }, xs);
+    }
+    case "ArgMax": {
+      const a = readAttributes(n, c.name, ["axis", "keepdims", "select_last_index"]);
+      const axis = normAxis(a.int("axis", 0), xs.length);
+      const keepdims = a.int("keepdims", 1) === 1;
+      const shape = keepdims
+        ? xs.map((d, i) => (i === axis ? 1 : d))
+        : xs.filter((_, i) => i !== axis);
+      const selectLastIndex = a.int("select_last_index", 0) === 1;
+      return push(
+        { op, name: c.name, inputs: [x], output, axis, keepdims, selectLastIndex },
+        shape,
+      );
+    }
+    case "ReduceSum":
+    case "ReduceMean":
+    case "ReduceMax": {
+      const inputAxes = op === "ReduceSum" ? c.opset >= 13 : c.opset >= 18;
+      const a = readAttributes(
+        n,
+        c.name,
+        inputAxes ? ["keepdims", "noop_with_empty_axes"] : ["axes", "keepdims"],
+      );
+      const given = inputAxes ? constInts(c, 1, "axes") : a.has("axes") ? a.ints("axes", []) : null;
+      if ((!given || given.length === 0) && a.int("noop_with_empty_axes", 0) === 1)
+        return reshape(xs);
+      const axes = (given && given.length > 0 ? given : xs.map((_, i) => i)).map((v) =>
+        normAxis(v, xs.length),
+      );
+      const keepdims = a.int("keepdims", 1) === 1;
+      const shape = keepdims
+        ? xs.map((d, i) => (axes.includes(i) ? 1 : d))
+        : xs.filter((_, i) => !axes.includes(i));
+      return push({ op, name: c.name, inputs: [x], output, axes: axes.sort(), keepdims }, shape);
+    }
+    case "Add":
+    case "Sub":
+    case "Mul":
+    case "Div":
+    case "Neg":
+      return lowerArithmetic(c, acts, push);
+    default:
+      lowerSpatial(c, x, push);
+  }
+}
+
+/** Add/Sub/Mul/Div/Neg: with a constant operand an Affine (or a bias folded into Dense/Conv). */
+function lowerArithmetic(
+  c: LowerContext,
+  acts: string[],
+  push: (node: IrNode, shape: number[]) => void,
+): void {
+  const { n, consts, shapes } = c;
+  const op = n.opType as "Add" | "Sub" | "Mul" | "Div" | "Neg";
+  const legacy = readAttributes(n, c.name, c.opset < 7 ? ["broadcast", "axis"] : []);
+  const ins = n.input ?? [];
+  const output = n.output![0];
+  const x = acts[0];
+  const xs = shapes[x];
+  if (legacy.has("axis") && acts.length === 2 && shapes[acts[1]].length !== xs.length)
+    throw unsupported(c, "axis", "legacy broadcasting of an activation along an axis");
+  if (op === "Neg") {
+    const one = { shape: [], data: Float64Array.of(-1) };
+    return push({ op: "Affine", name: c.name, inputs: [x], output, scale: one, bias: zero() }, xs);
+  }
+  if (acts.length === 2) {
+    if (op === "Div")
+      throw unsupported(c, undefined, "division by an activation (only by a constant)");
+    const shape = broadcastShapes(xs, shapes[acts[1]]);
+    if (!shape)
+      throw new ShapeError(
+        `${op} node "${c.name}": shapes [${xs}] and [${shapes[acts[1]]}] do not broadcast`,
+        {
+          details: { tensor: output, node: c.name, shape: xs },
+        },
+      );
+    return push({ op, name: c.name, inputs: [...ins], output }, shape);
+  }
+  const k = legacyBroadcast(consts.get(ins[0] === x ? ins[1] : ins[0])!, xs.length, legacy);
+  const shape = broadcastShapes(xs, k.shape);
+  if (!shape || numel(shape) !== numel(xs))
+    throw new ShapeError(
+      `${op} node "${c.name}": constant of shape [${k.shape}] would broadcast the activation [${xs}]`,
+      {
+        details: { tensor: output, node: c.name, shape: k.shape },
+      },
+    );
+  const xFirst = ins[0] === x;
+  if (op === "Add" || (op === "Sub" && xFirst)) {
+    const bias = op === "Add" ? k : { shape: k.shape, data: k.data.map((v) => -v) };
+    if (foldBias(c, x, bias, output)) return;
+    return push({ op: "Affine", name: c.name, inputs: [x], output, scale: one1(), bias }, shape);
+  }
+  if (op === "Sub") {
+    return push(
+      {
+        op: "Affine",
+        name: c.name,
+        inputs: [x],
+        output,
+        scale: { shape: [], data: Float64Array.of(-1) },
+        bias: k,
+      },
+      shape,
+    );
+  }
+  if (op === "Div" && !xFirst)
+    throw unsupported(c, undefined, "division by an activation (only by a constant)");
+  const scale = op === "Mul" ? k : { shape: k.shape, data: k.data.map((v) => 1 / v) };
+  if (scale.data.some((v) => !Number.isFinite(v)))
+    throw unsupported(c, undefined, "division by zero");
+  push({ op: "Affine", name: c.name, inputs: [x], output, scale, bias: zero() }, shape);
+}
+
+/** Folds a constant bias into the Dense/Conv that produced x, when nothing else reads x. */
+function foldBias(c: LowerContext, x: string, bias: Tensor, output: string): boolean {
+  const prev = c.nodes[c.nodes.length - 1];
+  if (!prev || prev.output !== x || (c.uses.get(x) ?? 0) !== 1) return false;
+  const xs = c.shapes[x];
+  let m: number;
+  if (prev.op === "Dense") {
+    m = prev.weight.shape[0];
+    if (!(
+      bias.data.length === 1 ||
+      (bias.shape[bias.shape.length - 1] === m && bias.data.length === m)
+    ))
+      return false;
+  } else if (prev.op === "Conv") {
+    m = prev.weight.shape[0];
+    const perChannel =
+      bias.data.length === m && bias.shape.length >= 3 && bias.shape[bias.shape.length - 3] === m;
+    if (!(bias.data.length === 1 || perChannel)) return false;
+  } else return false;
+  const b = new Float64Array(m).map(
+    (_, i) => (prev.bias?.data[i] ?? 0) + bias.data[bias.data.length === 1 ? 0 : i],
+  );
+  prev.bias = { shape: [m], data: b };
+  prev.output = output;
+  c.shapes[output] = xs;
+  return true;
+}
+
+/**
+ * Opset < 7 elementwise ops with `broadcast` = 1 and an `axis` align B's dimensions with A's
+ * starting at `axis` (e.g. a per-channel [C] against NCHW with axis 1), where numpy aligns
+ * them at the end: B gets trailing ones so numpy broadcasting means the same.
+ */
+export function legacyBroadcast(
+  k: Tensor,
+  rank: number,
+  a: { has: (attr: string) => boolean; int: (attr: string, fallback: number) => number },
+): Tensor {
+  if (!a.has("axis") || a.int("broadcast", 0) !== 1) return k;
+  const axis = normAxis(a.int("axis", 0), rank);
+  const trailing = rank - axis - k.shape.length;
+  if (trailing <= 0) return k;
+  return { shape: [...k.shape, ...new Array<number>(trailing).fill(1)], data: k.data };
+}
+
+const zero = (): Tensor => ({ shape: [], data: Float64Array.of(0) });
+const one1 = (): Tensor => ({ shape: [], data: Float64Array.of(1) });

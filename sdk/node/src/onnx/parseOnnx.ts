@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import onnxProto from "onnx-proto";
+import { OnnxParseError } from "@zkml-verify/core/internal/errors";
+import type { Tensor } from "./ir.ts";
+
+const { onnx } = onnxProto;
+export type OnnxModelProto = InstanceType<typeof onnx.ModelProto>;
+export type OnnxNodeProto = onnxProto.onnx.INodeProto;
+export type OnnxTensorProto = onnxProto.onnx.ITensorProto;
+
+export interface ParseOnnxParameters {
+  /** Path of the .onnx file, or its bytes (then `file` names it in errors). */
+  file: string;
+  bytes?: Uint8Array;
+}
+
+export interface ParseOnnxReturnType {
+  model: OnnxModelProto;
+  sha256: string;
+}
+
+/**
+ * Reads and decodes an ONNX file.
+ *
+ * @example
+ * const { model, sha256 } = parseOnnx({ file: "models/iris-mlp.onnx" });
+ */
+export function parseOnnx({ file, bytes }: ParseOnnxParameters): ParseOnnxReturnType {
+  let data: Uint8Array;
+  try {
+    data = bytes ?? readFileSync(file);
+  } catch (cause) {
+    throw new OnnxParseError(`cannot read ONNX file ${file}`, { details: { file }, cause });
+  }
+  let model: OnnxModelProto;
+  try {
+    model = onnx.ModelProto.decode(data);
+  } catch (cause) {
+    throw new OnnxParseError(`${file} is not a valid ONNX model (protobuf decode failed)`, {
+      details: { file },
+      cause,
+    });
+  }
+  if (!model.graph || model.graph.node == null || model.graph.node.length === 0) {
+    throw new OnnxParseError(`${file} is not a valid ONNX model (no graph nodes)`, {
+      details: { file },
+    });
+  }
+  return { model, sha256: createHash("sha256").update(data).digest("hex") };
+}
+
+const DT = onnx.TensorProto.DataType;
+
+/** Converts a float or integer TensorProto to a float64 tensor. */
+export function tensorFromProto(t: OnnxTensorProto, file: string): Tensor {
+  const shape = (t.dims ?? []).map((d) => Number(d));
+  const n = shape.reduce((a, b) => a * b, 1);
+  const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
+  const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : null;
+  const out = new Float64Array(n);
+  switch (t.dataType) {
+    case DT.FLOAT:
+      for (let i = 0; i < n; i++) out[i] = view ? view.getFloat32(i * 4, true) : t.floatData![i];
+      break;
+    case DT.DOUBLE:
+      for (let i = 0; i < n; i++) out[i] = view ? view.getFloat64(i * 8, true) : t.doubleData![i];
+      break;
+    case DT.INT64:
+      for (let i = 0; i < n; i++)
+        out[i] = view ? Number(view.getBigInt64(i * 8, true)) : Number(t.int64Data![i]);
+      break;
+    case DT.INT32:
+      for (let i = 0; i < n; i++) out[i] = view ? view.getInt32(i * 4, true) : t.int32Data![i];
+      break;
+    default:
+      throw new OnnxParseError(
+        `tensor ${t.name} in ${file} has data type ${DT[t.dataType ?? 0]}, expected FLOAT, DOUBLE, INT32 or INT64`,
+        { details: { file } },
+      );
+  }
+  return { shape, data: out };
+}

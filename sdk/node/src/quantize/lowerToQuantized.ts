@@ -1,0 +1,382 @@
+import { UnsupportedOpError } from "@zkml-verify/core/internal/errors";
+import type { ActivationNode, IrNode, ModelIR } from "../onnx/ir.ts";
+import { broadcastIndex, numel } from "../onnx/ir.ts";
+import { layoutIndex } from "../onnx/layoutIndex.ts";
+import { linearTerms, maxGroups } from "../onnx/linearTerms.ts";
+import type { LinearIrNode, LinearTerms } from "../onnx/linearTerms.ts";
+import { POLY_COEF_FRAC, polyCoefficients } from "./approximations.ts";
+import { bitLength } from "@zkml-verify/core/internal/quantize/fixedPoint";
+import { MODE_LIMITS } from "@zkml-verify/core/internal/quantize/modeLimits";
+import type {
+  QuantizedModel,
+  QuantizedOp,
+  QuantizeMode,
+  QTensor,
+} from "@zkml-verify/core/internal/quantize/types";
+
+/**
+ * IR nodes -> integer ops (quotient and range widths are placeholders until calibration).
+ * Tracks which tensors the circuit bounds, and inserts a range check before every op whose
+ * soundness needs a bounded input (comparisons, products, polynomials).
+ *
+ * @example
+ * const model = lowerToQuantized({ ir, nodes: ir.nodes, droppedSoftmax: false, frac: 12, mode: "accuracy", output: "logits" });
+ */
+export function lowerToQuantized(p: {
+  ir: ModelIR;
+  nodes: IrNode[];
+  droppedSoftmax: boolean;
+  frac: number;
+  mode: QuantizeMode;
+  weightFrac?: number;
+  output: "logits" | "argmax";
+}): QuantizedModel {
+  const { ir, frac } = p;
+  const limits = MODE_LIMITS[p.mode];
+  const tensors: QTensor[] = [];
+  const ops: QuantizedOp[] = [];
+  const ids = new Map<string, number>();
+  const bounded: boolean[] = [];
+  const addTensor = (name: string, shape: number[], f: number, isBounded: boolean) => {
+    tensors.push({ name, shape, frac: f, bits: null });
+    bounded.push(isBounded);
+    ids.set(name, tensors.length - 1);
+    return tensors.length - 1;
+  };
+  const input = ir.inputs[0];
+  // Every circuit range-checks its input to model.inputBits (whatever its visibility), so the
+  // input tensor is bounded from the start.
+  addTensor(input.name, input.shape, frac, true);
+  const finalName = p.nodes[p.nodes.length - 1].output;
+  const uses = new Map<string, number>();
+  for (const n of p.nodes) for (const i of n.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
+
+  /** A bounded version of tensor id (inserting a range check if needed). */
+  const boundedId = (id: number, by: string): number => {
+    if (bounded[id]) return id;
+    const t = tensors[id];
+    const out = addTensor(`${t.name}__range`, t.shape, t.frac, true);
+    ops.push({ kind: "range", name: `${by}/range`, inputs: [id], output: out, bits: 0 });
+    return out;
+  };
+  const wfFor = (coef: Float64Array) => {
+    if (p.weightFrac !== undefined) return p.weightFrac;
+    if (coef.every((c) => Number.isInteger(c))) return 0;
+    const m = coef.reduce((a, c) => Math.max(a, Math.abs(c)), 0);
+    const need = Math.ceil(Math.log2(m + 1e-12));
+    return Math.max(0, Math.min(limits.maxWeightFrac, limits.weightBits - 1 - need));
+  };
+  const linear = (
+    name: string,
+    inputs: number[],
+    t: LinearTerms,
+    outName: string,
+    outShape: number[],
+    relu: boolean,
+  ) => {
+    const wf = wfFor(t.coef);
+    const inFrac = tensors[inputs[0]].frac;
+    const final = outName === finalName && !relu;
+    const exact = wf === 0 && t.bias.every((b) => Number.isInteger(b * 2 ** inFrac));
+    // A fused ReLU needs the sign bit of the decomposition, so a ReLU op always gets one (with
+    // shift 0 when the sum is exact): no path may drop the activation.
+    const rescaled = relu || (!final && !exact);
+    const shift = rescaled ? wf : 0;
+    const out = addTensor(
+      outName,
+      outShape,
+      inFrac + wf - shift,
+      rescaled || inputs.every((i) => bounded[i]),
+    );
+    ops.push({
+      kind: "linear",
+      name,
+      inputs,
+      output: out,
+      start: Array.from(t.start),
+      operand: Array.from(t.operand),
+      index: Array.from(t.index),
+      weight: Array.from(t.coef, (c) => BigInt(Math.round(c * 2 ** wf))),
+      bias: Array.from(t.bias, (b) => BigInt(Math.round(b * 2 ** (inFrac + wf)))),
+      weightFrac: wf,
+      shift,
+      quotientBits: rescaled ? 250 - shift : 0,
+      relu,
+      ...(t.param && t.biasParam
+        ? {
+            param: Array.from(t.param),
+            biasParam: Array.from(t.biasParam),
+            // Private weights admit biases up to twice the largest trained one (see packedWeights.ts).
+            biasBits:
+              Math.max(
+                ...t.bias.map((b) => bitLength(BigInt(Math.round(b * 2 ** (inFrac + wf))))),
+              ) + 1,
+          }
+        : {}),
+    });
+    return out;
+  };
+  const clip = (
+    name: string,
+    id: number,
+    lo: number | null,
+    hi: number | null,
+    outName: string,
+  ) => {
+    const src = boundedId(id, name);
+    const out = addTensor(outName, tensors[src].shape, tensors[src].frac, true);
+    ops.push({ kind: "clip", name, inputs: [src], output: out, lo, hi, bits: 0 });
+    return out;
+  };
+
+  for (let k = 0; k < p.nodes.length; k++) {
+    const node = p.nodes[k];
+    const ins = node.inputs.map((n) => ids.get(n)!);
+    const inShapes = node.inputs.map((n) => ir.shapes[n]);
+    const outShape = ir.shapes[node.output];
+    const f = tensors[ins[0]].frac;
+    switch (node.op) {
+      case "Dense":
+      case "Conv":
+      case "Affine":
+      case "Add":
+      case "Sub":
+      case "AveragePool":
+      case "ReduceSum":
+      case "ReduceMean": {
+        const next = p.nodes[k + 1];
+        const fuseRelu =
+          next?.op === "Activation" &&
+          next.kind === "Relu" &&
+          next.inputs[0] === node.output &&
+          uses.get(node.output) === 1;
+        const t = linearTerms(node as LinearIrNode, inShapes, outShape);
+        if (fuseRelu) {
+          linear(node.name, ins, t, next.output, outShape, true);
+          k++;
+        } else linear(node.name, ins, t, node.output, outShape, false);
+        break;
+      }
+      case "Mul": {
+        const a = boundedId(ins[0], node.name);
+        const b = boundedId(ins[1], node.name);
+        const fo = tensors[a].frac + tensors[b].frac;
+        const out = addTensor(node.output, outShape, frac, true);
+        ops.push({
+          kind: "mul",
+          name: node.name,
+          inputs: [a, b],
+          output: out,
+          aIndex: Array.from(broadcastIndex(inShapes[0], outShape)),
+          bIndex: Array.from(broadcastIndex(inShapes[1], outShape)),
+          shift: fo - frac,
+          quotientBits: 250 - (fo - frac),
+        });
+        break;
+      }
+      case "Activation":
+        lowerActivation(node, ins[0], f);
+        break;
+      case "MaxPool":
+      case "ReduceMax":
+      case "ArgMax": {
+        const src = boundedId(ins[0], node.name);
+        const isArg = node.op === "ArgMax";
+        const out = addTensor(node.output, outShape, isArg ? 0 : tensors[src].frac, true);
+        ops.push({
+          kind: isArg ? "argmax" : "max",
+          name: node.name,
+          inputs: [src],
+          output: out,
+          groups: maxGroups(node, inShapes[0], outShape),
+          bits: 0,
+          selectLast: isArg && node.selectLastIndex,
+        });
+        break;
+      }
+      case "Reshape":
+      case "Transpose":
+      case "Concat":
+      case "Slice":
+      case "Pad": {
+        if (ins.some((i) => tensors[i].frac !== f))
+          throw unsupportedAt(
+            node,
+            "inputs with different scales (a final linear op cannot feed a layout op)",
+          );
+        const { operand, index, fill } = layoutIndex({ node, inputShapes: inShapes, outShape });
+        const out = addTensor(
+          node.output,
+          outShape,
+          f,
+          ins.every((i) => bounded[i]),
+        );
+        ops.push({
+          kind: "layout",
+          name: node.name,
+          inputs: ins,
+          output: out,
+          operand: Array.from(operand),
+          index: Array.from(index),
+          fill: Math.round(fill * 2 ** f),
+        });
+        break;
+      }
+      default:
+        throw unsupportedAt(node, "cannot be quantized in this position");
+    }
+  }
+
+  function lowerActivation(node: ActivationNode, id: number, f: number) {
+    const one = 2 ** f;
+    const shape = tensors[id].shape;
+    const affine = (scale: number, bias: number, outName: string) =>
+      linear(
+        node.name,
+        [id],
+        linearTerms(
+          {
+            op: "Affine",
+            name: node.name,
+            inputs: [node.inputs[0]],
+            output: outName,
+            scale: { shape: [], data: Float64Array.of(scale) },
+            bias: { shape: [], data: Float64Array.of(bias) },
+          },
+          [shape],
+          shape,
+        ),
+        outName,
+        shape,
+        false,
+      );
+    switch (node.kind) {
+      case "Relu":
+        return clip(node.name, id, 0, null, node.output);
+      case "Clip": {
+        const lo =
+          Number.isFinite(node.min) && node.min > -1e30 ? Math.round(node.min * one) : null;
+        const hi = Number.isFinite(node.max) && node.max < 1e30 ? Math.round(node.max * one) : null;
+        return clip(node.name, id, lo, hi, node.output);
+      }
+      case "HardSigmoid": {
+        const t = affine(node.alpha, node.beta, `${node.output}__affine`);
+        return clip(node.name, t, 0, one, node.output);
+      }
+      case "HardSwish": {
+        const t = affine(1 / 6, 0.5, `${node.output}__affine`);
+        const h = clip(node.name, t, 0, one, `${node.output}__hsig`);
+        const a = boundedId(id, node.name);
+        const out = addTensor(node.output, shape, f, true);
+        const idx = Array.from({ length: numel(shape) }, (_, i) => i);
+        ops.push({
+          kind: "mul",
+          name: `${node.name}/mul`,
+          inputs: [a, h],
+          output: out,
+          aIndex: idx,
+          bIndex: idx,
+          shift: f,
+          quotientBits: 250 - f,
+        });
+        return;
+      }
+      case "LeakyRelu":
+      case "PRelu": {
+        const src = boundedId(id, node.name);
+        const sf = limits.slopeFrac;
+        const slopeIdx = node.slope ? broadcastIndex(node.slope.shape, shape) : null;
+        const slope = Array.from({ length: numel(shape) }, (_, i) =>
+          Math.round((node.slope ? node.slope.data[slopeIdx![i]] : node.alpha) * 2 ** sf),
+        );
+        const out = addTensor(node.output, shape, f, true);
+        ops.push({
+          kind: "leaky",
+          name: node.name,
+          inputs: [src],
+          output: out,
+          slope,
+          slopeFrac: sf,
+          quotientBits: 250 - sf,
+          bits: 0,
+        });
+        return;
+      }
+      case "Sigmoid":
+      case "Tanh": {
+        const src = boundedId(id, node.name);
+        const fn = node.kind === "Sigmoid" ? "sigmoid" : "tanh";
+        const { clip: c, coefs } = polyCoefficients(fn);
+        const out = addTensor(node.output, shape, f, true);
+        const shift = POLY_COEF_FRAC + 6 * f;
+        ops.push({
+          kind: "poly",
+          name: node.name,
+          inputs: [src],
+          output: out,
+          fn,
+          frac: f,
+          clipAt: Math.round(c * one),
+          coefs: coefs.map((a) => Math.round(a * 2 ** POLY_COEF_FRAC)),
+          shift,
+          quotientBits: 250 - shift,
+          bits: 0,
+        });
+        return;
+      }
+    }
+  }
+
+  let output = ids.get(finalName)!;
+  if (p.output === "argmax" && !p.nodes.some((n) => n.op === "ArgMax")) {
+    const src = boundedId(output, "argmax");
+    const shape = tensors[src].shape;
+    const outShape = [...shape.slice(0, -1), 1];
+    const groups = maxGroups(
+      {
+        op: "ArgMax",
+        name: "argmax",
+        inputs: [],
+        output: "",
+        axis: shape.length - 1,
+        keepdims: true,
+        selectLastIndex: false,
+      },
+      shape,
+      outShape,
+    );
+    output = addTensor("argmax", outShape, 0, true);
+    ops.push({
+      kind: "argmax",
+      name: "argmax",
+      inputs: [src],
+      output,
+      groups,
+      bits: 0,
+      selectLast: false,
+    });
+  }
+  const isArg = ops[ops.length - 1].kind === "argmax" && ops[ops.length - 1].output === output;
+  return {
+    inputName: input.name,
+    inputShape: input.shape,
+    nInputs: numel(input.shape),
+    inputFrac: frac,
+    inputBits: 0,
+    mode: p.mode,
+    tensors,
+    layers: ops,
+    output,
+    nOutputs: numel(tensors[output].shape),
+    outputFrac: tensors[output].frac,
+    droppedSoftmax: p.droppedSoftmax,
+    outputKind: isArg ? "argmax" : "logits",
+    modelSha256: ir.source.sha256,
+  };
+}
+
+function unsupportedAt(node: IrNode, why: string): UnsupportedOpError {
+  return new UnsupportedOpError(`${node.op} node "${node.name}": ${why}`, {
+    details: { op: node.op, node: node.name, supported: [] },
+  });
+}

@@ -1,0 +1,96 @@
+import { UnsupportedOpError } from "@zkml-verify/core/internal/errors";
+import { evaluateFloat } from "../onnx/evaluateFloat.ts";
+import type { IrNode, ModelIR } from "../onnx/ir.ts";
+import { numel } from "../onnx/ir.ts";
+import { calibrateModel } from "./calibrateModel.ts";
+import { lowerToQuantized } from "./lowerToQuantized.ts";
+import { MODE_LIMITS } from "@zkml-verify/core/internal/quantize/modeLimits";
+import type { QuantizedModel, QuantizeOptions } from "@zkml-verify/core/internal/quantize/types";
+
+export interface QuantizeModelParameters extends QuantizeOptions {
+  ir: ModelIR;
+  /** Sample inputs (float, flattened) used to choose scales and size each range check. */
+  calibration: number[][];
+}
+
+/**
+ * Quantizes an imported model to fixed point: one activation scale 2^frac chosen by
+ * calibration (the largest that keeps every calibrated activation within the mode's bit
+ * budget), a weight scale per linear op, and range-check widths sized by calibration.
+ * A final Softmax/LogSoftmax is proven as its logits (or, with `output: "argmax"`, as the
+ * argmax index).
+ *
+ * @example
+ * const q = quantizeModel({ ir, calibration: iris.features, mode: "accuracy" });
+ * q.layers.map((op) => op.kind); // ["linear", "linear"]
+ */
+export function quantizeModel(p: QuantizeModelParameters): QuantizedModel {
+  const { ir } = p;
+  const mode = p.mode ?? "accuracy";
+  const limits = MODE_LIMITS[mode];
+  if (ir.inputs.length !== 1 || ir.outputs.length !== 1) {
+    throw new UnsupportedOpError(
+      `models with ${ir.inputs.length} inputs and ${ir.outputs.length} outputs cannot be quantized yet (one of each)`,
+      { details: { op: "", node: "", supported: ["single-input, single-output graphs"] } },
+    );
+  }
+  const { nodes, droppedSoftmax } = provenNodes(ir);
+  let maxAbs = 0;
+  for (const row of p.calibration) {
+    evaluateFloat({
+      ir,
+      inputs: row,
+      onTensor: (name, v) => {
+        if (nodes.some((n) => n.output === name && n.op !== "ArgMax"))
+          for (const x of v) maxAbs = Math.max(maxAbs, Math.abs(x));
+      },
+    });
+    for (const x of row) maxAbs = Math.max(maxAbs, Math.abs(x));
+  }
+  const headroom = p.headroomBits ?? 1;
+  const intBits = Math.max(0, Math.ceil(Math.log2(maxAbs + 1e-9))) + headroom;
+  const frac =
+    p.activationFrac ?? Math.max(0, Math.min(limits.maxActFrac, limits.actBits - 1 - intBits));
+  const model = lowerToQuantized({
+    ir,
+    nodes,
+    droppedSoftmax,
+    frac,
+    mode,
+    weightFrac: p.weightFrac,
+    output: p.output ?? "logits",
+  });
+  calibrateModel({ model, calibration: p.calibration, headroomBits: headroom });
+  return model;
+}
+
+/** The nodes to prove: all of them, minus a final Softmax/LogSoftmax (proven as logits). */
+function provenNodes(ir: ModelIR): { nodes: IrNode[]; droppedSoftmax: boolean } {
+  const last = ir.nodes[ir.nodes.length - 1];
+  const droppedSoftmax =
+    !!last &&
+    (last.op === "Softmax" || last.op === "LogSoftmax") &&
+    last.output === ir.outputs[0].name;
+  const nodes = droppedSoftmax ? ir.nodes.slice(0, -1) : ir.nodes;
+  for (const [i, n] of nodes.entries()) {
+    const final = i === nodes.length - 1;
+    if (n.op === "Softmax" || n.op === "LogSoftmax" || (n.op === "ArgMax" && !final)) {
+      throw new UnsupportedOpError(
+        `${n.op} node "${n.name}" can only be the model's last op (it is proven as logits / an index)`,
+        {
+          details: {
+            op: n.op,
+            node: n.name,
+            supported: ["Softmax/LogSoftmax/ArgMax as the final op"],
+          },
+        },
+      );
+    }
+  }
+  if (nodes.length === 0 || numel(ir.outputs[0].shape) === 0) {
+    throw new UnsupportedOpError("the model has no op to prove", {
+      details: { op: "", node: "", supported: [] },
+    });
+  }
+  return { nodes, droppedSoftmax };
+}
