@@ -129,6 +129,7 @@ describe("the zkml CLI: exit codes and --json", function () {
       weights: "private",
       input: "public",
       output: "hashed",
+      submitter: "none",
     });
     const proofFile = join(WORK, "proof-private.json");
     const s = await zkml("setup", dir, "--system", "groth16", "--json");

@@ -55,7 +55,7 @@ export type {
 
 // proofs: the primitive, verification, encoding for the registry
 export { prove } from "./prove/prove.ts";
-export type { AnyProof, ProveParameters, ProveReturnType } from "./prove/prove.ts";
+export type { AnyProof, ProveParameters, ProveReturnType, ProveStage } from "./prove/prove.ts";
 export { verifyProof } from "./prove/verifyProof.ts";
 export type { VerifyProofParameters } from "./prove/verifyProof.ts";
 export { checkVerificationKeyTrust } from "./keyTrust.ts";

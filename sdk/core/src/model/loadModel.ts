@@ -4,7 +4,7 @@ import { InputError, KeyMismatchError, ProofError } from "../errors.ts";
 import type { SignalLayout } from "../layout/publicSignals.ts";
 import type { Manifest } from "../manifest.ts";
 import { circuitInput } from "../prove/circuitInput.ts";
-import type { AnyProof } from "../prove/prove.ts";
+import type { AnyProof, ProveStage } from "../prove/prove.ts";
 import { prove as proveWith } from "../prove/prove.ts";
 import { verifyProof } from "../prove/verifyProof.ts";
 import { evaluateQuantized } from "../quantize/evaluateQuantized.ts";
@@ -63,6 +63,8 @@ export interface ModelProveParameters {
    * (`rebindWeights`), proven under its own commitment with the same key.
    */
   weights?: QuantizedModel;
+  /** Called as each stage starts: the witness, then the proof (e.g. to show progress). */
+  onProgress?: (stage: ProveStage) => void;
 }
 
 export interface ModelProof {
@@ -161,7 +163,7 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
     layout,
     quantizeInput: ({ input }) => quantizeInput({ model: quantized, input }),
     evaluate: ({ input }) => evaluateQuantized({ model: quantized, input: toInput(input) }),
-    async prove({ input, submitter, weights }) {
+    async prove({ input, submitter, weights, onProgress }) {
       if (weights && visibility.weights !== "private") {
         throw new InputError("another weight set needs a model compiled with private weights", {
           details: { input: "weights", value: visibility.weights },
@@ -182,7 +184,7 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
         weights: visibility.weights,
         ...(visibility.submitter === "bound" ? { submitter } : {}),
       });
-      const r = await keepWorkersIdle(() => proveWith({ system, wasm, zkey, input: signals }));
+      const r = await keepWorkersIdle(() => proveWith({ system, wasm, zkey, input: signals, onProgress }));
       const weightCommitment = weights
         ? privateWeightCommitment({ model: weights })
         : BigInt(manifest.weightCommitment);

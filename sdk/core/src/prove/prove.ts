@@ -21,7 +21,12 @@ export interface ProveParameters {
    * registry records it only from that address). Sets the `submitter` signal of the input.
    */
   submitter?: string;
+  /** Called as each stage starts: the witness (model.wasm), then the proof (snarkjs). */
+  onProgress?: (stage: ProveStage) => void;
 }
+
+/** The stages of a proof, in order, as `onProgress` reports them. */
+export type ProveStage = "witness" | "proof";
 
 export interface ProveReturnType {
   system: ProofSystem;
@@ -51,7 +56,13 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
   );
   let r: { proof: AnyProof; publicSignals: string[] };
   try {
-    r = await snarkjs[p.system].fullProve(signals, fileOf(p.wasm), fileOf(p.zkey));
+    // What snarkjs's fullProve does, in two steps so a caller can show them: the witness
+    // into an in-memory file, then the proof.
+    const wtns = { type: "mem" } as unknown as string;
+    p.onProgress?.("witness");
+    await snarkjs.wtns.calculate(signals, fileOf(p.wasm), wtns);
+    p.onProgress?.("proof");
+    r = await snarkjs[p.system].prove(fileOf(p.zkey), wtns);
   } catch (cause) {
     throw proveError(
       `witness or ${p.system} proof generation failed for ${p.wasm}`,

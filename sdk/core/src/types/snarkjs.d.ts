@@ -45,6 +45,11 @@ declare module "snarkjs" {
       zkey: string,
       logger?: Logger,
     ): Promise<{ proof: UniversalProof; publicSignals: string[] }>;
+    prove(
+      zkey: string,
+      wtns: string,
+      logger?: Logger,
+    ): Promise<{ proof: UniversalProof; publicSignals: string[] }>;
     verify(
       vk: VerificationKey,
       publicSignals: Signals,
@@ -59,6 +64,11 @@ declare module "snarkjs" {
       input: Record<string, unknown>,
       wasm: string,
       zkey: string,
+      logger?: Logger,
+    ): Promise<{ proof: UniversalProof; publicSignals: string[] }>;
+    prove(
+      zkey: string,
+      wtns: string,
       logger?: Logger,
     ): Promise<{ proof: UniversalProof; publicSignals: string[] }>;
     verify(

@@ -18,7 +18,7 @@ export const command: Command = {
   generates and compiles the circuit, and writes ir.json, quantized.json, model.circom,
   model.r1cs, model_js/model.wasm and manifest.json into <dir>.
 
-  --calibration <file>         input rows (JSON: [[...], ...] or {"input_data": [[...]]})
+  --calibration <file>         input rows (JSON: {"input_data": [[...], ...]} or [{"<input>": [...]}, ...])
   --mode accuracy|resources    favour accuracy (default) or fewer constraints
   --weights fixed|private      weights as circuit constants (default) or private inputs
   --input public|private|hashed   model input visibility (default public)
