@@ -1,0 +1,174 @@
+import type { ModelIR } from "../../sdk/node/src/onnx/ir.ts";
+import { linearTerms } from "../../sdk/node/src/onnx/linearTerms.ts";
+import type { LinearIrNode } from "../../sdk/node/src/onnx/linearTerms.ts";
+import {
+  POLY_COEF_FRAC,
+  SIGMOID_ERROR_BOUND,
+  TANH_ERROR_BOUND,
+  approximate,
+  polyCoefficients,
+} from "../../sdk/node/src/quantize/approximations.ts";
+import type { LinearOp, QuantizedModel } from "../../sdk/core/src/quantize/types.ts";
+
+/**
+ * A rigorous bound on |quantized - float| for every element of every tensor of one evaluation,
+ * derived from the scales. It is a first-order propagation of the rounding quanta through the
+ * quantized ops, using the actual quantized values x' (exact) for the magnitudes:
+ *
+ *  - input: |x - round(x 2^f) / 2^f| (exact, <= 2^-(f+1)).
+ *  - linear: sum w x - sum w~ x' = sum w (x - x') + sum (w - w~) x', so per output
+ *    E <= |b - b~| + sum_t (|w_t| E_t + |w_t - w~_t| |x'_t|), with w, b the float coefficients of
+ *    the IR node (linearTerms) and w~ = W / 2^wf, b~ = B / 2^(inFrac + wf) the integer ones;
+ *    + 2^-(outFrac+1) for the rescale (round half up); the fused ReLU is 1-Lipschitz.
+ *  - layout: the source element's E (a Pad fill: 2^-(f+1)).
+ *  - mul: |ab - a'b'| <= |a'| E_b + |b'| E_a + E_a E_b, + 2^-(f+1).
+ *  - max / clip / range: max of the inputs' E (clip bounds are rounded: at least 2^-(f+1)).
+ *  - leaky: max(1, |s|) E + |s - s~| |x'| + 2^-(f+1), |s - s~| <= 2^-(slopeFrac+1).
+ *  - poly (Sigmoid/Tanh, float reference exact): L_f E + the stated approximation bound
+ *    (approximations.ts: 0.0072 / 0.0143 for all x) + L_p 2^-(f+1) (rounded clip point)
+ *    + sum_k 2^-(29) |c'|^k (coefficients at 2^-28) + 2^-(f+1); L_f = 1/4 (sigmoid) or 1 (tanh),
+ *    L_p = max |p'| on the clip interval.
+ * Softmax / LogSoftmax are not quantized (the circuit proves the logits); argmax is compared
+ * only where the float margin exceeds the bound.
+ */
+export function quantizationErrorBound(p: {
+  ir: ModelIR;
+  model: QuantizedModel;
+  /** The float input (flat). */
+  input: readonly number[];
+  /** Every tensor of the quantized evaluation (runOps with check: false). */
+  values: bigint[][];
+}): Float64Array[] {
+  const { ir, model, values } = p;
+  const t = model.tensors;
+  const real = (id: number, i: number) => Number(values[id][i]) / 2 ** t[id].frac;
+  const E: Float64Array[] = [];
+  E[0] = Float64Array.from(p.input, (x, i) => Math.abs(x - real(0, i)));
+  const half = (frac: number) => 2 ** -(frac + 1);
+  for (const op of model.layers) {
+    const out = op.output;
+    const n = values[out].length;
+    const fo = t[out].frac;
+    const e = new Float64Array(n);
+    switch (op.kind) {
+      case "linear": {
+        const fl = floatTerms(ir, op);
+        const inF = t[op.inputs[0]].frac;
+        for (let o = 0; o < n; o++) {
+          const bq = Number(op.bias[o]) / 2 ** (inF + op.weightFrac);
+          let s = fl ? Math.abs(fl.bias[o] - bq) : half(inF + op.weightFrac);
+          for (let k = op.start[o]; k < op.start[o + 1]; k++) {
+            const id = op.inputs[op.operand[k]];
+            const wq = Number(op.weight[k]) / 2 ** op.weightFrac;
+            const dw = fl ? Math.abs(fl.coef[k] - wq) : half(op.weightFrac);
+            const w = fl ? Math.abs(fl.coef[k]) : Math.abs(wq) + dw;
+            s += w * E[id][op.index[k]] + dw * Math.abs(real(id, op.index[k]));
+          }
+          e[o] = s + (op.quotientBits > 0 ? half(fo) : 0);
+        }
+        break;
+      }
+      case "layout":
+        for (let i = 0; i < n; i++)
+          e[i] = op.operand[i] < 0 ? half(fo) : E[op.inputs[op.operand[i]]][op.index[i]];
+        break;
+      case "mul": {
+        const [a, b] = op.inputs;
+        for (let i = 0; i < n; i++) {
+          const ea = E[a][op.aIndex[i]];
+          const eb = E[b][op.bIndex[i]];
+          e[i] =
+            Math.abs(real(a, op.aIndex[i])) * eb +
+            Math.abs(real(b, op.bIndex[i])) * ea +
+            ea * eb +
+            half(fo);
+        }
+        break;
+      }
+      case "max":
+        op.groups.forEach((g, k) => (e[k] = Math.max(...g.map((j) => E[op.inputs[0]][j]))));
+        break;
+      case "argmax":
+        break; // an index: compared by margin, see fuzzModel.ts
+      case "clip":
+        for (let i = 0; i < n; i++) e[i] = Math.max(E[op.inputs[0]][i], half(fo));
+        break;
+      case "range":
+        e.set(E[op.inputs[0]]);
+        break;
+      case "leaky": {
+        const ds = half(op.slopeFrac);
+        for (let i = 0; i < n; i++) {
+          const s = Math.abs(op.slope[i]) / 2 ** op.slopeFrac + ds;
+          e[i] =
+            Math.max(1, s) * E[op.inputs[0]][i] + ds * Math.abs(real(op.inputs[0], i)) + half(fo);
+        }
+        break;
+      }
+      case "poly": {
+        const lf = op.fn === "sigmoid" ? 0.25 : 1;
+        const approx = op.fn === "sigmoid" ? SIGMOID_ERROR_BOUND : TANH_ERROR_BOUND;
+        const { clip } = polyCoefficients(op.fn);
+        const lp = polySlope(op.fn);
+        for (let i = 0; i < n; i++) {
+          const c = Math.min(Math.abs(real(op.inputs[0], i)), clip + 1);
+          let coefErr = 2 ** -(POLY_COEF_FRAC + 1);
+          for (let k = 1; k <= 7; k += 2) coefErr += 2 ** -(POLY_COEF_FRAC + 1) * c ** k;
+          e[i] = lf * E[op.inputs[0]][i] + approx + lp * half(op.frac) + coefErr + half(fo);
+        }
+        break;
+      }
+    }
+    E[out] = e;
+  }
+  return E;
+}
+
+const LINEAR = new Set([
+  "Dense",
+  "Conv",
+  "Affine",
+  "Add",
+  "Sub",
+  "AveragePool",
+  "ReduceSum",
+  "ReduceMean",
+]);
+
+/** The float coefficients behind a quantized linear op (null: fall back to the rounding quanta). */
+function floatTerms(ir: ModelIR, op: LinearOp): { coef: Float64Array; bias: Float64Array } | null {
+  const node = ir.nodes.find((n) => n.name === op.name);
+  if (!node) return null;
+  const n = op.bias.length;
+  const uniform = (a: number, b: number) => ({
+    coef: new Float64Array(op.weight.length).fill(a),
+    bias: new Float64Array(n).fill(b),
+  });
+  if (node.op === "Activation") {
+    if (node.kind === "HardSigmoid") return uniform(node.alpha, node.beta);
+    if (node.kind === "HardSwish") return uniform(1 / 6, 0.5);
+    return null;
+  }
+  if (!LINEAR.has(node.op)) return null;
+  const t = linearTerms(
+    node as LinearIrNode,
+    node.inputs.map((i) => ir.shapes[i]),
+    ir.shapes[node.output],
+  );
+  return t.coef.length === op.weight.length && t.bias.length === n ? t : null;
+}
+
+const slopes = new Map<string, number>();
+
+/** max |p'| of the float approximation on its clip interval (numerically, with 5% margin). */
+function polySlope(fn: "sigmoid" | "tanh"): number {
+  const cached = slopes.get(fn);
+  if (cached !== undefined) return cached;
+  const { clip } = polyCoefficients(fn);
+  let m = 0;
+  const h = clip / 2000;
+  for (let x = -clip; x < clip; x += h)
+    m = Math.max(m, Math.abs(approximate(fn, x + h) - approximate(fn, x)) / h);
+  slopes.set(fn, m * 1.05);
+  return m * 1.05;
+}
