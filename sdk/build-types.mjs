@@ -1,30 +1,60 @@
-// Run from a package folder after tsc: copies the hand-written module typings (src/types/*.d.ts,
-// for snarkjs / ffjavascript / r1csfile, which ship none) into dist/types/ and references them
-// from dist/index.d.ts, so a consumer's `tsc --strict` sees them.
+// Run from a package folder after tsc. Makes dist/**/*.d.ts usable by a consumer's
+// `tsc --strict` (without skipLibCheck) and by older TypeScript versions:
+// - relative `.ts` specifiers (kept as written by tsc in declaration files) become `.js`;
+// - the hand-written module typings (src/types/*.d.ts, for snarkjs / ffjavascript / r1csfile,
+//   which ship none) are copied into dist/types/ and referenced from dist/index.d.ts and from
+//   every declaration file that imports one of those modules (so `internal/*` imports see them
+//   too). @zkml-verify/node has no typings of its own: it references @zkml-verify/core's.
 import {
   copyFileSync,
   existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 
+const dist = join(process.cwd(), "dist");
 const src = join(process.cwd(), "src/types");
-const out = join(process.cwd(), "dist/types");
+const out = join(dist, "types");
+
+/** Every .d.ts under a folder. */
+const declarations = (dir) =>
+  readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? declarations(p) : p.endsWith(".d.ts") ? [p] : [];
+  });
+
+let typings = [];
 if (existsSync(src)) {
   mkdirSync(out, { recursive: true });
-  const files = readdirSync(src).filter((f) => f.endsWith(".d.ts"));
-  for (const f of files) copyFileSync(join(src, f), join(out, f));
-  const index = join(process.cwd(), "dist/index.d.ts");
-  const refs = files.map((f) => `/// <reference path="./types/${f}" />`).join("\n");
-  const text = readFileSync(index, "utf8");
-  if (!text.startsWith("/// <reference")) writeFileSync(index, `${refs}\n${text}`);
-} else {
-  // @zkml-verify/node: the typings come with @zkml-verify/core
-  const index = join(process.cwd(), "dist/index.d.ts");
-  const text = readFileSync(index, "utf8");
-  const ref = `/// <reference types="@zkml-verify/core/types" />`;
-  if (!text.startsWith(ref)) writeFileSync(index, `${ref}\n${text}`);
+  typings = readdirSync(src).filter((f) => f.endsWith(".d.ts"));
+  for (const f of typings) copyFileSync(join(src, f), join(out, f));
+}
+
+/** The reference lines a declaration file at `file` needs for the untyped modules. */
+const references = (file) => {
+  if (typings.length === 0) return `/// <reference types="@zkml-verify/core/types" />`;
+  return typings
+    .map((f) => {
+      const rel = relative(dirname(file), join(out, f)).split(sep).join("/");
+      return `/// <reference path="${rel.startsWith(".") ? rel : `./${rel}`}" />`;
+    })
+    .join("\n");
+};
+
+const untyped =
+  /from "(snarkjs|ffjavascript|r1csfile)"|import\("(snarkjs|ffjavascript|r1csfile)"\)/;
+const tsSpecifier = /((?:from|import)\s*\(?\s*)(["'])(\.\.?\/[^"']*?)\.ts\2/g;
+const index = join(dist, "index.d.ts");
+
+for (const file of declarations(dist)) {
+  if (file.startsWith(out + sep)) continue;
+  const text = readFileSync(file, "utf8");
+  let next = text.replace(tsSpecifier, "$1$2$3.js$2");
+  if ((file === index || untyped.test(next)) && !next.startsWith("/// <reference"))
+    next = `${references(file)}\n${next}`;
+  if (next !== text) writeFileSync(file, next);
 }
