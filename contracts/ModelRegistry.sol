@@ -187,8 +187,8 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
                 version,
                 v,
                 layout,
-                proofs,
-                publicSignals,
+                proofs[i],
+                publicSignals[i],
                 i,
                 batched
             );
@@ -339,20 +339,20 @@ contract ModelRegistry is IModelRegistry, AccessControl, Pausable {
         uint32 version,
         ModelVersion storage v,
         SignalLayout memory layout,
-        bytes[] calldata proofs,
-        uint256[][] calldata publicSignals,
+        bytes calldata proof,
+        uint256[] calldata signals,
         uint256 i,
         bool batched
     ) private returns (bytes32 id) {
         bool recorded;
         bytes memory failure;
-        (id, recorded, failure) = _checkStatement(modelId, version, layout, v, publicSignals[i]);
+        (id, recorded, failure) = _checkStatement(modelId, version, layout, v, signals);
         if (failure.length == 0 && !(recorded || batched)) {
-            failure = _verify(modelId, version, v, proofs[i], publicSignals[i]);
+            failure = _verify(modelId, version, v, proof, signals);
         }
         if (failure.length != 0) revert BatchItemFailed(i, failure);
         if (recorded) emit PredictionSkipped(modelId, version, id, i);
-        else _record(modelId, version, layout, id, publicSignals[i]);
+        else _record(modelId, version, layout, id, signals);
     }
 
     /// @dev ONE STATICCALL of `batchVerifier.verifyBatch(proofs, publicSignals)` without

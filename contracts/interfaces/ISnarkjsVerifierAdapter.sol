@@ -9,6 +9,10 @@ import {IProofVerifier} from "./IProofVerifier.sol";
 /// @dev snarkjs verifiers take only fixed-size arrays, whose ABI encoding is the plain
 ///      concatenation of 32-byte words; the adapter therefore forwards
 ///      `selector ‖ proof ‖ publicSignals` for any number of public signals.
+///      NOTE: it does not check that the signals are < r (the BN254 scalar field order).
+///      snarkjs's PLONK and FFLONK verifiers use them mod r, so a proof for `s + r` can verify
+///      where one for `s` does; `ModelRegistry` refuses such signals on every path
+///      (`PublicSignalOutOfField`). Any other caller must check them itself.
 interface ISnarkjsVerifierAdapter is IProofVerifier {
     /// @notice The verifier address has no code.
     /// @param verifier The address given to the constructor.
