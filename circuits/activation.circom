@@ -26,7 +26,7 @@ template LeakyRescale(SLOPE, SF, BITS, QBITS) {
 // PolyRescale: c = clip(in, -CLIP, CLIP), then with f = FRAC
 //   P = K0 2^(7f) + c (K1 2^(6f) + K3 c^2 2^(4f) + K5 c^4 2^(2f) + K7 c^6)
 //   out = rescale(P, SHIFT)  (SHIFT = POLY_COEF_FRAC + 6f: the coefficients carry POLY_COEF_FRAC = 28 fractional bits)
-// (the Sigmoid / Tanh approximations of sdk/src/quantize/approximations.ts).
+// (the Sigmoid / Tanh approximations of sdk/node/src/quantize/approximations.ts).
 // Cost: the clip (2 comparisons), 4 products, and the rescale.
 template PolyRescale(CLIP, W, FRAC, K0, K1, K3, K5, K7, SHIFT, QBITS) {
     signal input in;

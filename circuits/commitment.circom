@@ -2,7 +2,7 @@ pragma circom 2.1.6;
 
 include "poseidon.circom";
 
-// The Poseidon sponge of sdk/src/quantize/poseidonSponge.ts over E field elements.
+// The Poseidon sponge of sdk/core/src/quantize/poseidonSponge.ts over E field elements.
 // Constrained: out = h after h = Poseidon(TAG, LENGTH), then per block of 15 elements
 // (zero padded) h = Poseidon(h, e_1..e_15). LENGTH is the length hashed in the head (E for
 // every commitment but the fixed-weight one, which hashes its value count).
@@ -37,7 +37,7 @@ template PoseidonSponge(E, TAG, LENGTH) {
 }
 
 // Poseidon commitment to N range-checked values (the `hashed` input visibility), matching
-// sdk/src/quantize/inputCommitment.ts.
+// sdk/core/src/quantize/inputCommitment.ts.
 //
 // Constrained: each u[i] = in[i] + 2^(BITS-1) is decomposed into BITS boolean bits (so
 // -2^(BITS-1) <= in[i] < 2^(BITS-1), and the packing below is injective); K = floor(250/BITS)

@@ -1,7 +1,7 @@
 pragma circom 2.1.6;
 
 // Unpacks a packed accumulation of K rows (private weights, see
-// sdk/src/quantize/packedWeights.ts) and rescales each row, optionally with ReLU.
+// sdk/core/src/quantize/packedWeights.ts) and rescales each row, optionally with ReLU.
 //
 // The caller computes in = sum_j P_j x_j + B, where each weight element P_j holds the K rows'
 // coefficients in N-bit limbs (P_j = sum_c w_cj 2^(N c)) and B the K biases likewise, so

@@ -1,4 +1,4 @@
-// Writes sdk/src/chain/generated/*.ts: each contract's ABI `as const` (so viem and ethers get
+// Writes sdk/core/src/chain/generated/*.ts: each contract's ABI `as const` (so viem and ethers get
 // exact types) and its creation bytecode, from the Hardhat build in artifacts/.
 // Run: npm run gen:contracts (after `hardhat build`). `npm test` checks the files are current.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -33,7 +33,7 @@ export async function renderContractTypes(): Promise<Record<string, string>> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = join(root, "sdk/src/chain/generated");
+  const dir = join(root, "sdk/core/src/chain/generated");
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(await renderContractTypes()))
     writeFileSync(join(dir, file), text);

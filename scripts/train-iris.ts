@@ -4,7 +4,7 @@
  *   node scripts/train-iris.ts [--out models/iris-mlp.onnx]
  *
  * MLP 4 -> 8 (ReLU) -> 3, trained with seeded full-batch Adam on all 150 rows (see
- * sdk/src/data/trainMlp.ts). The ONNX graph is Gemm(transB=1) -> Relu -> Gemm(transB=1):
+ * scripts/lib/trainMlp.ts). The ONNX graph is Gemm(transB=1) -> Relu -> Gemm(transB=1):
  * input "input" float[1,4] (raw measurements in cm), output "logits" float[1,3] (no softmax;
  * the predicted class is the argmax). Running the script twice writes byte-identical files.
  * The exported file is then checked with onnxruntime-node against the TS forward pass.

@@ -8,7 +8,7 @@ import {IProofVerifier} from "./IProofVerifier.sol";
 ///         verifying them one by one. Also a plain `IProofVerifier` (a batch of one).
 /// @dev Implementations MUST be free of side effects (the registry uses STATICCALL) and MUST
 ///      return false if any single proof of the batch is invalid for its public signals.
-///      Generated Groth16 batch verifiers (sdk/src/chain/batchVerifierSource.ts) combine the N
+///      Generated Groth16 batch verifiers (sdk/node/src/chain/batchVerifierSource.ts) combine the N
 ///      pairing equations with coefficients derived by hashing every proof and public signal.
 interface IBatchProofVerifier is IProofVerifier {
     /// @notice Checks every proof of a batch against its public signals.

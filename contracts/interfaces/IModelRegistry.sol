@@ -21,7 +21,7 @@ import {IBatchProofVerifier} from "./IBatchProofVerifier.sol";
 ///      from that address (`SubmitterMismatch`).
 interface IModelRegistry {
     /// @notice Where the weight commitment, inputs and outputs sit in the public signals.
-    /// @dev Field-for-field the SDK type `SignalLayout` (sdk/src/circuit/publicSignals.ts).
+    /// @dev Field-for-field the SDK type `SignalLayout` (sdk/core/src/layout/publicSignals.ts).
     /// @param nPublic Total number of public signals.
     /// @param weightCommitmentIndex Index of the weight commitment (0 for generated circuits).
     /// @param inputKind 0 = public inputs (a slice of signals, keccak256-hashed on-chain),

@@ -42,7 +42,7 @@ export const BENCH_MODELS: BenchModel[] = [
     },
     width: spec.input.reduce((a, b) => a * b, 1),
     kind: "cnn" as const,
-    source: "same shapes as ZKML-Benchmark, seeded weights (sdk/src/data/benchModels.ts)",
+    source: "same shapes as ZKML-Benchmark, seeded weights (scripts/lib/benchModels.ts)",
   })),
 ];
 

@@ -19,7 +19,7 @@ export const PEER_MODELS = ["196_25_10", "196_24_14_10", "784_56_10"];
 const PEAK_RSS = join(import.meta.dirname, "peakRss.cjs");
 const STAGE_WORKER = join(import.meta.dirname, "stageWorker.ts");
 const PEER_WORKER = join(import.meta.dirname, "peerWorker.ts");
-const CIRCOM = join(ROOT, "sdk/src/circuit/circomWorker.cjs");
+const CIRCOM = join(ROOT, "sdk/node/src/circuit/circomWorker.cjs");
 const SNARKJS = join(ROOT, "node_modules/snarkjs/build/cli.cjs");
 // the built CLI, as a user runs it (`npm run bench` builds the packages first)
 const ZKML = join(ROOT, "sdk/node/dist/cli/zkml.js");

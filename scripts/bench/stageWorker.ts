@@ -97,7 +97,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     const m = readManifest(dir);
     // A fresh zkey cache (setup is measured), the shared ptau cache (measured on its own). The
     // fresh cache sits beside the shared one so its zkey can be moved into the shared cache
-    // afterwards: the gas stage (sdk/src/gas, content-hash cache) then reuses this setup.
+    // afterwards: the gas stage (sdk/node/src/gas, content-hash cache) then reuses this setup.
     const shared = cacheDir("zkey");
     const cache = mkdtempSync(join(dirname(shared), "bench-"));
     symlinkSync(join(a.ptauCache as string), join(cache, "ptau"));
@@ -126,7 +126,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
         };
       }
       for (const f of readdirSync(join(cache, "zkey")))
-        // the zkey and its sidecar record (sdk/src/setup/zkeyCache.ts), or it is not reused
+        // the zkey and its sidecar record (sdk/node/src/setup/zkeyCache.ts), or it is not reused
         if (f.endsWith(".zkey") || f.endsWith(".zkey.json"))
           renameSync(join(cache, "zkey", f), join(shared, f));
       return out;
@@ -194,7 +194,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     return { ms: p.ms, power: p.power, cached: p.cached };
   },
   async gas(a) {
-    // The gas lab (sdk/src/gas): real transactions on Hardhat's in-process L1 and OP-stack chains.
+    // The gas lab (sdk/node/src/gas): real transactions on Hardhat's in-process L1 and OP-stack chains.
     const { measureGas } = await import("../../sdk/node/src/gas/measureGas.ts");
     const q = quantized(a.outDir as string);
     const rows = benchRows({ model: a.name as string, n: 40, seed: 4, width: q.nInputs });

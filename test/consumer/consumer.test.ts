@@ -60,6 +60,7 @@ function run(
   o: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<Run> {
   const t0 = Date.now();
+  const timeoutMs = o.timeoutMs ?? 180_000;
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: o.cwd,
@@ -76,10 +77,10 @@ function run(
       killGroup(child.pid!);
       reject(
         new Error(
-          `${basename(cmd)} ${args.join(" ")} did not exit within ${o.timeoutMs} ms\n${stdout}\n${stderr}`,
+          `${basename(cmd)} ${args.join(" ")} did not exit within ${timeoutMs} ms\n${stdout}\n${stderr}`,
         ),
       );
-    }, o.timeoutMs ?? 180_000);
+    }, timeoutMs);
     child.on("error", (e) => {
       clearTimeout(timer);
       reject(e);
@@ -256,7 +257,9 @@ describe("consumer: the packed packages in a fresh project", function () {
     app = join(work, "app");
     cache = join(work, "zkml-cache");
     cliEnv = childEnv({ ZKML_CACHE_DIR: cache });
-    // 1. build what is stale (core before node: node's declarations import core's), then pack
+    // 1. build what is stale (core before node: node's declarations import core's), then pack;
+    // the repository's own build does not count against the consumer checks' time
+    this.timeout(900_000);
     let rebuilt = false;
     for (const p of PACKAGES.filter((x) => x.inputs.length > 0)) {
       const out = join(ROOT, p.dir, "dist/index.js");
@@ -266,10 +269,14 @@ describe("consumer: the packed packages in a fresh project", function () {
         rebuilt ||
         newest(inputs.map((i) => join(ROOT, i))) > statSync(out).mtimeMs;
       if (!stale) continue;
-      const r = await npmRun(["run", "build", "--workspace", p.name], { cwd: ROOT });
+      const r = await npmRun(["run", "build", "--workspace", p.name], {
+        cwd: ROOT,
+        timeoutMs: 420_000,
+      });
       expect(r.code, `build ${p.name}\n${r.stdout}\n${r.stderr}`).to.equal(0);
       rebuilt = true;
     }
+    this.timeout(240_000);
     mkdirSync(packs, { recursive: true });
     for (const p of PACKAGES) {
       const r = await npmRun(["pack", "--json", "--pack-destination", packs], {
@@ -324,7 +331,7 @@ describe("consumer: the packed packages in a fresh project", function () {
         "--strict",
         "consumer.ts",
       ],
-      { cwd: app },
+      { cwd: app, timeoutMs: 240_000 },
     );
     typeCheck.catch(() => undefined);
   });
@@ -373,19 +380,22 @@ describe("consumer: the packed packages in a fresh project", function () {
     it(`imports @zkml-verify/core and @zkml-verify/node under plain ${label}`, async function () {
       const bin = which();
       if (!bin) this.skip();
-      for (const [pkg, extra] of [
+      const checks = [
         ["@zkml-verify/core", []],
         ["@zkml-verify/node", ["compileModel", "setupModelDir", "loadModelDir"]],
-      ] as const) {
-        const r = await run(bin, ["-e", IMPORT_CHECK, pkg, ...extra], {
-          cwd: app,
-          timeoutMs: 60_000,
-        });
-        expect(r.code, r.stderr).to.equal(0);
+      ] as const;
+      const runs = await Promise.all(
+        checks.map(([pkg, extra]) =>
+          run(bin, ["-e", IMPORT_CHECK, pkg, ...extra], { cwd: app, timeoutMs: 60_000 }),
+        ),
+      );
+      checks.forEach(([pkg], i) => {
+        const r = runs[i];
+        expect(r.code, `${pkg}\n${r.stderr}`).to.equal(0);
         const out = JSON.parse(r.stdout) as { missing: string[]; badErrors: string[] };
         expect(out.missing, pkg).to.deep.equal([]);
         expect(out.badErrors, pkg).to.deep.equal([]);
-      }
+      });
     });
   }
 

@@ -35,7 +35,7 @@ export interface Manifest {
     /** `bound`: the last public signal is the address that must submit the proof (absent: none). */
     submitter?: "none" | "bound";
   };
-  /** Decimal string of the Poseidon weight commitment (sdk/src/quantize/weightCommitment.ts). */
+  /** Decimal string of the Poseidon weight commitment (sdk/core/src/quantize/weightCommitment.ts). */
   weightCommitment: string;
   publicSignals: { layout: SignalLayout; names: string[] };
   circuit: {

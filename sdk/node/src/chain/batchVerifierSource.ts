@@ -147,7 +147,7 @@ export function verificationKeySha256(vk: VerificationKey): string {
 
 const TEMPLATE = `// SPDX-License-Identifier: MIT
 // generated from verification key sha256 {{VK_SHA256}}
-// by sdk/src/chain/batchVerifierSource.ts. Do not edit.
+// by sdk/node/src/chain/batchVerifierSource.ts. Do not edit.
 pragma solidity ^0.8.28;
 
 import {IBatchProofVerifier} from "contracts/interfaces/IBatchProofVerifier.sol";

@@ -6,7 +6,7 @@ import type {
 } from "@zkml-verify/core/internal/quantize/types";
 
 /**
- * circom source for each quantized op (see sdk/src/quantize/runOps.ts for the integer
+ * circom source for each quantized op (see sdk/core/src/quantize/runOps.ts for the integer
  * semantics each block must match). Constants go into `var` arrays and loops, so the text
  * stays small and no single expression grows long (circom2 crashes on very long ones).
  *

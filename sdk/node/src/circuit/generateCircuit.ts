@@ -110,30 +110,30 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     "pragma circom 2.1.6;",
     "",
     `// generated from model sha256 ${model.modelSha256}, config sha256 ${configSha256}`,
-    "// by sdk/src/circuit/generateCircuit.ts. Do not edit: regenerate with `zkml compile`.",
+    "// by sdk/node/src/circuit/generateCircuit.ts. Do not edit: regenerate with `zkml compile`.",
     "//",
     "// Constrained: out = the quantized model applied to in (integer semantics:",
     ...(privateWeights
       ? [
-          "// sdk/src/quantize/runOps.ts), with the Gemm/MatMul/Conv weights and biases as a private",
-          "// witness (packed: sdk/src/quantize/packedWeights.ts) and weightCommitment = the Poseidon",
+          "// sdk/core/src/quantize/runOps.ts), with the Gemm/MatMul/Conv weights and biases as a private",
+          "// witness (packed: sdk/core/src/quantize/packedWeights.ts) and weightCommitment = the Poseidon",
           "// commitment to them; every other parameter is a constant of this circuit.",
         ]
       : [
-          "// sdk/src/quantize/runOps.ts), with the weights as constants, and weightCommitment = the",
+          "// sdk/core/src/quantize/runOps.ts), with the weights as constants, and weightCommitment = the",
           "// commitment to the whole quantized model: architecture, wiring and parameters",
-          "// (sdk/src/quantize/weightCommitment.ts).",
+          "// (sdk/core/src/quantize/weightCommitment.ts).",
         ]),
     inputVisibility === "public"
       ? `// The inputs are public signals, range-checked to ${model.inputBits} signed bits (so no` +
         "\n// field element outside that range, e.g. x + k with W k = 0 mod p, has a witness)."
       : inputVisibility === "hashed"
-        ? `// The inputs are private, range-checked to ${model.inputBits} signed bits and committed: inputCommitment (sdk/src/quantize/inputCommitment.ts).`
+        ? `// The inputs are private, range-checked to ${model.inputBits} signed bits and committed: inputCommitment (sdk/core/src/quantize/inputCommitment.ts).`
         : `// The private inputs are range-checked to ${model.inputBits} signed bits.`,
     ...(outputVisibility === "hashed"
       ? [
           "// The outputs are private; outputCommitment is their Poseidon commitment",
-          "// (sdk/src/quantize/outputCommitment.ts).",
+          "// (sdk/core/src/quantize/outputCommitment.ts).",
         ]
       : []),
     ...(privateWeights

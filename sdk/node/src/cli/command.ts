@@ -1,5 +1,5 @@
 /**
- * A `zkml` subcommand. Each lives in scripts/cli/commands/<name>.ts and exports `command`;
+ * A `zkml` subcommand. Each lives in sdk/node/src/cli/commands/<name>.ts and exports `command`;
  * cli/zkml.ts finds it by name, so adding a command touches no shared file.
  */
 export interface Command {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `zkml` command line. Each subcommand is a thin layer over the SDK (sdk/src) and lives in
-// scripts/cli/commands/<name>.ts (see scripts/cli/command.ts).
+// sdk/node/src/cli/commands/<name>.ts (see sdk/node/src/cli/command.ts).
 import { existsSync, readdirSync } from "node:fs";
 import { extname, join } from "node:path";
 import { ZkmlError } from "@zkml-verify/core/internal/errors";

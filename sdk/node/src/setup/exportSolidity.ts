@@ -28,6 +28,6 @@ export async function exportSolidity(p: {
   });
   const source =
     `// generated from zkey sha256 ${p.zkeySha256} (${p.system}) by snarkjs exportSolidityVerifier\n` +
-    `// (sdk/src/setup/exportSolidity.ts). Do not edit.\n${body}`;
+    `// (sdk/node/src/setup/exportSolidity.ts). Do not edit.\n${body}`;
   return { source, contractName: VERIFIER_CONTRACT[p.system] };
 }
