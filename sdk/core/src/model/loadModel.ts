@@ -184,7 +184,9 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
         weights: visibility.weights,
         ...(visibility.submitter === "bound" ? { submitter } : {}),
       });
-      const r = await keepWorkersIdle(() => proveWith({ system, wasm, zkey, input: signals, onProgress }));
+      const r = await keepWorkersIdle(() =>
+        proveWith({ system, wasm, zkey, input: signals, onProgress }),
+      );
       const weightCommitment = weights
         ? privateWeightCommitment({ model: weights })
         : BigInt(manifest.weightCommitment);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `zkml` command line. Each subcommand is a thin layer over the SDK (sdk/src) and lives in
+// The `zkml` command line. Each subcommand is a thin layer over the SDK (@zkml-verify/node) and lives in
 // sdk/node/src/cli/commands/<name>.ts (see sdk/node/src/cli/command.ts).
 import { existsSync, readdirSync } from "node:fs";
 import { extname, join } from "node:path";
