@@ -127,6 +127,8 @@ export interface PadNode extends NodeBase {
   /** [x1_begin, x2_begin, ..., x1_end, x2_end, ...] (non-negative). */
   pads: number[];
   value: number;
+  /** `constant` (default): `value` outside; `reflect`: mirrored without the edge; `edge`: the edge repeated. */
+  mode?: "constant" | "reflect" | "edge";
 }
 
 export type IrNode =

@@ -53,12 +53,23 @@ export function layoutIndex(p: {
       const input = inputShapes[0];
       const is = strides(input);
       const r = input.length;
+      const mode = node.mode ?? "constant";
+      // reflect: -1 -> 1, n -> n - 2; edge: -1 -> 0, n -> n - 1 (pads < n for reflect)
+      const fold = (x: number, n: number) =>
+        mode === "edge"
+          ? Math.min(n - 1, Math.max(0, x))
+          : x < 0
+            ? -x
+            : x >= n
+              ? 2 * (n - 1) - x
+              : x;
       for (let i = 0; i < total; i++) {
         const c = coords(i);
         let j = 0;
         let inside = true;
         for (let k = 0; k < r; k++) {
-          const x = c[k] - node.pads[k];
+          let x = c[k] - node.pads[k];
+          if (mode !== "constant") x = fold(x, input[k]);
           if (x < 0 || x >= input[k]) inside = false;
           j += x * is[k];
         }

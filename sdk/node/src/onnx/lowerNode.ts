@@ -58,6 +58,7 @@ export function lowerNode(c: LowerContext): void {
         details: { tensor: a, node: c.name },
       });
   }
+  if (op === "Split") return lowerSplit(c, acts[0]);
   for (const extra of (n.output ?? []).slice(1)) {
     if (extra && c.uses.get(extra)) throw unsupported(c, undefined, `its output ${extra} is used`);
   }
@@ -153,10 +154,24 @@ export function lowerNode(c: LowerContext): void {
           pads = full;
         }
       }
-      if (mode !== "constant") throw unsupported(c, "mode", `${mode}; only constant padding`);
+      if (mode !== "constant" && mode !== "reflect" && mode !== "edge")
+        throw unsupported(c, "mode", `${mode}; constant, reflect and edge are supported`);
       if (pads.some((p) => p < 0)) throw unsupported(c, "pads", "negative pads");
+      if (mode === "reflect" && xs.some((d, i) => pads[i] >= d || pads[i + xs.length] >= d))
+        throw unsupported(c, "pads", `reflect pads must be smaller than the axis [${xs}]`);
       const shape = xs.map((d, i) => d + pads[i] + pads[i + xs.length]);
-      return push({ op: "Pad", name: c.name, inputs: [x], output, pads, value }, shape);
+      return push(
+        {
+          op: "Pad",
+          name: c.name,
+          inputs: [x],
+          output,
+          pads,
+          value,
+          ...(mode === "constant" ? {} : { mode }),
+        },
+        shape,
+      );
     }
     case "Concat": {
       const a = readAttributes(n, c.name, ["axis"]);
@@ -166,6 +181,27 @@ export function lowerNode(c: LowerContext): void {
       const shape = [...xs];
       shape[axis] = acts.reduce((s, t) => s + shapes[t][axis], 0);
       return push({ op: "Concat", name: c.name, inputs: acts, output, axis }, shape);
+    }
+    case "Tile": {
+      // wiring: a Concat of copies along each repeated axis
+      readAttributes(n, c.name, []);
+      const repeats = constInts(c, 1, "repeats")!;
+      if (repeats.length !== xs.length || repeats.some((r) => !Number.isInteger(r) || r < 1))
+        throw unsupported(c, "repeats", `[${repeats}] for an input of rank ${xs.length}`);
+      const axes = repeats.flatMap((r, k) => (r > 1 ? [k] : []));
+      if (axes.length === 0) return reshape(xs);
+      let cur = x;
+      const shape = [...xs];
+      axes.forEach((k, i) => {
+        const out = i === axes.length - 1 ? output : `${output}__tile${k}`;
+        shape[k] *= repeats[k];
+        const inputs = new Array<string>(repeats[k]).fill(cur);
+        push({ op: "Concat", name: `${c.name}/axis${k}`, inputs, output: out, axis: k }, [
+          ...shape,
+        ]);
+        cur = out;
+      });
+      return;
     }
     case "Relu":
       readAttributes(n, c.name, []);
@@ -271,6 +307,44 @@ export function lowerNode(c: LowerContext): void {
   }
 }
 
+/** Split: one Slice (wiring) per output that something reads. */
+function lowerSplit(c: LowerContext, x: string): void {
+  const { n, shapes } = c;
+  const xs = shapes[x];
+  const outs = n.output ?? [];
+  const a = readAttributes(n, c.name, ["axis", "split", "num_outputs"]);
+  const axis = normAxis(a.int("axis", 0), xs.length);
+  let sizes: number[] | null = a.has("split") ? a.ints("split", []) : constInts(c, 1, "split");
+  if (!sizes || sizes.length === 0) {
+    const k = outs.length;
+    const each = Math.ceil(xs[axis] / k);
+    sizes = outs.map((_, i) => Math.max(0, Math.min(each, xs[axis] - i * each)));
+  }
+  if (sizes.length !== outs.length || sizes.reduce((s, v) => s + v, 0) !== xs[axis])
+    throw new ShapeError(
+      `Split node "${c.name}": sizes [${sizes}] do not split axis ${axis} of [${xs}] into ${outs.length}`,
+      { details: { tensor: x, node: c.name, shape: xs } },
+    );
+  let start = 0;
+  outs.forEach((out, i) => {
+    const size = sizes[i];
+    if (out && (c.uses.get(out) ?? 0) > 0) {
+      const shape = xs.map((d, k) => (k === axis ? size : d));
+      const starts = xs.map((_, k) => (k === axis ? start : 0));
+      c.nodes.push({
+        op: "Slice",
+        name: `${c.name}/${i}`,
+        inputs: [x],
+        output: out,
+        starts,
+        steps: xs.map(() => 1),
+      });
+      shapes[out] = shape;
+    }
+    start += size;
+  });
+}
+
 /** Add/Sub/Mul/Div/Neg: with a constant operand an Affine (or a bias folded into Dense/Conv). */
 function lowerArithmetic(
   c: LowerContext,
@@ -284,8 +358,21 @@ function lowerArithmetic(
   const output = n.output![0];
   const x = acts[0];
   const xs = shapes[x];
-  if (legacy.has("axis") && acts.length === 2 && shapes[acts[1]].length !== xs.length)
-    throw unsupported(c, "axis", "legacy broadcasting of an activation along an axis");
+  if (legacy.has("axis") && acts.length === 2 && legacy.int("broadcast", 0) === 1) {
+    // opset < 7: B aligned at `axis` is numpy broadcasting of B with trailing ones (wiring)
+    const bs = shapes[ins[1]];
+    const trailing = xs.length - normAxis(legacy.int("axis", 0), xs.length) - bs.length;
+    if (ins[1] === acts[1] && trailing > 0) {
+      const shape = [...bs, ...new Array<number>(trailing).fill(1)];
+      const b = `${output}__broadcast`;
+      push({ op: "Reshape", name: `${c.name}/axis`, inputs: [ins[1]], output: b, shape }, shape);
+      return lowerArithmetic(
+        { ...c, n: { ...n, input: [ins[0], b], attribute: [] } },
+        [x, b],
+        push,
+      );
+    }
+  }
   if (op === "Neg") {
     const one = { shape: [], data: Float64Array.of(-1) };
     return push({ op: "Affine", name: c.name, inputs: [x], output, scale: one, bias: zero() }, xs);

@@ -3,10 +3,11 @@ import type { IrNode, Tensor } from "./ir.ts";
 import { numel } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
+import { lower1d, lower3d } from "./lowerNd.ts";
 import { readAttributes } from "./readAttributes.ts";
 import { SUPPORTED_OPS } from "./supportedOps.ts";
 
-type Push = (node: IrNode, shape: number[]) => void;
+export type Push = (node: IrNode, shape: number[]) => void;
 
 /**
  * Gemm, MatMul, Conv, pooling and BatchNormalization.
@@ -16,54 +17,14 @@ type Push = (node: IrNode, shape: number[]) => void;
  */
 export function lowerSpatial(c: LowerContext, x: string, push: Push): void {
   const op = c.n.opType ?? "";
-  if (["Conv", "MaxPool", "AveragePool"].includes(op) && c.shapes[x]?.length === 3)
-    return lower1d(c, x, push);
+  const rank = c.shapes[x]?.length;
+  if (["Conv", "MaxPool", "AveragePool"].includes(op) && (rank === 3 || rank === 5))
+    return rank === 3 ? lower1d(c, x, push) : lower3d(c, x, push);
   lower2d(c, x, push);
 }
 
-/**
- * A 1-D Conv or pooling (N, C, L) is the 2-D op over (N, C, 1, L): a Reshape in, the op with
- * kernel 1 x k (strides, dilations and pads lifted the same way), a Reshape out. Reshapes are
- * wiring, so this costs what the 1-D op would.
- */
-function lower1d(c: LowerContext, x: string, push: Push): void {
-  const xs = c.shapes[x];
-  const output = c.n.output![0];
-  const lifted = `${output}__2d_in`;
-  push(
-    {
-      op: "Reshape",
-      name: `${c.name}/to2d`,
-      inputs: [x],
-      output: lifted,
-      shape: [xs[0], xs[1], 1, xs[2]],
-    },
-    [xs[0], xs[1], 1, xs[2]],
-  );
-  const consts = new Map(c.consts);
-  const w = c.n.input?.[1] ? c.consts.get(c.n.input[1]) : undefined;
-  if (c.n.opType === "Conv" && w?.shape.length === 3)
-    consts.set(c.n.input![1], { shape: [w.shape[0], w.shape[1], 1, w.shape[2]], data: w.data });
-  const out2d = `${output}__2d_out`;
-  const n = {
-    ...c.n,
-    input: [lifted, ...(c.n.input ?? []).slice(1)],
-    output: [out2d],
-    attribute: (c.n.attribute ?? []).map((a) => {
-      if (!["kernel_shape", "strides", "dilations", "pads"].includes(a.name ?? "")) return a;
-      const v = (a.ints ?? []).map(Number);
-      return { ...a, ints: a.name === "pads" ? [0, v[0], 0, v[1]] : [1, ...v] };
-    }),
-  };
-  lower2d({ ...c, n, consts }, lifted, push);
-  const s = c.shapes[out2d];
-  push(
-    { op: "Reshape", name: `${c.name}/to1d`, inputs: [out2d], output, shape: [s[0], s[1], s[3]] },
-    [s[0], s[1], s[3]],
-  );
-}
-
-function lower2d(c: LowerContext, x: string, push: Push): void {
+/** Gemm, MatMul, 2-D Conv and pooling, BatchNormalization (rank-generic ops included). */
+export function lower2d(c: LowerContext, x: string, push: Push): void {
   const { n, consts, shapes } = c;
   const op = n.opType ?? "";
   const ins = n.input ?? [];

@@ -1,0 +1,91 @@
+// `npm run conformance [-- --only <regex>] [--shard k/n] [--merge a.json,b.json]
+//   [--prove-max-constraints N] [--max-elements N] [--keep]`:
+// runs every model of the ONNX backend corpus (../shared/models/onnx-backend-pytorch) through
+// import, quantization, compile, witness and (small circuits) Groth16 prove + verify, compares
+// the proven outputs with the expected ones and writes bench/results/conformance.{json,md}.
+// --shard k/n runs every n-th model from the k-th (for parallel runs, each with its own --out);
+// --merge folds earlier reports' results in (this run's results win), e.g. to combine shards.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { ROOT } from "../test/helpers/root.ts";
+import { listCorpus, runConformanceCase, TOLERANCE } from "./conformance/conformanceCase.ts";
+import type { ConformanceResult } from "./conformance/conformanceCase.ts";
+import { renderConformance, summarize } from "./conformance/renderConformance.ts";
+import type { ConformanceReport } from "./conformance/renderConformance.ts";
+
+/** Where CI clones the shared corpus: beside the repository. */
+export const CORPUS = resolve(ROOT, "../shared/models/onnx-backend-pytorch");
+
+const { values } = parseArgs({
+  options: {
+    corpus: { type: "string" },
+    only: { type: "string" },
+    "prove-max-constraints": { type: "string" },
+    "max-elements": { type: "string" },
+    out: { type: "string" },
+    keep: { type: "boolean" },
+    shard: { type: "string" },
+    merge: { type: "string" },
+    input: { type: "string" },
+  },
+});
+const corpus = resolve(values.corpus ?? CORPUS);
+if (!existsSync(corpus)) {
+  console.error(
+    `conformance corpus not found at ${corpus}: clone the shared models beside the repository (../shared/models/onnx-backend-pytorch) or pass --corpus <dir>`,
+  );
+  process.exit(2);
+}
+const proveMaxConstraints = Number(values["prove-max-constraints"] ?? 20_000);
+const maxElements = Number(values["max-elements"] ?? 200_000);
+const only = values.only ? new RegExp(values.only) : null;
+const [shard, shards] = (values.shard ?? "0/1").split("/").map(Number);
+const names = listCorpus(corpus).filter((n, i) => (!only || only.test(n)) && i % shards === shard);
+const outDir = resolve(values.out ?? join(ROOT, "bench/results"));
+const buildRoot = join(ROOT, "build/conformance");
+const started = Date.now();
+const results: ConformanceResult[] = [];
+for (const [i, name] of names.entries()) {
+  const r = await runConformanceCase({
+    dir: join(corpus, name),
+    buildDir: join(buildRoot, name),
+    proveMaxConstraints,
+    maxElements,
+    keep: values.keep,
+    input: (values.input ?? "public") as "public" | "private" | "hashed",
+  });
+  results.push(r);
+  const what = r.pass
+    ? `pass${r.proved ? " (proved)" : ""}, ${r.constraints} constraints, error ${r.maxAbsError?.toExponential(1)}`
+    : `FAIL at ${r.stage}: ${r.errorClass}: ${r.reason}`;
+  console.log(
+    `[${String(i + 1).padStart(3)}/${names.length}] ${name.padEnd(44)} ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${what}`,
+  );
+}
+const merged = new Map<string, ConformanceResult>();
+for (const file of values.merge?.split(",") ?? []) {
+  const earlier = JSON.parse(readFileSync(file, "utf8")) as ConformanceReport;
+  for (const r of earlier.results) merged.set(r.model, r);
+}
+for (const r of results) merged.set(r.model, r);
+const all = [...merged.values()].sort((a, b) => a.model.localeCompare(b.model));
+const report = summarize(all, {
+  corpus: "../shared/models/onnx-backend-pytorch",
+  date: new Date().toISOString().slice(0, 10),
+  settings: {
+    proveMaxConstraints,
+    maxElements,
+    tolerance: TOLERANCE,
+    input: values.input ?? "public",
+  },
+  ms: values.merge ? all.reduce((s, r) => s + r.ms, 0) : Date.now() - started,
+});
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, "conformance.json"), JSON.stringify(report, null, 2) + "\n");
+writeFileSync(join(outDir, "conformance.md"), renderConformance(report));
+console.log(
+  `\n${report.passed} of ${report.total} pass (${report.proved} proved); causes of the failures:`,
+);
+for (const c of report.causes) console.log(`  ${String(c.count).padStart(3)}  ${c.cause}`);
+console.log(`written to ${join(outDir, "conformance.md")} and conformance.json`);
