@@ -58,45 +58,65 @@ export function renderPeerMarkdown(r: PeerReport): string {
     "",
     "## Times (seconds, same run; ours / peer < 1 means ours is faster)",
     "",
-    "| model | step | circomlib-ml | ours | ours / peer |",
-    "| --- | --- | --: | --: | --: |",
+    "| model | step | circomlib-ml | ours | ours / peer | 1-min load at the step's end, peer / ours |",
+    "| --- | --- | --: | --: | --: | --: |",
   );
   for (const m of r.models) {
     const P = m.peer;
     const O = m.ours;
     const peerFull =
       ok(P.witness) && ok(P.prove) ? (P.witness.ms as number) + (P.prove.ms as number) : undefined;
-    const rows: [string, number | undefined, number | undefined][] = [
-      ["circom2 compile (circom alone)", get(P.compile, "circomMs"), get(O.compile, "circomMs")],
+    const load = (st?: PeerStep) => (ok(st) ? String(st!.load1) : "—");
+    const rows: [string, number | undefined, number | undefined, string][] = [
+      [
+        "circom2 compile (circom alone)",
+        get(P.compile, "circomMs"),
+        get(O.compile, "circomMs"),
+        "compile",
+      ],
       [
         "compile, whole (ours: import + quantize + generate + circom2)",
         get(P.compile, "ms"),
         get(O.compile, "ms"),
+        "compile",
       ],
       [
         "setup: zkey new (peer) vs uncached `zkml setup`",
         get(P.setup, "zkeyNewMs"),
         get(O.setup, "ms"),
+        "setup",
       ],
       [
         "setup: zkey new + 1 contribution vs uncached `zkml setup`",
         get(P.setup, "ms"),
         get(O.setup, "ms"),
+        "setup",
       ],
       [
         "witness, fresh process (snarkjs wtns calculate)",
         get(P.witness, "ms"),
         get(O.witness, "ms"),
+        "witness",
       ],
       [
         "Groth16 prove, fresh process (snarkjs groth16 prove)",
         get(P.prove, "ms"),
         get(O.prove, "ms"),
+        "prove",
       ],
-      ["witness + prove (peer) vs fresh `zkml prove`", peerFull, get(O.zkmlProve, "ms")],
+      ["witness + prove (peer) vs fresh `zkml prove`", peerFull, get(O.zkmlProve, "ms"), "full"],
     ];
-    for (const [label, a, b] of rows)
-      out.push(`| ${m.name} | ${label} | ${sec(a)} | ${sec(b)} | ${ratio(b, a)} |`);
+    const steps: Record<string, [PeerStep | undefined, PeerStep | undefined]> = {
+      compile: [P.compile, O.compile],
+      setup: [P.setup, O.setup],
+      witness: [P.witness, O.witness],
+      prove: [P.prove, O.prove],
+      full: [P.prove, O.zkmlProve],
+    };
+    for (const [label, a, b, key] of rows)
+      out.push(
+        `| ${m.name} | ${label} | ${sec(a)} | ${sec(b)} | ${ratio(b, a)} | ${load(steps[key][0])} / ${load(steps[key][1])} |`,
+      );
   }
   out.push(
     "",
