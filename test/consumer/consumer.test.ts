@@ -12,6 +12,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, delimiter, dirname, join } from "node:path";
 import { build } from "esbuild";
@@ -274,6 +275,7 @@ describe("consumer: the packed packages in a fresh project", function () {
         timeoutMs: 420_000,
       });
       expect(r.code, `build ${p.name}\n${r.stdout}\n${r.stderr}`).to.equal(0);
+      console.log(`      rebuilt ${p.name} (stale dist/): ${(r.ms / 1000).toFixed(1)} s`);
       rebuilt = true;
     }
     this.timeout(240_000);
@@ -305,7 +307,9 @@ describe("consumer: the packed packages in a fresh project", function () {
     );
     expect(r.code, `npm install\n${r.stdout}\n${r.stderr}`).to.equal(0);
     const mb = folderBytes(join(app, "node_modules")) / 1e6;
-    console.log(`      scratch node_modules: ${mb.toFixed(0)} MB (npm install ${r.ms} ms)`);
+    console.log(
+      `      scratch node_modules: ${mb.toFixed(0)} MB (npm install ${(r.ms / 1000).toFixed(1)} s)`,
+    );
     expect(mb, "node_modules MB").to.be.below(300);
 
     copyFileSync(join(ROOT, "models/iris-mlp.onnx"), join(app, "iris-mlp.onnx"));
@@ -363,6 +367,41 @@ describe("consumer: the packed packages in a fresh project", function () {
     // relative specifiers in declarations end in .js, as for any published package
     const dts = readFileSync(join(app, "node_modules/@zkml-verify/core/dist/index.d.ts"), "utf8");
     expect(dts).not.to.match(/from "\.[^"]*\.ts"/);
+  });
+
+  it("every package a published module imports is declared (dependency or peer)", function () {
+    // static imports, bare side-effect imports, import("x"), require("x"), require.resolve("x")
+    const specifiers =
+      /^\s*(?:import|export)\b[^;"']*?from\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']|\b(?:import|require|require\.resolve)\(\s*["']([^"']+)["']\s*\)/gm;
+    // imported inside a try/catch, only when the user's project has it
+    const guarded = new Set(["prettier"]);
+    for (const p of PACKAGES.filter((x) => x.inputs.length > 0)) {
+      const dir = join(app, "node_modules", p.name);
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        dependencies?: Record<string, string>;
+        peerDependencies?: Record<string, string>;
+      };
+      const declared = new Set([
+        p.name,
+        ...Object.keys(pkg.dependencies ?? {}),
+        ...Object.keys(pkg.peerDependencies ?? {}),
+      ]);
+      const undeclared = new Set<string>();
+      for (const f of listFiles(join(dir, "dist")).filter((x) => /\.c?js$/.test(x))) {
+        for (const m of readFileSync(join(dir, "dist", f), "utf8").matchAll(specifiers)) {
+          const spec = m[1] ?? m[2] ?? m[3];
+          // relative, Node built-ins, and Solidity import lines inside generated sources
+          if (/^(\.|node:)/.test(spec) || builtinModules.includes(spec) || spec.endsWith(".sol"))
+            continue;
+          const name = spec
+            .split("/")
+            .slice(0, spec.startsWith("@") ? 2 : 1)
+            .join("/");
+          if (!declared.has(name) && !guarded.has(name)) undeclared.add(`${name} (${f})`);
+        }
+      }
+      expect([...undeclared], p.name).to.deep.equal([]);
+    }
   });
 
   it("installs from the registry only: no Hardhat, no onnxruntime-node (optional peers)", function () {
