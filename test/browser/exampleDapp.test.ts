@@ -280,9 +280,10 @@ describe("example dApp: proves in headless Chromium, submits with viem, shows Pr
 
     // The input never left the browser: the page fetched only its own files and the artifacts,
     // and no JSON-RPC call carries an input value (as a 32-byte word or a decimal).
-    const origins = new Set(requests.map((r) => new URL(r.url()).origin));
+    const fetched = requests.filter((r) => /^https?:/.test(r.url()));
+    const origins = new Set(fetched.map((r) => new URL(r.url()).origin));
     expect([...origins].sort()).to.deep.equal([new URL(siteUrl).origin, rpcUrl].sort());
-    const bodies = requests
+    const bodies = fetched
       .map((r) => r.postData() ?? "")
       .join("\n")
       .toLowerCase();
