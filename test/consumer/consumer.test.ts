@@ -404,6 +404,44 @@ describe("consumer: the packed packages in a fresh project", function () {
     }
   });
 
+  it("declarations import only what every consumer has; optional peers behind @ts-ignore", function () {
+    // a viem-only @zkml-verify/core project has no ethers: tsc --strict must not fail on it
+    for (const p of PACKAGES.filter((x) => x.inputs.length > 0)) {
+      const dir = join(app, "node_modules", p.name);
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+        dependencies?: Record<string, string>;
+        peerDependencies?: Record<string, string>;
+        peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+      };
+      const optional = new Set(
+        Object.keys(pkg.peerDependenciesMeta ?? {}).filter(
+          (n) => pkg.peerDependenciesMeta![n].optional,
+        ),
+      );
+      const always = new Set([
+        p.name,
+        ...Object.keys(pkg.dependencies ?? {}),
+        ...Object.keys(pkg.peerDependencies ?? {}).filter((n) => !optional.has(n)),
+      ]);
+      const bad: string[] = [];
+      for (const f of listFiles(join(dir, "dist")).filter((x) => x.endsWith(".d.ts"))) {
+        const lines = readFileSync(join(dir, "dist", f), "utf8").split("\n");
+        lines.forEach((line, i) => {
+          for (const m of line.matchAll(/(?:from |import\()"([^".][^"]*)"/g)) {
+            const name = m[1]
+              .split("/")
+              .slice(0, m[1].startsWith("@") ? 2 : 1)
+              .join("/");
+            if (always.has(name)) continue;
+            if (optional.has(name) && lines[i - 1]?.includes("@ts-ignore")) continue;
+            bad.push(`${f}:${i + 1} ${m[1]}`);
+          }
+        });
+      }
+      expect(bad, p.name).to.deep.equal([]);
+    }
+  });
+
   it("installs from the registry only: no Hardhat, no onnxruntime-node (optional peers)", function () {
     for (const pkg of ["hardhat", "onnxruntime-node", "@nomicfoundation/hardhat-ethers"])
       expect(existsSync(join(app, "node_modules", pkg)), pkg).to.equal(false);
