@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { ROOT } from "../helpers/root.ts";
+import { runZkml } from "../helpers/zkmlCli.ts";
 import { loadIris } from "../../scripts/lib/iris.ts";
 import { buildOnnx } from "../helpers/buildOnnx.ts";
 import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
@@ -14,18 +14,8 @@ import { readQuantizedModel } from "../../sdk/node/src/quantize/readQuantizedMod
 const WORK = join(ROOT, "build/test/cli");
 const DIR = join(WORK, "iris");
 
-/** Runs `the zkml CLI ...args`; resolves with the exit code and output. */
-function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...ZKML_CLI, ...args],
-      { cwd: ROOT, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** The zkml CLI in its own process (test/helpers/zkmlCli.ts). */
+const zkml = (...args: string[]) => runZkml(args);
 
 describe("the zkml CLI: exit codes and --json", function () {
   const iris = loadIris();

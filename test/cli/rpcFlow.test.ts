@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { network } from "hardhat";
 import type { JsonRpcServer } from "hardhat/types/network";
-import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { ROOT } from "../helpers/root.ts";
+import { runZkml } from "../helpers/zkmlCli.ts";
 import { registerModel } from "../../sdk/core/src/chain/registerModel.ts";
 import { loadIris } from "../../scripts/lib/iris.ts";
 import { irisArtifacts } from "../sdk/irisArtifacts.ts";
@@ -14,17 +14,8 @@ import type { IrisArtifacts } from "../sdk/irisArtifacts.ts";
 /** Hardhat's first default development account (a published test key, funded on every dev chain). */
 const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
-function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...ZKML_CLI, ...args],
-      { cwd: ROOT, maxBuffer: 1 << 24, env: { ...process.env, ZKML_PRIVATE_KEY: DEV_KEY } },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** The zkml CLI in its own process (test/helpers/zkmlCli.ts). */
+const zkml = (...args: string[]) => runZkml(args, { ZKML_PRIVATE_KEY: DEV_KEY });
 
 describe("the zkml CLI against a JSON-RPC node, one command per process", function () {
   let server: JsonRpcServer;

@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { network } from "hardhat";
 import type { JsonRpcServer } from "hardhat/types/network";
-import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { ROOT } from "../helpers/root.ts";
+import { runZkml } from "../helpers/zkmlCli.ts";
 import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
 import { loadIris } from "../../scripts/lib/iris.ts";
 import { hashFile } from "../../sdk/node/src/setup/hashFile.ts";
@@ -18,17 +18,8 @@ const DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2f
 /** Sepolia's chain id: what a node that is not a local dev chain reports. */
 const PUBLIC_CHAIN_ID = 11155111;
 
-function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...ZKML_CLI, ...args],
-      { cwd: ROOT, maxBuffer: 1 << 24, env: { ...process.env, ZKML_PRIVATE_KEY: DEV_KEY } },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** The zkml CLI in its own process (test/helpers/zkmlCli.ts). */
+const zkml = (...args: string[]) => runZkml(args, { ZKML_PRIVATE_KEY: DEV_KEY });
 
 async function serve(chainId?: number): Promise<{ server: JsonRpcServer; url: string }> {
   const server = await network.createServer(

@@ -1,26 +1,16 @@
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { ROOT } from "../helpers/root.ts";
+import { runZkml } from "../helpers/zkmlCli.ts";
 import { loadIris } from "../../scripts/lib/iris.ts";
 
 const WORK = join(ROOT, "build/test/cli-submitter");
 const DIR = join(WORK, "iris-bound");
 
-/** Runs `the zkml CLI ...args`; resolves with the exit code and output. */
-function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...ZKML_CLI, ...args],
-      { cwd: ROOT, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** The zkml CLI in its own process (test/helpers/zkmlCli.ts). */
+const zkml = (...args: string[]) => runZkml(args);
 
 // The in-process chain of every zkml command has Hardhat's default accounts; its signer is the first.
 const { ethers } = await network.create();

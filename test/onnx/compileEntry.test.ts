@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, ZKML_CLI } from "../helpers/root.ts";
+import { ROOT } from "../helpers/root.ts";
+import { runZkml } from "../helpers/zkmlCli.ts";
 import {
   BUILD_LOCK_FILE,
   BuildFolderLockedError,
@@ -20,17 +21,8 @@ const IRIS = join(ROOT, "models/iris-mlp.onnx");
 /** A real torch.onnx.export (torch 1.13) with dynamic_axes on the batch: see exportPytorch.py. */
 const PYTORCH = join(import.meta.dirname, "fixtures/pytorch-dynamic-batch.onnx");
 
-function zkml(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [...ZKML_CLI, ...args],
-      { cwd: ROOT, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) =>
-        done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** The zkml CLI in its own process (test/helpers/zkmlCli.ts). */
+const zkml = (...args: string[]) => runZkml(args);
 
 /**
  * The folder holds one build: every artifact hashes to what the manifest says, the circuit was
