@@ -94,6 +94,7 @@ describe("private weights (one verifier per architecture) and hashed outputs", f
       weights: "private",
       input: "public",
       output: "hashed",
+      submitter: "none",
     });
     expect(c.weightCommitment).to.equal(privateWeightCommitment({ model: c.quantized }));
     expect(c.weightCommitment).to.not.equal(weightCommitment({ model: c.quantized }));
