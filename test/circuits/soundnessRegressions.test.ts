@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../helpers/close.ts";
 import { join } from "node:path";
 import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
 import { generateModelCircuit } from "../../sdk/node/src/circuit/generateCircuit.ts";
@@ -159,9 +160,7 @@ describe("soundness regressions (issue 12)", function () {
           for (const [r, row] of rows.entries()) {
             const input = quantizeInput({ model, input: row });
             const { outputs, values } = evaluateQuantized({ model, input });
-            values.forEach((v, i) =>
-              expect(v).to.be.closeTo(expected[r][i], 0.01, `row ${r}, out ${i}`),
-            );
+            values.forEach((v, i) => expectClose(v, expected[r][i], 0.01, `row ${r}, out ${i}`));
             const witness = await calculateWitness({
               wasm: compiled.wasm,
               input: circuitInput({ model, input, weights }),
@@ -186,7 +185,7 @@ describe("soundness regressions (issue 12)", function () {
     for (const [r, row] of rows.entries()) {
       const input = quantizeInput({ model, input: row });
       const { outputs, values } = evaluateQuantized({ model, input });
-      values.forEach((v, i) => expect(v).to.be.closeTo(expected[r][i], 1e-3));
+      values.forEach((v, i) => expectClose(v, expected[r][i], 1e-3));
       const witness = await calculateWitness({
         wasm: compiled.wasm,
         input: { in: input.map((v) => toField(v).toString()) },

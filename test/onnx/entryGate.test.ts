@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../helpers/close.ts";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -103,7 +104,7 @@ describe("the entry gate: what real exports need to get in", function () {
         const y = Array.from(evaluateFloat({ ir, inputs: row }).y);
         const sum = row.reduce((s, v) => s + Math.exp(v), 0);
         const expected = row.map((v) => (op === "Softmax" ? Math.exp(v) / sum : v - Math.log(sum)));
-        y.forEach((v, i) => expect(v).to.be.closeTo(expected[i], 1e-12));
+        y.forEach((v, i) => expectClose(v, expected[i], 1e-12));
       }
     });
 

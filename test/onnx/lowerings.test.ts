@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { expectClose } from "../helpers/close.ts";
 import { buildOnnx } from "../helpers/buildOnnx.ts";
 import type { OnnxInitializerSpec, OnnxNodeSpec } from "../helpers/buildOnnx.ts";
 import { evaluateFloat } from "../../sdk/node/src/onnx/evaluateFloat.ts";
@@ -185,10 +186,10 @@ describe("ops expressed with proven ones (1-D/3-D windows, Pad modes, Tile, Spli
         const ort = await runOnnx({ model: bytes, inputs: { x: { data: row, shape: c.input } } });
         const expected = Array.from(ort.y.data);
         const float = Array.from(evaluateFloat({ ir, inputs: row }).y);
-        float.forEach((v, i) => expect(v).to.be.closeTo(expected[i], 1e-5));
+        float.forEach((v, i) => expectClose(v, expected[i], 1e-5));
         const out = evaluateQuantized({ model: q, input: quantizeInput({ model: q, input: row }) });
         const quantized = out.outputs.map((v) => Number(v) / 2 ** q.outputFrac);
-        quantized.forEach((v, i) => expect(v).to.be.closeTo(expected[i], 0.01));
+        quantized.forEach((v, i) => expectClose(v, expected[i], 0.01));
       }
     });
   }
