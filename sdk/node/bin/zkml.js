@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// The zkml command line: runs the built CLI (dist/, written by `npm run build`). A file that
+// exists before the build, so npm links the bin when the workspace is installed.
+import "../dist/cli/zkml.js";
