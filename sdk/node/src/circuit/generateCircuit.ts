@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { toField } from "@zkml-verify/core/internal/quantize/fixedPoint";
 import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
-import { emitOp } from "./emitOps.ts";
+import { emitOp, opTemplates } from "./emitOps.ts";
 import { emitPackedLinear } from "./emitPackedLinear.ts";
 import { INPUT_COMMITMENT_VERSION } from "@zkml-verify/core/internal/quantize/inputCommitment";
 import { packWeights } from "@zkml-verify/core/internal/quantize/packedWeights";
@@ -54,6 +54,12 @@ export const CIRCUIT_LIBRARY = [
   "packed-linear.circom",
 ] as const;
 
+/** Includes in a fixed order (the library's), whatever order the ops appear in. */
+function libraryOrder(file: string): number {
+  const i = (CIRCUIT_LIBRARY as readonly string[]).indexOf(file);
+  return i < 0 ? CIRCUIT_LIBRARY.length : i;
+}
+
 /**
  * Generates the circom main circuit for a quantized model: weights as constants (`fixed`) or
  * as a private witness bound by the Poseidon weight commitment (`private`, see
@@ -97,15 +103,16 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     )
     .digest("hex");
 
-  const kinds = new Set(model.layers.map((op) => op.kind));
   const hashes = inputVisibility === "hashed" || privateWeights || outputVisibility === "hashed";
+  // rescale.circom always: the input range check uses it.
   const library = [
-    "rescale.circom",
-    ...(["max", "argmax", "clip"].some((k) => kinds.has(k as never)) ? ["compare.circom"] : []),
-    ...(["mul", "leaky", "poly"].some((k) => kinds.has(k as never)) ? ["activation.circom"] : []),
-    ...(hashes ? ["commitment.circom"] : []),
-    ...(privateWeights ? ["packed-linear.circom"] : []),
-  ];
+    ...new Set([
+      "rescale.circom",
+      ...opTemplates(model),
+      ...(hashes ? ["commitment.circom"] : []),
+      ...(privateWeights ? ["packed-linear.circom"] : []),
+    ]),
+  ].sort((a, b) => libraryOrder(a) - libraryOrder(b) || a.localeCompare(b));
   const lines: string[] = [
     "pragma circom 2.1.6;",
     "",
