@@ -1,14 +1,26 @@
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { diffGasSnapshots, gasSnapshot } from "../../sdk/node/src/gas/gasSnapshot.ts";
+import { checkGasSnapshot, gasSnapshot } from "../../sdk/node/src/gas/gasSnapshot.ts";
 import type { GasSnapshot } from "../../sdk/node/src/gas/gasSnapshot.ts";
 import { measureGas } from "../../sdk/node/src/gas/measureGas.ts";
 import type { MeasureGasReturnType } from "../../sdk/node/src/gas/measureGas.ts";
-import { renderGasMarkdown, renderGasSvg } from "../../sdk/node/src/gas/renderGasReport.ts";
+import { renderGasChart } from "../../sdk/node/src/gas/renderGasChart.ts";
+import { renderGasMarkdown } from "../../sdk/node/src/gas/renderGasReport.ts";
 import { IRIS_TEST_DIR, irisGroth16Proofs } from "../contracts/helpers/irisProofs.ts";
 
 const SNAPSHOT = join(import.meta.dirname, "../../gas/snapshots.json");
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
+/** The rendered chart, kept for a human to look at. */
+const CHART_PNG = join(import.meta.dirname, "../../build/test/gas-chart.png");
 
 describe("measureGas (gas lab, Groth16 on the Iris model)", function () {
   let report: MeasureGasReturnType;
@@ -71,7 +83,7 @@ describe("measureGas (gas lab, Groth16 on the Iris model)", function () {
       }
     }
     const single = report.rows.find((r) => r.action === "submit")!;
-    expect(single.gasUsed).to.be.greaterThan(report.groth16Floor);
+    expect(single.gasUsed).to.be.greaterThan(report.groth16Floor.total);
   });
 
   it("prices the OP stack with the receipts' l1Fee, equal to the Fjord formula", () => {
@@ -87,7 +99,7 @@ describe("measureGas (gas lab, Groth16 on the Iris model)", function () {
     for (const b of report.bytecode) expect(b.bytes, b.contract).to.be.lessThanOrEqual(b.limit);
   });
 
-  it("matches the committed gas snapshot (regenerate: zkml gas build/test/batch-iris --snapshot)", () => {
+  it("matches the committed gas snapshot (regenerate: see gas/README.md)", () => {
     const all = JSON.parse(readFileSync(SNAPSHOT, "utf8")) as GasSnapshot;
     const current = gasSnapshot(report);
     // This test re-measures Groth16 only: compare the Groth16 labels and the contracts it deploys.
@@ -107,20 +119,74 @@ describe("measureGas (gas lab, Groth16 on the Iris model)", function () {
       );
       current.bytecode[name] = committed.bytecode[name];
     }
-    expect(diffGasSnapshots(committed, current)).to.deep.equal([]);
+    expect(checkGasSnapshot({ committed, current }).lines).to.deep.equal([]);
   });
 
-  it("renders the markdown table and the SVG chart with the Groth16 floor", () => {
+  it("derives the Groth16 floor once: precompiles + base + the measured verify tx's calldata", () => {
+    const f = report.groth16Floor;
+    const single = report.rows.find((r) => r.action === "submit")!;
+    expect(f.pairings).to.equal(45_000 + 4 * 34_000);
+    expect(f.publicInputs).to.equal(6_150 * report.nPublic);
+    // The calldata term is the bare verify transaction's own: its gasUsed - execution - 21,000.
+    expect(f.calldata).to.equal(single.bare.gasUsed - single.bare.execution - 21_000);
+    expect(f.total).to.equal(f.pairings + f.publicInputs + 21_000 + f.calldata);
+    // A real verification costs more than its precompiles, but not wildly more.
+    expect(single.bare.gasUsed).to.be.greaterThan(f.total);
+    expect(single.bare.gasUsed).to.be.lessThan(f.total + 20_000);
     const md = renderGasMarkdown(report);
-    expect(md).to.contain("| groth16 | submitPredictions | 32 |");
-    expect(md).to.contain(`| **${report.gasPerProof.groth16["32"].toLocaleString("en-US")}** |`);
+    expect(md.match(/Groth16 floor of one bare verification transaction =/g)).to.have.length(1);
+    expect(md).to.contain(`= ${f.total.toLocaleString("en-US")} gas`);
+    expect(md).not.to.match(/207k|6\.8k/);
+  });
+
+  it("renders the markdown tables (prettier-stable) and the chart, drawn by headless Chromium", async function () {
+    const md = renderGasMarkdown(report);
+    expect(md).to.match(/\| groth16 +\| submitPredictions +\| +32 \|/);
+    expect(md).to.contain(`**${report.gasPerProof.groth16["32"].toLocaleString("en-US")}**`);
     for (const name of ["gasPerProof", "verifierGasPerProof", "txGasPerProof"]) {
       expect(md).to.contain(`**${name}**`);
     }
-    expect(md).to.contain(report.groth16Floor.toLocaleString("en-US"));
-    const svg = renderGasSvg(report);
+    const prettier = await import("prettier");
+    expect(await prettier.check(md, { parser: "markdown" }), "prettier --check").to.equal(true);
+
+    const svg = await renderGasChart(report);
     expect(svg.startsWith("<svg")).to.equal(true);
-    expect(svg).to.contain("Groth16 floor");
-    expect(svg.match(/<title>verifier:/g)).to.have.length(4); // single + 3 batches
+    // Titles name the model, never a folder; both axes of both panels are titled.
+    expect(svg).to.contain("Gas lab: iris-mlp.onnx (8 public signals)");
+    expect(svg).not.to.contain(IRIS_TEST_DIR);
+    for (const title of [
+      "gas per proof (log scale)",
+      "USD per proof (log scale)",
+      "batch size N (proofs per transaction, log scale)",
+      "Cost per proof of a registry submission against batch size N, by chain",
+    ]) {
+      expect(svg, title).to.contain(title);
+    }
+    // The rollup costs are drawn: one line per chain in each system's panel.
+    for (const chain of ["L1", "OP Mainnet", "Arbitrum One"]) {
+      expect(svg, chain).to.match(new RegExp(`aria-label="[^"]*chain: ${chain}[^"]*"`));
+    }
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    (PNG step skipped: no ${CHROMIUM})`);
+      return;
+    }
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.setContent(`<html><body style="margin:0">${svg}</body></html>`);
+      const png = await page.locator("svg").first().screenshot({ path: CHART_PNG });
+      // PNG header: width and height, big-endian, at bytes 16 and 20.
+      expect(png.readUInt32BE(16)).to.be.greaterThan(700);
+      expect(png.readUInt32BE(20)).to.be.greaterThan(600);
+      const drawn = {
+        lines: await page.locator("path[aria-roledescription='line mark']").count(),
+        texts: await page.locator("text").count(),
+      };
+      expect(drawn.lines).to.equal(2 + 3); // 2 figures of groth16; 3 chains of groth16
+      expect(drawn.texts).to.be.greaterThan(30);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -9,6 +9,13 @@ import type { GasProofSystem } from "./proveSamples.ts";
 import { runGasChain } from "./runGasChain.ts";
 import type { BytecodeSize, GasTx } from "./runGasChain.ts";
 import { setL1BlockValues } from "./setL1BlockValues.ts";
+import { readManifest } from "../manifestFile.ts";
+import { GROTH16_GAS, groth16Floor } from "./groth16Floor.ts";
+import type { Groth16FloorReturnType } from "./groth16Floor.ts";
+import { estimateLiveCost } from "./liveCost.ts";
+import type { EstimateLiveCostReturnType, LiveChainKind, LiveTxCost } from "./liveCost.ts";
+import { Transaction, hexlify } from "ethers";
+import type { Hex, PublicClient } from "viem";
 
 /** Prices used to turn gas into ETH and USD. */
 export interface GasPresets {
@@ -27,9 +34,28 @@ export interface MeasureGasParameters {
   /** Batch sizes (default 1, 8, 32). */
   batch?: number[];
   presets?: GasPresets;
-  /** Float input rows to prove (default: Iris rows for the Iris model). */
+  /** Float input rows to prove, at least max(batch) distinct ones (default: the rows the model
+   * was calibrated on, recorded at compile). */
   inputs?: number[][];
+  /**
+   * A live chain to price the same submissions on, with its current fees (`liveClient`):
+   * OP stack (L1 data fee, operator fee), Arbitrum (NodeInterface's L1 component) or an L1;
+   * `kind` overrides the detection.
+   */
+  live?: { client: PublicClient; kind?: LiveChainKind };
   onProgress?: (line: string) => void;
+}
+
+/** The submissions priced on a live chain, next to the simulated rows. */
+export interface LiveGasReport extends Omit<EstimateLiveCostReturnType, "costs"> {
+  /** One per submission row (`rows` with proofs > 0), in order, with ETH and USD. */
+  rows: (LiveTxCost & {
+    system: GasProofSystem;
+    action: string;
+    proofs: number;
+    eth: number;
+    usd: number;
+  })[];
 }
 
 /** Cost of one transaction on one chain. */
@@ -84,13 +110,15 @@ export interface GasRow {
 
 export interface MeasureGasReturnType {
   dir: string;
+  /** The model's ONNX file name (manifest.model.file), for titles. */
+  model: string;
   nPublic: number;
   presets: Required<GasPresets>;
   rows: GasRow[];
   /**
    * Per system and batch size N: gasUsed of a bare verification transaction of the N proofs
    * (`verifyBatch` for Groth16, else N `verify` transactions) / N. The quantity to compare with
-   * one Groth16 verification transaction (about 207k + 6.8k per public input).
+   * `groth16Floor`.
    */
   gasPerProof: Record<string, Record<string, number>>;
   /** Per system and N: the verifier's execution inside `submitPredictions` / N. */
@@ -99,9 +127,12 @@ export interface MeasureGasReturnType {
   txGasPerProof: Record<string, Record<string, number>>;
   /** Per system and N: the registry transaction's breakdown (`TxBreakdown`) / N. */
   txBreakdownPerProof: Record<string, Record<string, TxBreakdown>>;
-  /** 181,000 + 6,150 per public input + 21,000 + calldata of a single submission. */
-  groth16Floor: number;
+  /** The least gas of one bare Groth16 verification transaction (`groth16Floor`), with the
+   * calldata of the measured Groth16 verify transaction. */
+  groth16Floor: Groth16FloorReturnType;
   bytecode: (BytecodeSize & { limit: number; system: GasProofSystem })[];
+  /** The same submissions priced on a live chain (`live` parameter). */
+  live?: LiveGasReport;
 }
 
 /**
@@ -128,6 +159,7 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
   const rows: GasRow[] = [];
   const bytecode: MeasureGasReturnType["bytecode"] = [];
   let nPublic = 0;
+  const submissions: GasTx[] = [];
   for (const system of p.systems ?? ["groth16"]) {
     p.onProgress?.(`${system}: setup and ${Math.max(1, ...batch)} proofs`);
     const samples = await proveSamples({
@@ -158,6 +190,28 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
         bytecode.push({ ...b, limit: 24_576, system });
     }
     l1.txs.forEach((tx, i) => rows.push(row(tx, op.txs[i], presets)));
+    submissions.push(...l1.txs.filter((tx) => tx.proofs > 0));
+  }
+  let live: LiveGasReport | undefined;
+  if (p.live) {
+    p.onProgress?.(`live: pricing ${submissions.length} submissions`);
+    const { costs, ...chain } = await estimateLiveCost({
+      client: p.live.client,
+      kind: p.live.kind,
+      txs: submissions.map((tx) => {
+        const sent = Transaction.from(hexlify(tx.signedTx));
+        return { to: sent.to as Hex, data: sent.data as Hex, gasUsed: tx.gasUsed };
+      }),
+      onProgress: p.onProgress,
+    });
+    live = {
+      ...chain,
+      rows: costs.map((c, i) => {
+        const { system, action, proofs } = submissions[i];
+        const { eth, usd } = cost(0, c.total, presets.ethUsd);
+        return { ...c, system, action, proofs, eth, usd };
+      }),
+    };
   }
   const perProof = <T>(f: (r: GasRow) => T) => {
     const out: Record<string, Record<string, T>> = {};
@@ -166,9 +220,10 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
     }
     return out;
   };
-  const single = rows.find((r) => r.action === "submit");
+  const single = rows.find((r) => r.action === "submit" && r.system === "groth16");
   return {
     dir: p.dir,
+    model: readManifest(p.dir).model.file,
     nPublic,
     presets,
     rows,
@@ -181,8 +236,14 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
           Object.entries(r.breakdown).map(([k, v]) => [k, Math.round(v / r.proofs)]),
         ) as unknown as TxBreakdown,
     ),
-    groth16Floor: 181_000 + 6_150 * nPublic + (single ? single.split.txBase : 21_000),
+    groth16Floor: groth16Floor({
+      nPublic,
+      calldataGas: single
+        ? single.bare.gasUsed - single.bare.execution - GROTH16_GAS.txBase
+        : verifyCalldataGasBound(nPublic),
+    }),
     bytecode,
+    live,
   };
 }
 
@@ -211,8 +272,8 @@ function row(tx: GasTx, opTx: GasTx, presets: Required<GasPresets>): GasRow {
       record: Number(tx.recordGas),
       event: Number(tx.eventGas),
       otherRegistry: Number(tx.registry - tx.recordGas - tx.eventGas),
-      calldata: Number(tx.txBase) - 21_000,
-      base: 21_000,
+      calldata: Number(tx.txBase) - GROTH16_GAS.txBase,
+      base: GROTH16_GAS.txBase,
     },
     bare: {
       gasUsed: Number(tx.bare.gasUsed),
@@ -243,4 +304,14 @@ const per = (gas: bigint, proofs: number) => (proofs ? Math.round(Number(gas) / 
 function cost(gas: number, wei: bigint, ethUsd: number): ChainCost {
   const eth = Number(wei) / 1e18;
   return { gas, wei, eth, usd: eth * ethUsd };
+}
+
+/**
+ * Calldata gas of `verify(bytes proof, uint256[] signals)` with a 256-byte Groth16 proof, every
+ * byte counted non-zero (an upper bound, used when no Groth16 transaction was measured).
+ */
+function verifyCalldataGasBound(nPublic: number): number {
+  const w = GROTH16_GAS.wordBytes;
+  const bytes = 4 + 2 * w + w + 8 * w + w + w * nPublic;
+  return bytes * GROTH16_GAS.calldataPerByte;
 }

@@ -68,7 +68,18 @@ const MIN_SIZE_SCALED = 100_000_000n;
  * const { l1Fee } = opL1Fee({ signedTx: getBytes(tx.serialized), preset: OP_FEE_PRESETS.base });
  */
 export function opL1Fee(p: OpL1FeeParameters): OpL1FeeReturnType {
-  const fastLzSize = fastLzLength(p.signedTx);
+  return fjordL1Fee({ fastLzSize: fastLzLength(p.signedTx), preset: p.preset });
+}
+
+/**
+ * The Fjord L1 data fee for a given FastLZ size (GasPriceOracle.getL1Fee of unsigned bytes
+ * prices `fastLzLength(bytes) + 68`, the 68 standing in for the signature).
+ *
+ * @example
+ * const { l1Fee } = fjordL1Fee({ fastLzSize: 400, preset: OP_FEE_PRESETS.base });
+ */
+export function fjordL1Fee(p: { fastLzSize: number; preset: OpFeePreset }): OpL1FeeReturnType {
+  const { fastLzSize } = p;
   let estimatedSizeScaled = INTERCEPT + FASTLZ_COEF * BigInt(fastLzSize);
   if (estimatedSizeScaled < MIN_SIZE_SCALED) estimatedSizeScaled = MIN_SIZE_SCALED;
   const feeScaled =

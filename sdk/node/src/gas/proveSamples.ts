@@ -56,9 +56,12 @@ export async function proveSamples(p: ProveSamplesParameters): Promise<ProveSamp
   const nPublic = manifest.publicSignals.layout.nPublic;
   const rows = distinctRows(p.inputs ?? recordedCalibrationRows(p.dir, manifest));
   if (rows.length < p.count) {
-    throw new InputError(`need ${p.count} distinct input rows, have ${rows.length}`, {
-      details: { input: p.dir, value: rows.length },
-    });
+    throw new InputError(
+      `need ${p.count} distinct input rows for ${p.count} proofs, have ${rows.length} (${p.inputs ? "given" : "recorded at calibration"}): pass more rows or prove fewer`,
+      {
+        details: { input: p.inputs ? "inputs" : join(p.dir, CALIBRATION_FILE), value: rows.length },
+      },
+    );
   }
   const recorded =
     manifest.setups?.[p.system] ?? (p.system === "groth16" ? manifest.setup : undefined);

@@ -13,6 +13,7 @@ import {
   snarkjsVerifierAdapterBytecode,
 } from "@zkml-verify/core/internal/chain/generated/SnarkjsVerifierAdapter";
 import type { GasProofSystem, ProveSamplesReturnType } from "./proveSamples.ts";
+import { GROTH16_GAS } from "./groth16Floor.ts";
 
 const SYSTEM_ID: Record<GasProofSystem, number> = { groth16: 0, plonk: 1, fflonk: 2 };
 
@@ -68,10 +69,12 @@ export interface RunGasChainParameters {
 /** One prediction record: a cold slot (EIP-2929, 2,100) set from zero to non-zero (EIP-2200, 20,000). */
 export const RECORD_SSTORE_GAS = 22_100n;
 
-/** 21000 + 4 per zero byte + 16 per other byte. */
+/** 21,000 + 4 per zero byte + 16 per other byte. */
 export function intrinsicGas(data: string): bigint {
-  let gas = 21000n;
-  for (let i = 2; i < data.length; i += 2) gas += data.slice(i, i + 2) === "00" ? 4n : 16n;
+  const g = GROTH16_GAS;
+  let gas = BigInt(g.txBase);
+  for (let i = 2; i < data.length; i += 2)
+    gas += BigInt(data.slice(i, i + 2) === "00" ? g.calldataPerZeroByte : g.calldataPerByte);
   return gas;
 }
 

@@ -1,41 +1,63 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseUnits } from "ethers";
+import { InputError } from "@zkml-verify/core/internal/errors";
 import { ARBITRUM_FEE_PRESETS } from "../../gas/arbitrumL1Cost.ts";
-import { diffGasSnapshots, gasSnapshot, renderSnapshotMarkdown } from "../../gas/gasSnapshot.ts";
 import type { GasSnapshot } from "../../gas/gasSnapshot.ts";
-import { measureGas } from "../../gas/measureGas.ts";
+import { LIVE_RPC_TIMEOUT_MS, liveClient } from "../../gas/liveCost.ts";
+import type { LiveChainKind } from "../../gas/liveCost.ts";
 import { OP_FEE_PRESETS } from "../../gas/opL1Fee.ts";
 import type { GasProofSystem } from "../../gas/proveSamples.ts";
-import { renderGasMarkdown, renderGasSvg } from "../../gas/renderGasReport.ts";
-import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
+import type { ModelIR } from "../../onnx/ir.ts";
 import { EXIT, printJson } from "../command.ts";
 import type { Command } from "../command.ts";
+import { NETWORK_OPTIONS } from "../network.ts";
 
 const SYSTEMS = ["groth16", "plonk", "fflonk"];
+const CHAIN_KINDS = ["op", "arbitrum", "l1"];
+/** Where --snapshot writes and --check reads, relative to the current directory. */
+const DEFAULT_SNAPSHOT_FILE = "gas-snapshot.json";
 
 export const command: Command = {
   name: "gas",
   summary: "gas lab: real submissions per proof system and batch size on L1, OP stack and Arbitrum",
-  usage: `zkml gas <dir> [--systems groth16,plonk,fflonk] [--batch 1,8,32] [--json] [--out <dir>]
-         [--l1-gwei 1] [--eth-usd 3000] [--op base|op-mainnet] [--snapshot]
+  usage: `zkml gas <dir> [--systems groth16,plonk,fflonk] [--batch 1,8,32] [--input <rows.json>]
+         [--json] [--out <dir>] [--l1-gwei 1] [--eth-usd 3000] [--op base|op-mainnet]
+         [--network <name> | --rpc-url <url>] [--chain-type op|arbitrum|l1] [--rpc-timeout <s>]
+         [--snapshot | --check [--tolerance <percent>]] [--snapshot-file <file.json>]
 
-  Proves real predictions of the compiled model in <dir>, sends them to a ModelRegistry on
-  Hardhat's in-process L1 chain and on its simulated OP chain (L1Block fee values set from the
-  --op preset), and prices each transaction on L1, the OP stack (receipt l1Fee) and Arbitrum
-  (Nitro: 16 units per Brotli-compressed byte). Groth16 batches use the generated batch verifier.
-  Writes gas-report.{md,json,svg} to --out (default <dir>/gas); --json prints the report.
+  Proves real predictions of the compiled model in <dir> (the rows of --input, default the
+  rows it was calibrated on; as many distinct rows as the largest --batch), sends them to a
+  ModelRegistry on Hardhat's in-process L1 chain and on its simulated OP chain (L1Block fee
+  values set from the --op preset), and prices each transaction on L1, the OP stack (receipt
+  l1Fee) and Arbitrum (Nitro: 16 units per Brotli-compressed byte). Groth16 batches use the
+  generated batch verifier. Writes gas-report.{md,json,svg} to --out (default <dir>/gas);
+  --json prints the report (progress stays on stderr).
   Per proof system and batch size N it reports three per-proof figures:
     gasPerProof          gasUsed of a BARE verification transaction of the N proofs, sent
                          straight to the verifier (one verifyBatch for a Groth16 batch, else one
                          verify transaction per proof), calldata and 21,000 base included, / N:
-                         what compares with one Groth16 verification (~207k + 6.8k per input)
+                         what compares with the Groth16 floor the report derives
     verifierGasPerProof  the verifier's execution inside the registry transaction / N
-    txGasPerProof        the whole registry submitPredictions transaction / N, split in
-                         txBreakdownPerProof into verification + record SSTORE (22,100) + event
-                         + other registry work + calldata + base (21,000 / N)
-  --snapshot also writes gas/snapshots.{json,md} and prints the diff with the committed one.`,
+    txGasPerProof        the whole registry submitPredictions transaction / N, split into
+                         verification + record SSTORE (22,100) + event + other registry work
+                         + calldata + base (21,000 / N)
+
+  Live mode: with --network or --rpc-url the same submissions are also priced on that chain
+  at its current fees, printed next to the simulated figures: OP stack (detected by the
+  GasPriceOracle predeploy) = gasUsed x eth_gasPrice + L1 data fee (GasPriceOracle.getL1Fee)
+  + operator fee; Arbitrum (NodeInterface answers) = (gasUsed + gasEstimateL1Component) x
+  base fee; else gasUsed x eth_gasPrice. Nothing is sent and no key is needed; the URL is
+  never written. --chain-type overrides the detection; each --rpc-url request times out
+  after --rpc-timeout seconds (default ${LIVE_RPC_TIMEOUT_MS / 1000}).
+${NETWORK_OPTIONS_USAGE()}
+  Snapshots (for your CI; paths relative to the current directory):
+    --snapshot         writes the labelled gas snapshot to --snapshot-file (default
+                       ${DEFAULT_SNAPSHOT_FILE}) and a .md beside it, and prints what changed
+    --check            compares with --snapshot-file: exits 1 when any execution gas,
+                       calldata size or bytecode size moved by more than --tolerance percent
+                       (default 0), up or down, or a label appeared or disappeared`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -43,39 +65,87 @@ export const command: Command = {
       options: {
         systems: { type: "string", default: "groth16" },
         batch: { type: "string", default: "1,8,32" },
+        input: { type: "string" },
         json: { type: "boolean" },
         out: { type: "string" },
         "l1-gwei": { type: "string", default: "1" },
         "eth-usd": { type: "string", default: "3000" },
         op: { type: "string", default: "op-mainnet" },
+        ...NETWORK_OPTIONS,
+        "chain-type": { type: "string" },
+        "rpc-timeout": { type: "string" },
         snapshot: { type: "boolean" },
+        check: { type: "boolean" },
+        "snapshot-file": { type: "string", default: DEFAULT_SNAPSHOT_FILE },
+        tolerance: { type: "string", default: "0" },
       },
     });
     const systems = values.systems.split(",");
     const batch = values.batch.split(",").map(Number);
     const op = OP_FEE_PRESETS[values.op as keyof typeof OP_FEE_PRESETS];
-    if (
-      positionals.length !== 1 ||
-      systems.some((s) => !SYSTEMS.includes(s)) ||
-      batch.some((b) => !Number.isInteger(b) || b < 1) ||
-      !op
-    ) {
-      console.error(command.usage);
+    const tolerance = Number(values.tolerance);
+    const timeout = Number(values["rpc-timeout"] ?? LIVE_RPC_TIMEOUT_MS / 1000);
+    const usage = (why: string) => {
+      console.error(`zkml gas: ${why}\n\n${command.usage}`);
       return EXIT.usage;
-    }
+    };
+    if (positionals.length !== 1) return usage("expected one model folder <dir>");
+    const badSystem = systems.find((s) => !SYSTEMS.includes(s));
+    if (badSystem) return usage(`--systems: unknown "${badSystem}" (one of ${SYSTEMS.join(", ")})`);
+    if (batch.some((b) => !Number.isInteger(b) || b < 1))
+      return usage(`--batch: "${values.batch}" is not a list of positive integers`);
+    if (!op)
+      return usage(
+        `--op: unknown "${values.op}" (one of ${Object.keys(OP_FEE_PRESETS).join(", ")})`,
+      );
+    if (!(tolerance >= 0)) return usage(`--tolerance: "${values.tolerance}" is not a percent >= 0`);
+    if (values.snapshot && values.check) return usage("--snapshot and --check exclude each other");
+    if (values.network && values["rpc-url"])
+      return usage("--network and --rpc-url exclude each other");
+    const kind = values["chain-type"];
+    if (kind !== undefined && !CHAIN_KINDS.includes(kind))
+      return usage(`--chain-type: unknown "${kind}" (one of ${CHAIN_KINDS.join(", ")})`);
+    if (!(timeout > 0))
+      return usage(`--rpc-timeout: "${values["rpc-timeout"]}" is not seconds > 0`);
+
+    // The lab's modules load after the arguments are checked (usage errors stay instant).
+    const [
+      { measureGas },
+      { renderGasChart },
+      { renderGasMarkdown },
+      snapshots,
+      { readInputFile },
+    ] = await Promise.all([
+      import("../../gas/measureGas.ts"),
+      import("../../gas/renderGasChart.ts"),
+      import("../../gas/renderGasReport.ts"),
+      import("../../gas/gasSnapshot.ts"),
+      import("../../onnx/readInputFile.ts"),
+    ]);
+    const { checkGasSnapshot, gasSnapshot } = snapshots;
+    const { releaseSnarkjs } = await import("@zkml-verify/core/internal/util/snarkjsLogger");
     const dir = positionals[0];
-    const log = values.json ? () => {} : (l: string) => console.error(l);
+    const snapshotFile = resolve(values["snapshot-file"]);
+    const committed = values.check ? readSnapshot(snapshotFile) : undefined;
+    const log = (l: string) => console.error(l);
+    const live = await openLive({
+      network: values.network,
+      rpcUrl: values["rpc-url"],
+      timeoutMs: timeout * 1000,
+    });
     try {
       const report = await measureGas({
         dir,
         systems: systems as GasProofSystem[],
         batch,
+        inputs: values.input ? readInputFile({ file: values.input, ir: readIr(dir) }) : undefined,
         presets: {
           l1GasPrice: parseUnits(values["l1-gwei"], 9),
           ethUsd: Number(values["eth-usd"]),
           op,
           arbitrum: ARBITRUM_FEE_PRESETS["arbitrum-one"],
         },
+        live: live && { client: live.client, kind: kind as LiveChainKind | undefined },
         onProgress: log,
       });
       const out = resolve(values.out ?? join(dir, "gas"));
@@ -83,41 +153,96 @@ export const command: Command = {
       const json = JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
       writeFileSync(join(out, "gas-report.json"), json + "\n");
       writeFileSync(join(out, "gas-report.md"), renderGasMarkdown(report));
-      writeFileSync(join(out, "gas-report.svg"), renderGasSvg(report));
-      if (values.snapshot) await writeSnapshot(gasSnapshot(report), log);
-      if (values.json) printJson(report);
+      writeFileSync(join(out, "gas-report.svg"), await renderGasChart(report));
+      const snapshot = gasSnapshot(report);
+      let code: number = EXIT.ok;
+      let check:
+        { ok: boolean; file: string; tolerancePercent: number; changes: unknown[] } | undefined;
+      if (values.snapshot) writeSnapshot(snapshotFile, snapshot, snapshots, log);
+      if (committed) {
+        const r = checkGasSnapshot({ committed, current: snapshot, tolerancePercent: tolerance });
+        check = { ok: r.ok, file: snapshotFile, tolerancePercent: tolerance, changes: r.changes };
+        log(
+          r.ok
+            ? `gas check: every figure within ${tolerance}% of ${snapshotFile}`
+            : `gas check failed: ${r.changes.length} figure(s) moved beyond ${tolerance}% of ${snapshotFile}\n${r.lines.join("\n")}\n(if intended, regenerate with --snapshot and commit it)`,
+        );
+        if (!r.ok) code = EXIT.checkFailed;
+      }
+      if (values.json) printJson(check ? { ...report, check } : report);
       else console.log(renderGasMarkdown(report) + `\nwritten to ${out}/gas-report.{md,json,svg}`);
-      return EXIT.ok;
+      return code;
     } finally {
+      await live?.close();
       await releaseSnarkjs();
     }
   },
 };
 
+function NETWORK_OPTIONS_USAGE(): string {
+  return `  --network <name>   a network from hardhat.config.ts (its URL, never its key, is used)
+  --rpc-url <url>    any JSON-RPC endpoint`;
+}
+
+/** The model's IR (input names and shapes, for reading --input rows). */
+const readIr = (dir: string) => JSON.parse(readFileSync(join(dir, "ir.json"), "utf8")) as ModelIR;
+
+function readSnapshot(file: string): GasSnapshot {
+  if (!existsSync(file)) {
+    throw new InputError(`--check: no snapshot at ${file} (write one with --snapshot first)`, {
+      details: { input: "--snapshot-file", value: file },
+    });
+  }
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as GasSnapshot;
+  } catch (cause) {
+    throw new InputError(`--check: ${file} is not JSON`, {
+      details: { input: "--snapshot-file", value: file },
+      cause,
+    });
+  }
+}
+
+/** Writes the snapshot JSON and its markdown beside it, and logs what changed. */
+function writeSnapshot(
+  file: string,
+  snapshot: GasSnapshot,
+  { checkGasSnapshot, renderSnapshotMarkdown }: typeof import("../../gas/gasSnapshot.ts"),
+  log: (l: string) => void,
+) {
+  const before = existsSync(file) ? readSnapshot(file) : undefined;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(snapshot, null, 2) + "\n");
+  writeFileSync(file.replace(/(\.json)?$/, ".md"), renderSnapshotMarkdown(snapshot));
+  if (!before) return log(`gas snapshot written to ${file}`);
+  const { lines } = checkGasSnapshot({ committed: before, current: snapshot });
+  log(
+    lines.length
+      ? `gas snapshot changed (${file}):\n${lines.join("\n")}`
+      : `gas snapshot unchanged (${file})`,
+  );
+}
+
 /**
- * Writes gas/snapshots.{json,md} in the current directory (the user's project; formatted with
- * the project's prettier when it has one) and logs the diff against the previous snapshot.
+ * The live chain's client: --rpc-url over HTTP, or a Hardhat network's provider by name (the
+ * configured URL; the in-process `default` network has no live fees to read).
  */
-async function writeSnapshot(snapshot: GasSnapshot, log: (l: string) => void) {
-  const dir = join(process.cwd(), "gas");
-  const file = join(dir, "snapshots.json");
-  const before = existsSync(file)
-    ? (JSON.parse(readFileSync(file, "utf8")) as GasSnapshot)
-    : undefined;
-  const diff = diffGasSnapshots(before, snapshot);
-  mkdirSync(dir, { recursive: true });
-  const prettier = await import("prettier").catch(() => undefined);
-  const pretty = async (path: string, text: string) =>
-    writeFileSync(
-      path,
-      prettier
-        ? await prettier.format(text, {
-            ...(await prettier.resolveConfig(path)),
-            filepath: path,
-          })
-        : text + "\n",
-    );
-  await pretty(file, JSON.stringify(snapshot, null, 2));
-  await pretty(join(dir, "snapshots.md"), renderSnapshotMarkdown(snapshot));
-  log(diff.length ? `gas snapshot changed:\n${diff.join("\n")}` : "gas snapshot unchanged");
+async function openLive(p: { network?: string; rpcUrl?: string; timeoutMs: number }) {
+  if (p.rpcUrl)
+    return {
+      client: liveClient({ rpcUrl: p.rpcUrl, timeoutMs: p.timeoutMs }),
+      close: async () => {},
+    };
+  if (!p.network) return undefined;
+  const { network } = await import("hardhat");
+  const conn = await network.create(p.network).catch((cause: unknown) => {
+    throw new InputError(`--network ${p.network}: ${(cause as Error).message.split("\n")[0]}`, {
+      details: { input: "--network", value: p.network },
+      cause,
+    });
+  });
+  return {
+    client: liveClient({ provider: conn.provider, timeoutMs: p.timeoutMs }),
+    close: () => conn.close(),
+  };
 }
