@@ -42,7 +42,7 @@ describe("zkml gas (CLI): --input, live mode, --snapshot and --check", function 
     expect(c.stderr).to.contain('--chain-type: unknown "zksync" (one of op, arbitrum, l1)');
   });
 
-  it("exits 3 naming the cause: too few --input rows for the batch, a missing snapshot", async () => {
+  it("exits 3 naming the cause: too few --input rows, a refused RPC endpoint, a missing snapshot", async () => {
     const few = await runZkml(
       ["gas", IRIS_TEST_DIR, "--input", "rows.json", "--batch", "1,4"],
       {},
@@ -50,6 +50,12 @@ describe("zkml gas (CLI): --input, live mode, --snapshot and --check", function 
     );
     expect(few.code, few.stderr).to.equal(3);
     expect(few.stderr).to.contain("need 4 distinct input rows for 4 proofs, have 3 (given)");
+    // A refused endpoint fails before any proving, with one line naming the cause.
+    const refused = await runZkml(["gas", IRIS_TEST_DIR, "--rpc-url", "http://127.0.0.1:9"]);
+    expect(refused.code).to.equal(3);
+    expect(refused.stderr).to.match(/^ChainError: live gas estimate failed: HTTP request failed/);
+    expect(refused.stderr).not.to.contain("127.0.0.1:9"); // a URL may carry an API key
+    expect(refused.stderr).not.to.contain("proof 1 of");
     const none = await runZkml(["gas", IRIS_TEST_DIR, "--check"], {}, USER);
     expect(none.code).to.equal(3);
     expect(none.stderr).to.contain(`--check: no snapshot at ${join(USER, "gas-snapshot.json")}`);

@@ -99,7 +99,12 @@ export async function estimateLiveCost(
   try {
     return await estimate(p);
   } catch (cause) {
-    const reason = (cause as { shortMessage?: string }).shortMessage ?? String(cause);
+    // viem's short message and details, never its full message: that names the URL, and an
+    // RPC URL may carry an API key.
+    const e = cause as { shortMessage?: string; details?: string };
+    const reason = e.shortMessage
+      ? `${e.shortMessage}${e.details ? ` (${e.details})` : ""}`
+      : String(cause);
     throw new ChainError(`live gas estimate failed: ${reason.split("\n")[0]}`, {
       details: { action: "estimateLiveCost", reason },
       cause,

@@ -156,6 +156,9 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
     arbitrum: p.presets?.arbitrum ?? ARBITRUM_FEE_PRESETS["arbitrum-one"],
   };
   const batch = p.batch ?? [1, 8, 32];
+  // Reach the live chain (and learn its kind) before minutes of proving, not after.
+  const liveKind =
+    p.live && (await estimateLiveCost({ client: p.live.client, kind: p.live.kind, txs: [] })).kind;
   const rows: GasRow[] = [];
   const bytecode: MeasureGasReturnType["bytecode"] = [];
   let nPublic = 0;
@@ -197,7 +200,7 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
     p.onProgress?.(`live: pricing ${submissions.length} submissions`);
     const { costs, ...chain } = await estimateLiveCost({
       client: p.live.client,
-      kind: p.live.kind,
+      kind: liveKind,
       txs: submissions.map((tx) => {
         const sent = Transaction.from(hexlify(tx.signedTx));
         return { to: sent.to as Hex, data: sent.data as Hex, gasUsed: tx.gasUsed };

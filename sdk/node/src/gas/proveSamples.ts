@@ -69,7 +69,8 @@ export async function proveSamples(p: ProveSamplesParameters): Promise<ProveSamp
     await setupModelDir({ dir: p.dir, system: p.system, onProgress: p.onProgress });
   const model = await loadModelDir({ dir: p.dir, system: p.system });
   const proofs: GasProof[] = [];
-  for (const row of rows.slice(0, p.count)) {
+  for (const [i, row] of rows.slice(0, p.count).entries()) {
+    p.onProgress?.(`${p.system}: proof ${i + 1} of ${p.count}`);
     const r = await model.prove({ input: row, submitter: p.submitter });
     proofs.push({ proofBytes: r.proofBytes, publicSignals: r.publicSignals });
   }
