@@ -16,6 +16,8 @@ import { NETWORK_OPTIONS } from "../network.ts";
 
 const SYSTEMS = ["groth16", "plonk", "fflonk"];
 const CHAIN_KINDS = ["op", "arbitrum", "l1"];
+const LIVE_OPTIONS_USAGE = `  --network <name>   a network from hardhat.config.ts (its URL is used, never its key)
+  --rpc-url <url>    any JSON-RPC endpoint`;
 /** Where --snapshot writes and --check reads, relative to the current directory. */
 const DEFAULT_SNAPSHOT_FILE = "gas-snapshot.json";
 
@@ -51,7 +53,8 @@ export const command: Command = {
   base fee; else gasUsed x eth_gasPrice. Nothing is sent and no key is needed; the URL is
   never written. --chain-type overrides the detection; each --rpc-url request times out
   after --rpc-timeout seconds (default ${LIVE_RPC_TIMEOUT_MS / 1000}).
-${NETWORK_OPTIONS_USAGE()}
+${LIVE_OPTIONS_USAGE}
+
   Snapshots (for your CI; paths relative to the current directory):
     --snapshot         writes the labelled gas snapshot to --snapshot-file (default
                        ${DEFAULT_SNAPSHOT_FILE}) and a .md beside it, and prints what changed
@@ -178,11 +181,6 @@ ${NETWORK_OPTIONS_USAGE()}
     }
   },
 };
-
-function NETWORK_OPTIONS_USAGE(): string {
-  return `  --network <name>   a network from hardhat.config.ts (its URL, never its key, is used)
-  --rpc-url <url>    any JSON-RPC endpoint`;
-}
 
 /** The model's IR (input names and shapes, for reading --input rows). */
 const readIr = (dir: string) => JSON.parse(readFileSync(join(dir, "ir.json"), "utf8")) as ModelIR;
