@@ -1,15 +1,23 @@
 // `npm run conformance [-- --only <regex>] [--shard k/n] [--merge a.json,b.json]
-//   [--prove-max-constraints N] [--max-elements N] [--keep]`:
+//   [--update] [--prove-max-constraints N] [--max-constraints N] [--keep]`:
 // runs every model of the ONNX backend corpus (../shared/models/onnx-backend-pytorch) through
 // import, quantization, compile, witness and (small circuits) Groth16 prove + verify, compares
 // the proven outputs with the expected ones and writes bench/results/conformance.{json,md}.
 // --shard k/n runs every n-th model from the k-th (for parallel runs, each with its own --out);
-// --merge folds earlier reports' results in (this run's results win), e.g. to combine shards.
+// --merge folds earlier reports' results in (this run's results win), e.g. to combine shards;
+// --update does that with the table in --out, so `--only <regex> --update` re-runs a few models
+// and rewrites bench/results/conformance.{json,md} with every other row kept.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { releaseSnarkjs } from "../sdk/core/src/util/snarkjsLogger.ts";
 import { ROOT } from "../test/helpers/root.ts";
-import { listCorpus, runConformanceCase, TOLERANCE } from "./conformance/conformanceCase.ts";
+import {
+  DEFAULT_MAX_CONSTRAINTS,
+  listCorpus,
+  runConformanceCase,
+  TOLERANCE,
+} from "./conformance/conformanceCase.ts";
 import type { ConformanceResult } from "./conformance/conformanceCase.ts";
 import { renderConformance, summarize } from "./conformance/renderConformance.ts";
 import type { ConformanceReport } from "./conformance/renderConformance.ts";
@@ -22,7 +30,8 @@ const { values } = parseArgs({
     corpus: { type: "string" },
     only: { type: "string" },
     "prove-max-constraints": { type: "string" },
-    "max-elements": { type: "string" },
+    "max-constraints": { type: "string" },
+    update: { type: "boolean" },
     out: { type: "string" },
     keep: { type: "boolean" },
     shard: { type: "string" },
@@ -38,7 +47,7 @@ if (!existsSync(corpus)) {
   process.exit(2);
 }
 const proveMaxConstraints = Number(values["prove-max-constraints"] ?? 20_000);
-const maxElements = Number(values["max-elements"] ?? 200_000);
+const maxConstraints = Number(values["max-constraints"] ?? DEFAULT_MAX_CONSTRAINTS);
 const only = values.only ? new RegExp(values.only) : null;
 const [shard, shards] = (values.shard ?? "0/1").split("/").map(Number);
 const names = listCorpus(corpus).filter((n, i) => (!only || only.test(n)) && i % shards === shard);
@@ -51,7 +60,7 @@ for (const [i, name] of names.entries()) {
     dir: join(corpus, name),
     buildDir: join(buildRoot, name),
     proveMaxConstraints,
-    maxElements,
+    maxConstraints,
     keep: values.keep,
     input: (values.input ?? "public") as "public" | "private" | "hashed",
   });
@@ -64,7 +73,10 @@ for (const [i, name] of names.entries()) {
   );
 }
 const merged = new Map<string, ConformanceResult>();
-for (const file of values.merge?.split(",") ?? []) {
+const mergeFiles = values.merge?.split(",") ?? [];
+if (values.update && existsSync(join(outDir, "conformance.json")))
+  mergeFiles.unshift(join(outDir, "conformance.json"));
+for (const file of mergeFiles) {
   const earlier = JSON.parse(readFileSync(file, "utf8")) as ConformanceReport;
   for (const r of earlier.results) merged.set(r.model, r);
 }
@@ -75,11 +87,11 @@ const report = summarize(all, {
   date: new Date().toISOString().slice(0, 10),
   settings: {
     proveMaxConstraints,
-    maxElements,
+    maxConstraints,
     tolerance: TOLERANCE,
     input: values.input ?? "public",
   },
-  ms: values.merge ? all.reduce((s, r) => s + r.ms, 0) : Date.now() - started,
+  ms: mergeFiles.length > 0 ? all.reduce((s, r) => s + r.ms, 0) : Date.now() - started,
 });
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, "conformance.json"), JSON.stringify(report, null, 2) + "\n");
@@ -89,3 +101,5 @@ console.log(
 );
 for (const c of report.causes) console.log(`  ${String(c.count).padStart(3)}  ${c.cause}`);
 console.log(`written to ${join(outDir, "conformance.md")} and conformance.json`);
+// snarkjs's curve keeps worker threads alive after a proof: let the process end
+await releaseSnarkjs();

@@ -5,8 +5,9 @@ import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
 import type { CompileModelReturnType } from "../../sdk/node/src/circuit/compileModel.ts";
 import { calculateWitness } from "../../test/helpers/witnessTools.ts";
 import { ZkmlError } from "../../sdk/core/src/errors.ts";
-import type { Tensor } from "../../sdk/node/src/onnx/ir.ts";
-import { numel, strides } from "../../sdk/node/src/onnx/ir.ts";
+import type { ModelIR, Tensor } from "../../sdk/node/src/onnx/ir.ts";
+import { strides } from "../../sdk/node/src/onnx/ir.ts";
+import { estimateConstraints } from "./estimateConstraints.ts";
 import { evaluateFloat } from "../../sdk/node/src/onnx/evaluateFloat.ts";
 import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
 import { parseOnnx, tensorFromProto } from "../../sdk/node/src/onnx/parseOnnx.ts";
@@ -18,6 +19,7 @@ import { verifyProof } from "../../sdk/core/src/prove/verifyProof.ts";
 import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
 import { fromField } from "../../sdk/core/src/quantize/fixedPoint.ts";
 import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { splitRow } from "../../sdk/node/src/quantize/quantizeModel.ts";
 import { setupCircuit } from "../../sdk/node/src/setup/setupCircuit.ts";
 
 const { onnx } = onnxProto;
@@ -29,6 +31,13 @@ const { onnx } = onnxProto;
  * polynomials are within 2^-7 over the calibrated range (quantize/README.md).
  */
 export const TOLERANCE = { atol: 0.01, rtol: 0.01 } as const;
+
+/**
+ * The runner's budget in estimated constraints: circuits up to a few million constraints
+ * compile with circom2 (WASM) and fit a 2^22-2^23 ptau on this 2-core machine in minutes; the
+ * corpus's models above it need tens of millions (a MaxPool over 2000-wide windows).
+ */
+export const DEFAULT_MAX_CONSTRAINTS = 3_000_000;
 
 export type Stage =
   "read" | "import" | "compile" | "witness" | "compare" | "setup" | "prove" | "verify";
@@ -44,6 +53,8 @@ export interface ConformanceResult {
   /** A short key grouping failures by cause (for the summary table). */
   cause?: string;
   inputShape?: number[];
+  /** `estimateConstraints` of the imported model (what the budget is checked against). */
+  estimatedConstraints?: number;
   constraints?: number;
   /** Largest |proven - expected| over the outputs, and the tolerance it was held to. */
   maxAbsError?: number;
@@ -64,8 +75,8 @@ export interface RunConformanceCaseParameters {
   buildDir: string;
   /** Prove and verify with Groth16 when the circuit has at most this many constraints (0: never). */
   proveMaxConstraints?: number;
-  /** Skip models whose input or any intermediate tensor has more elements than this. */
-  maxElements?: number;
+  /** Skip models whose estimated constraint count (`estimateConstraints`) is above this. */
+  maxConstraints?: number;
   keep?: boolean;
   /**
    * Input visibility. Default `public` (range-checked public signals): the hashed input's
@@ -90,7 +101,7 @@ export function readTensors(dir: string, prefix: "input" | "output"): Tensor[] {
 
 /**
  * One conformance case: import, compile (calibrated on the case's own input), witness, compare
- * the circuit's public outputs with `output_0.pb` (and bit for bit with the quantized
+ * the circuit's public outputs with the `output_*.pb` files (concatenated) (and bit for bit with the quantized
  * evaluator), then for small circuits a Groth16 setup, proof and verification.
  *
  * @example
@@ -115,15 +126,15 @@ export async function runConformanceCase(
     result.inputShape = inputs[0]?.shape;
     stage = "import";
     const ir = importOnnx({ file });
-    const maxElements = p.maxElements ?? 200_000;
-    const largest = Math.max(...Object.values(ir.shapes).map((s) => numel(s)));
-    if (largest > maxElements) {
+    const maxConstraints = p.maxConstraints ?? DEFAULT_MAX_CONSTRAINTS;
+    result.estimatedConstraints = estimateConstraints(ir);
+    if (result.estimatedConstraints > maxConstraints) {
       return done(
         fail(
           result,
           stage,
           "TooLarge",
-          `a tensor of ${largest} elements exceeds the runner's budget of ${maxElements}`,
+          `about ${result.estimatedConstraints.toExponential(1)} constraints (estimated from the IR) exceed the runner's budget of ${maxConstraints.toExponential(1)}`,
           "too large for the runner's budget",
         ),
       );
@@ -133,24 +144,29 @@ export async function runConformanceCase(
         `the test data has ${inputs.length} inputs, the model ${ir.inputs.length}`,
       );
     }
-    let row = Array.from(inputs[0].data);
-    let expected = outputs[0];
+    // Several inputs or outputs: the circuit's input and output vectors are their concatenations.
+    let row = inputs.flatMap((t) => Array.from(t.data));
+    let expected: Tensor = {
+      shape: [outputs.reduce((n, t) => n + t.data.length, 0)],
+      data: Float64Array.from(outputs.flatMap((t) => Array.from(t.data))),
+    };
     const magnitude = row.reduce(
       (m, v) => Math.max(m, Number.isFinite(v) ? Math.abs(v) : Infinity),
       0,
     );
-    if (magnitude > UNUSABLE_INPUT && ir.inputs.length === 1) {
+    if (magnitude > UNUSABLE_INPUT) {
       // Some of the corpus's inputs are uninitialized memory (torch.Tensor(2, 3)): compare
       // with onnxruntime on a seeded input instead.
       row = seededRow(row.length);
       let reference = "onnxruntime";
       try {
-        expected = await onnxruntimeOutput(file, ir.inputs[0].name, row, inputs[0].shape);
+        expected = await onnxruntimeOutput(file, ir, row);
       } catch {
         // onnxruntime implements no opset-6 elementwise op: the importer's float evaluator
         reference = "the float evaluator (onnxruntime cannot run this opset)";
-        const out = evaluateFloat({ ir, inputs: row })[ir.outputs[0].name];
-        expected = { shape: ir.outputs[0].shape, data: out };
+        const out = evaluateFloat({ ir, inputs: splitRow(ir, row) });
+        const data = Float64Array.from(ir.outputs.flatMap((o) => Array.from(out[o.name])));
+        expected = { shape: [data.length], data };
       }
       result.note = `input_0.pb holds values up to ${magnitude.toExponential(1)} (uninitialized memory): compared with ${reference} on a seeded input in [-1, 1]`;
     }
@@ -166,7 +182,7 @@ export async function runConformanceCase(
     result.constraints = compiled.circuit.constraints;
     result.droppedSoftmax = q.droppedSoftmax;
     stage = "witness";
-    const input = quantizeInput({ model: q, input: row });
+    const input = quantizeInput({ model: q, input: splitRow(ir, row) });
     const expectedQ = evaluateQuantized({ model: q, input }).outputs;
     const witness = await calculateWitness({
       wasm: compiled.circuit.wasm,
@@ -201,7 +217,7 @@ export async function runConformanceCase(
           result,
           stage,
           "Mismatch",
-          `the circuit proves ${values.length} outputs, output_0.pb has ${expected.data.length}`,
+          `the circuit proves ${values.length} outputs, the output_*.pb files hold ${expected.data.length}`,
           "output count differs",
         ),
       );
@@ -316,19 +332,21 @@ function seededRow(n: number): number[] {
   return Array.from({ length: n }, () => Math.round((rnd() * 2 - 1) * 1000) / 1000);
 }
 
-/** The first output of the model in onnxruntime, feeding the input in its declared element type. */
-async function onnxruntimeOutput(
-  file: string,
-  name: string,
-  row: number[],
-  shape: number[],
-): Promise<Tensor> {
+/** The model's outputs in onnxruntime (concatenated), feeding each input in its declared element type. */
+async function onnxruntimeOutput(file: string, ir: ModelIR, row: number[]): Promise<Tensor> {
   const { model } = parseOnnx({ file });
-  const declared = model.graph!.input!.find((i) => i.name === name)?.type?.tensorType?.elemType;
-  const type = declared === 11 ? "float64" : declared === 7 ? "int64" : "float32";
-  const out = await runOnnx({ model: file, inputs: { [name]: { data: row, shape, type } } });
-  const first = out[model.graph!.output![0].name!];
-  return { shape: first.shape, data: Float64Array.from(first.data) };
+  const named = splitRow(ir, row);
+  const inputs = Object.fromEntries(
+    ir.inputs.map((i) => {
+      const declared = model.graph!.input!.find((g) => g.name === i.name)?.type?.tensorType
+        ?.elemType;
+      const type = declared === 11 ? "float64" : declared === 7 ? "int64" : "float32";
+      return [i.name, { data: named[i.name], shape: i.shape, type } as const];
+    }),
+  );
+  const out = await runOnnx({ model: file, inputs });
+  const data = Float64Array.from(ir.outputs.flatMap((o) => Array.from(out[o.name].data)));
+  return { shape: [data.length], data };
 }
 
 /** Softmax (or LogSoftmax) of a flat row-major tensor over one axis. */

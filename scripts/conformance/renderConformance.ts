@@ -6,7 +6,7 @@ export interface ConformanceReport {
   date: string;
   settings: {
     proveMaxConstraints: number;
-    maxElements: number;
+    maxConstraints: number;
     tolerance: typeof TOLERANCE;
     /** Input visibility of the compiled circuits. */
     input: string;
@@ -61,7 +61,7 @@ export function renderConformance(r: ConformanceReport): string {
     "circom, its witness's public outputs equal the quantized evaluator's bit for bit, and the",
     `proven outputs (dequantized; a dropped final Softmax/LogSoftmax applied to the proven logits) are`,
     `within |y - x| <= ${r.settings.tolerance.atol} + ${r.settings.tolerance.rtol} * max|x| of \`output_0.pb\`.`,
-    `Models with a tensor above ${r.settings.maxElements} elements are not compiled (counted as failures).`,
+    `Models estimated above ${r.settings.maxConstraints.toLocaleString("en-US")} constraints (scripts/conformance/estimateConstraints.ts) are not compiled (counted as failures).`,
     `Inputs are ${r.settings.input} (range-checked) signals: the hashed input's Poseidon commitment is the`,
     "same for every model, is tested by the circuit and CLI tests, and would dominate compile time here.",
     "",

@@ -237,7 +237,7 @@ describe("private weights in a CNN: kernels committed once, shared by every posi
   });
 
   it("refuses private weights for a model without a Gemm/MatMul/Conv op", function () {
-    const model = { layers: [], inputName: "x" } as unknown as QuantizedModel;
+    const model = { layers: [], inputs: [{ name: "x", shape: [1] }] } as unknown as QuantizedModel;
     expect(() => packWeights({ model })).to.throw(VisibilityError);
   });
 });

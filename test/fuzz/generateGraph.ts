@@ -73,7 +73,8 @@ class Graph {
   /** Activation tensors computed so far (candidates for residual / concat operands). */
   pool: T[] = [];
   private n = 0;
-  readonly r: Rng;
+  /** The random stream (swapped for `drawLater`, see generateModel). */
+  r: Rng;
   constructor(r: Rng) {
     this.r = r;
   }
@@ -493,6 +494,76 @@ function vectorStep(g: Graph, x: T): T {
   }
 }
 
+/**
+ * Selection and wiring ops (issue 14: variadic Sum/Mean/Max/Min, Abs, ReduceMin/L1/SumSquare,
+ * Gather with constant indices, Expand, Split, Tile) on a [1, n] vector.
+ */
+function selectStep(g: Graph, x: T): T {
+  const n = x.shape[1];
+  const kind = g.pick([
+    "Sum",
+    "Mean",
+    "Max",
+    "Min",
+    "Abs",
+    "ReduceMin",
+    "ReduceL1",
+    "ReduceSumSquare",
+    "Gather",
+    "Expand",
+    "Split",
+    "Tile",
+  ] as const);
+  switch (kind) {
+    case "Sum":
+    case "Mean":
+    case "Max":
+    case "Min": {
+      const others = g.pool.filter(
+        (t) => t.name !== x.name && t.shape.length === 2 && (t.shape[1] === n || t.shape[1] === 1),
+      );
+      const y = others.length ? g.pick(others) : activation(g, x, "Relu");
+      const operands = g.chance(0.5) ? [x.name, y.name] : [y.name, x.name, x.name];
+      g.tags.add("variadic");
+      return g.node(kind, operands, x.shape, `of ${operands.join(", ")}`);
+    }
+    case "Abs":
+      return g.node("Abs", [x.name], x.shape, "");
+    case "ReduceMin":
+    case "ReduceL1":
+    case "ReduceSumSquare": {
+      const r = g.node(kind, [x.name], [1, 1], "axis 1", { axes: [1], keepdims: 1 });
+      return g.node("Add", [x.name, r.name], x.shape, "broadcast [1, 1]");
+    }
+    case "Gather": {
+      const k = g.int(1, n + 1);
+      const idx = Array.from({ length: k }, () => g.int(-n, n - 1));
+      return g.node("Gather", [x.name, g.ints("idx", idx)], [1, k], `[${idx}]`, { axis: 1 });
+    }
+    case "Expand": {
+      const e = g.node("Expand", [x.name, g.ints("shape", [2, 1])], [2, n], "[2, 1]");
+      return g.node("Reshape", [e.name, g.ints("shape", [1, -1])], [1, 2 * n], "[1, -1]");
+    }
+    case "Split": {
+      if (n < 2) return x;
+      const a = g.int(1, n - 1);
+      const p = g.fresh("split");
+      const q = g.fresh("split");
+      g.nodes.push({
+        opType: "Split",
+        inputs: [x.name, g.ints("sizes", [a, n - a])],
+        outputs: [p, q],
+        name: `Split_${g.nodes.length}`,
+        attributes: { axis: 1 },
+      });
+      g.ops.push(`Split [${a}, ${n - a}] -> [1,${a}], [1,${n - a}]`);
+      return g.node("Concat", [q, p], x.shape, "rotated", { axis: 1 });
+    }
+    case "Tile":
+      return g.node("Tile", [x.name, g.ints("rep", [1, 2])], [1, 2 * n], "[1, 2]");
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // image ops ([1, C, H, W])
 
@@ -696,6 +767,19 @@ export function generateModel(seed: number): GeneratedModel {
   } else {
     for (let i = g.int(1, 5); i > 0; i--) x = vectorStep(g, x);
   }
+  // Ops added after the regression seeds were pinned draw from a stream of their own, so an
+  // older seed keeps its graph body and options (it may gain one step here).
+  const later = mulberry32({ seed: (seed * 40503) ^ 0x1a7e });
+  const drawLater = <X>(f: () => X): X => {
+    const main = g.r;
+    g.r = later;
+    try {
+      return f();
+    } finally {
+      g.r = main;
+    }
+  };
+  if (drawLater(() => g.chance(0.35))) x = drawLater(() => selectStep(g, x));
   let outputType: "int64" | undefined;
   const head = g.weighted([
     ["none", 7],
@@ -707,7 +791,8 @@ export function generateModel(seed: number): GeneratedModel {
     x = g.node(head, [x.name], x.shape, "axis -1", { axis: -1 });
     g.tags.add("softmax");
   } else if (head === "ArgMax") {
-    x = g.node("ArgMax", [x.name], [1, 1], "axis 1", { axis: 1, keepdims: 1 });
+    const op = drawLater(() => g.chance(0.35)) ? "ArgMin" : "ArgMax";
+    x = g.node(op, [x.name], [1, 1], "axis 1", { axis: 1, keepdims: 1 });
     outputType = "int64";
     g.tags.add("argmax");
   }

@@ -388,5 +388,57 @@ export function opCases(): OpCase[] {
       init: [ints("ax", [2])],
       nodes: [node("ReduceMax", ["x", "ax"], ["y"], { keepdims: 1 })],
     }),
+    model({
+      name: "Sum / Mean / Max / Min of three activations (broadcast)",
+      input: [2, 3],
+      output: [2, 3],
+      init: [ints("st", [0]), ints("en", [1]), ints("ax", [0])],
+      nodes: [
+        node("Relu", ["x"], ["r"]),
+        node("Slice", ["x", "st", "en", "ax"], ["row"]),
+        node("Sum", ["x", "r", "row"], ["s"]),
+        node("Mean", ["x", "r", "row"], ["m"]),
+        node("Max", ["s", "row", "m"], ["a"]),
+        node("Min", ["a", "x", "r"], ["y"]),
+      ],
+    }),
+    model({
+      name: "Abs + ReduceL1 + ReduceSumSquare + ReduceMin",
+      input: [1, 2, 3],
+      output: [1, 2, 1],
+      nodes: [
+        node("Abs", ["x"], ["a"]),
+        node("ReduceL1", ["x"], ["l1"], { axes: [2], keepdims: 1 }),
+        node("ReduceSumSquare", ["x"], ["sq"], { axes: [2], keepdims: 1 }),
+        node("ReduceMin", ["a"], ["mn"], { axes: [2], keepdims: 1 }),
+        node("Sum", ["l1", "sq", "mn"], ["y"]),
+      ],
+    }),
+    model({
+      name: "Gemm + ArgMin (last index)",
+      input: [1, 6],
+      output: [1],
+      outputType: "int64",
+      init: [floats("W", [5, 6])],
+      final: "argmax",
+      nodes: [
+        node("Gemm", ["x", "W"], ["l"], { transB: 1 }),
+        node("ArgMin", ["l"], ["y"], { axis: 1, keepdims: 0, select_last_index: 1 }),
+      ],
+    }),
+    model({
+      name: "Gather (constant indices, axis 1) + Expand + Split + Tile (wiring)",
+      input: [1, 4],
+      output: [2, 6],
+      init: [ints("idx", [3, 0, -1]), ints("shp", [2, 1]), ints("rep", [1, 2])],
+      nodes: [
+        node("Gather", ["x", "idx"], ["g"], { axis: 1 }),
+        node("Expand", ["g", "shp"], ["e"]),
+        node("Split", ["e"], ["p", "q"], { axis: 1, split: [1, 2] }),
+        node("Concat", ["q", "p"], ["c"], { axis: 1 }),
+        node("Tile", ["c", "rep"], ["y"]),
+      ],
+      opset: 11,
+    }),
   ];
 }

@@ -40,7 +40,7 @@ async function handle(m: ToWorker): Promise<void> {
       type: "loaded",
       info: {
         nInputs: q.nInputs,
-        inputName: q.inputName,
+        inputName: q.inputs.map((i) => i.name).join(", "),
         nOutputs: q.nOutputs,
         outputFrac: q.outputFrac,
         outputKind: q.outputKind,

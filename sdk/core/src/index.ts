@@ -28,12 +28,15 @@ export type {
   EvaluateQuantizedReturnType,
 } from "./quantize/evaluateQuantized.ts";
 export { quantizeInput } from "./quantize/quantizeInput.ts";
+export type { QuantizeInputParameters } from "./quantize/quantizeInput.ts";
+export { flattenInput, splitOutputs } from "./quantize/modelInputs.ts";
+export type { ModelInput } from "./quantize/modelInputs.ts";
 export { fromField, toField, FIELD_PRIME } from "./quantize/fixedPoint.ts";
 export { inputCommitment } from "./quantize/inputCommitment.ts";
 export { outputCommitment } from "./quantize/outputCommitment.ts";
 export { modelWeightCommitment, weightCommitment } from "./quantize/weightCommitment.ts";
 export { privateWeightCommitment } from "./quantize/packedWeights.ts";
-export type { QuantizedModel, QuantizedOp, QuantizeMode } from "./quantize/types.ts";
+export type { QTensorInfo, QuantizedModel, QuantizedOp, QuantizeMode } from "./quantize/types.ts";
 
 // the public-signal layout (one definition, shared with the generator and the contracts)
 export {

@@ -9,6 +9,13 @@ export interface Manifest {
   model: { file: string; sha256: string; opset: number; producer: string };
   quantization: {
     mode: "accuracy" | "resources";
+    /**
+     * The graph inputs in order (name, shape): the circuit's input vector (`in`, the input
+     * commitment, the public input signals) is their concatenation, each flattened row-major.
+     */
+    inputs: { name: string; shape: number[] }[];
+    /** The graph outputs in order: the proven output vector (`out`) is their concatenation. */
+    outputs: { name: string; shape: number[] }[];
     inputFrac: number;
     /** Signed bits the quantized input must fit (checked by quantizeInput). */
     inputBits: number;

@@ -11,6 +11,8 @@ import { evaluateQuantized } from "../quantize/evaluateQuantized.ts";
 import type { EvaluateQuantizedReturnType } from "../quantize/evaluateQuantized.ts";
 import { fromField } from "../quantize/fixedPoint.ts";
 import { privateWeightCommitment } from "../quantize/packedWeights.ts";
+import { splitOutputs } from "../quantize/modelInputs.ts";
+import type { ModelInput } from "../quantize/modelInputs.ts";
 import { quantizeInput } from "../quantize/quantizeInput.ts";
 import type { QuantizedModel } from "../quantize/types.ts";
 import type { ProofSystem } from "../prove/proofSystem.ts";
@@ -46,16 +48,21 @@ export interface LoadModelParameters {
 
 /** The outputs a proof states, decoded: raw field values and floats at 2^outputFrac. */
 export interface ModelOutputs {
-  /** Signed integers at scale 2^outputFrac (an argmax output: the index). */
+  /** Signed integers at scale 2^outputFrac (an argmax output: the index); all outputs, concatenated. */
   raw: bigint[];
-  /** In float units. */
+  /** In float units; all outputs, concatenated in the graph's order. */
   values: number[];
+  /** `values` split by graph output name (one entry for a single-output model). */
+  named: Record<string, number[]>;
   predictedClass: number;
 }
 
 export interface ModelProveParameters {
-  /** The model input, flattened row-major: floats, or fixed-point integers from `quantizeInput`. */
-  input: readonly number[] | readonly bigint[];
+  /**
+   * The model input: floats (flattened row-major, or by name: `{ a: [...], b: [...] }`,
+   * required with several inputs), or the fixed-point integers `quantizeInput` returns.
+   */
+  input: ModelInput | readonly bigint[];
   /** For a model compiled with `submitter: "bound"`: the address that will submit the proof. */
   submitter?: string;
   /**
@@ -90,9 +97,9 @@ export interface LoadedModel {
   readonly quantized: QuantizedModel;
   readonly layout: SignalLayout;
   /** Float input -> the circuit's fixed-point integers (length, finiteness, calibrated range). */
-  quantizeInput(p: { input: readonly number[] }): bigint[];
+  quantizeInput(p: { input: ModelInput }): bigint[];
   /** The quantized evaluator: exactly the outputs the circuit proves. */
-  evaluate(p: { input: readonly number[] | readonly bigint[] }): EvaluateQuantizedReturnType;
+  evaluate(p: { input: ModelInput | readonly bigint[] }): EvaluateQuantizedReturnType;
   /** Witness and proof; the evaluator runs first, so a bad input fails with a named error. */
   prove(p: ModelProveParameters): Promise<ModelProof>;
   /** Off-chain verification with the model's verification key. */
@@ -146,15 +153,15 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
   }
   const { visibility } = manifest;
   const layout = manifest.publicSignals.layout;
-  const toInput = (input: readonly number[] | readonly bigint[], model = quantized) =>
-    typeof input[0] === "bigint"
+  const toInput = (input: ModelInput | readonly bigint[], model = quantized) =>
+    Array.isArray(input) && typeof input[0] === "bigint"
       ? (input as readonly bigint[])
-      : quantizeInput({ model, input: input as readonly number[] });
+      : quantizeInput({ model, input: input as ModelInput });
   const decode = (raw: bigint[], model: QuantizedModel): ModelOutputs => {
     const values = raw.map((v) => Number(v) / 2 ** model.outputFrac);
     const predictedClass =
       model.outputKind === "argmax" ? Number(raw[0]) : raw.indexOf(raw.reduce(maxOf, raw[0]));
-    return { raw, values, predictedClass };
+    return { raw, values, named: splitOutputs({ model, values }), predictedClass };
   };
   return {
     system,

@@ -1,5 +1,6 @@
 import { QuantizationRangeError } from "../errors.ts";
 import { COMMITMENT_TAG, poseidonSponge } from "./poseidonSponge.ts";
+import { inputLabel } from "./modelInputs.ts";
 import type { QuantizedModel } from "./types.ts";
 
 /** The input commitment's domain tag (a new tag whenever the packing below changes). */
@@ -51,10 +52,10 @@ export function packInput({
     const u = v + offset;
     if (u < 0n || u >= 1n << b)
       throw new QuantizationRangeError(
-        `input ${i} = ${v} does not fit ${model.inputBits} signed bits`,
+        `input ${inputLabel(model, i)} = ${v} does not fit ${model.inputBits} signed bits`,
         {
           details: {
-            tensor: model.inputName,
+            tensor: inputLabel(model, i),
             index: i,
             value: v.toString(),
             min: (-offset).toString(),

@@ -78,7 +78,7 @@ export function packWeights({ model }: { model: QuantizedModel }): PackedLinear[
   if (packed.length === 0) {
     throw new VisibilityError("private weights need at least one Gemm/MatMul/Conv op", {
       details: {
-        node: model.inputName,
+        node: model.inputs.map((i) => i.name).join(", "),
         visibility: "weights: private",
         reason: "no trained linear op",
       },

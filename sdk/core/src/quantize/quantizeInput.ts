@@ -1,12 +1,17 @@
 import { InputError, QuantizationRangeError } from "../errors.ts";
 import { toFixed } from "./fixedPoint.ts";
 import { quotientRange } from "./rescale.ts";
+import { flattenInput, inputLabel } from "./modelInputs.ts";
+import type { ModelInput } from "./modelInputs.ts";
 import type { QuantizedModel } from "./types.ts";
 
 export interface QuantizeInputParameters {
   model: QuantizedModel;
-  /** The model input, flattened row-major, in float units. */
-  input: readonly number[];
+  /**
+   * The model input in float units: flattened row-major, or by name (`{ a: [...], b: [...] }`,
+   * required when the model has several inputs).
+   */
+  input: ModelInput;
 }
 
 /**
@@ -16,28 +21,29 @@ export interface QuantizeInputParameters {
  * @example
  * quantizeInput({ model, input: [5.1, 3.5, 1.4, 0.2] }); // [20890n, 14336n, 5734n, 819n]
  */
-export function quantizeInput({ model, input }: QuantizeInputParameters): bigint[] {
+export function quantizeInput({ model, input: given }: QuantizeInputParameters): bigint[] {
+  const input = flattenInput({ model, input: given });
   if (input.length !== model.nInputs) {
-    throw new InputError(
-      `input ${model.inputName} needs ${model.nInputs} values, got ${input.length}`,
-      { details: { input: model.inputName, value: input.length } },
-    );
+    const name = model.inputs[0].name;
+    throw new InputError(`input ${name} needs ${model.nInputs} values, got ${input.length}`, {
+      details: { input: name, value: input.length },
+    });
   }
   const { min, max } = quotientRange(model.inputBits);
   return input.map((x, index) => {
     if (typeof x !== "number" || !Number.isFinite(x)) {
       throw new InputError(
-        `input ${model.inputName}[${index}] is ${x}; inputs must be finite numbers`,
-        { details: { input: model.inputName, index, value: String(x) } },
+        `input ${inputLabel(model, index)} is ${x}; inputs must be finite numbers`,
+        { details: { input: inputLabel(model, index), index, value: String(x) } },
       );
     }
     const q = toFixed(x, model.inputFrac);
     if (q < min || q > max) {
       throw new QuantizationRangeError(
-        `input ${model.inputName}[${index}] = ${x} is outside the quantization range [${Number(min) / 2 ** model.inputFrac}, ${Number(max) / 2 ** model.inputFrac}] (calibrated); recalibrate with inputs like this one`,
+        `input ${inputLabel(model, index)} = ${x} is outside the quantization range [${Number(min) / 2 ** model.inputFrac}, ${Number(max) / 2 ** model.inputFrac}] (calibrated); recalibrate with inputs like this one`,
         {
           details: {
-            tensor: model.inputName,
+            tensor: inputLabel(model, index),
             index,
             value: String(x),
             min: min.toString(),

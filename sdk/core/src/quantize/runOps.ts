@@ -1,5 +1,6 @@
 import { QuantizationRangeError } from "../errors.ts";
 import { quotientRange } from "./rescale.ts";
+import { inputLabel } from "./modelInputs.ts";
 import { opModule } from "./ops/index.ts";
 import type { QuantizedModel, QuantizedOp } from "./types.ts";
 
@@ -56,10 +57,10 @@ function checkInput(model: QuantizedModel, input: readonly bigint[]): void {
   input.forEach((v, index) => {
     if (v < min || v > max) {
       throw new QuantizationRangeError(
-        `input ${model.inputName}[${index}] is ${v} (2^-${model.inputFrac} units), outside the ${model.inputBits}-bit range the circuit checks; recalibrate with inputs like this one`,
+        `input ${inputLabel(model, index)} is ${v} (2^-${model.inputFrac} units), outside the ${model.inputBits}-bit range the circuit checks; recalibrate with inputs like this one`,
         {
           details: {
-            tensor: model.inputName,
+            tensor: inputLabel(model, index),
             index,
             value: v.toString(),
             min: min.toString(),

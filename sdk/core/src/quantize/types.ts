@@ -129,9 +129,19 @@ export interface RangeOp extends QOpBase {
 
 export type QuantizedOp = LinearOp | LayoutOp | MulOp | MaxOp | ClipOp | LeakyOp | PolyOp | RangeOp;
 
+/** A graph input or output: its name and static shape. */
+export interface QTensorInfo {
+  name: string;
+  shape: number[];
+}
+
 export interface QuantizedModel {
-  inputName: string;
-  inputShape: number[];
+  /**
+   * The graph inputs, in the ONNX graph's order. The circuit's input vector (tensor 0, `in`,
+   * the input commitment) is their concatenation, each flattened row-major.
+   */
+  inputs: QTensorInfo[];
+  /** Total number of input values (the sum over `inputs`). */
   nInputs: number;
   inputFrac: number;
   /** Bits the input values must fit (signed); checked by quantizeInput. */
@@ -140,8 +150,14 @@ export interface QuantizedModel {
   tensors: QTensor[];
   /** The quantized ops in evaluation order (named "layers" for the tools that count them). */
   layers: QuantizedOp[];
-  /** Tensor id of the proven output. */
+  /**
+   * The graph outputs, in the ONNX graph's order. The proven output vector (tensor `output`,
+   * `out`) is their concatenation, each flattened row-major.
+   */
+  outputs: QTensorInfo[];
+  /** Tensor id of the proven output vector. */
   output: number;
+  /** Total number of output values (the sum over `outputs`). */
   nOutputs: number;
   /** Fractional bits of the outputs (0 for an argmax output). */
   outputFrac: number;

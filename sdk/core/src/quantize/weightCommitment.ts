@@ -51,7 +51,7 @@ export function modelWeightCommitment(p: {
 }
 
 /** Fields left out of the commitment: names and provenance, which change no computed value. */
-const UNCOMMITTED_FIELDS = new Set(["name", "inputName", "modelSha256"]);
+const UNCOMMITTED_FIELDS = new Set(["name", "modelSha256"]);
 
 /**
  * The canonical text the fixed-weight commitment hashes (exported for auditors and tests):

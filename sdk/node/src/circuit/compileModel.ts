@@ -29,7 +29,7 @@ export interface CompileModelParameters extends QuantizeOptions {
   model: string;
   /** Output folder for IR, quantized model, circuit, r1cs, wasm and manifest.json. */
   outDir: string;
-  /** Float inputs (flattened rows) that choose the scales and size the range checks. Default: 64 seeded random rows in [0, 1]. */
+  /** Float inputs that choose the scales and size the range checks: each row the graph inputs flattened and concatenated in order (`readInputFile`). Default: 64 seeded random rows in [0, 1]. */
   calibration?: number[][];
   /** Default: `public` up to MAX_DEFAULT_PUBLIC_INPUTS values, `hashed` above. */
   inputVisibility?: "public" | "private" | "hashed";
@@ -82,10 +82,10 @@ export const CALIBRATION_FILE = "calibration.json";
 /** How many rows `defaultCalibration` draws. */
 export const DEFAULT_CALIBRATION_ROWS = 64;
 
-/** 64 seeded random rows in [0, 1] (the calibration when none is given). */
+/** 64 seeded random rows in [0, 1] (the calibration when none is given), all inputs concatenated. */
 export function defaultCalibration(ir: ModelIR): number[][] {
   const rnd = mulberry32({ seed: 1 });
-  const n = numel(ir.inputs[0]?.shape ?? []);
+  const n = ir.inputs.reduce((sum, i) => sum + numel(i.shape), 0);
   return Array.from({ length: DEFAULT_CALIBRATION_ROWS }, () => Array.from({ length: n }, rnd));
 }
 
@@ -208,6 +208,8 @@ async function compileInto(
     },
     quantization: {
       mode: quantized.mode,
+      inputs: quantized.inputs,
+      outputs: quantized.outputs,
       inputFrac: quantized.inputFrac,
       inputBits: quantized.inputBits,
       outputFrac: quantized.outputFrac,

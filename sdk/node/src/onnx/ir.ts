@@ -131,7 +131,17 @@ export interface PadNode extends NodeBase {
   mode?: "constant" | "reflect" | "edge";
 }
 
+/**
+ * Wiring by an explicit flat index: out[i] = in[index[i]]. Gather with constant indices,
+ * Expand, and the broadcasting that variadic Max/Min need lower to it.
+ */
+export interface GatherNode extends NodeBase {
+  op: "Gather";
+  index: number[];
+}
+
 export type IrNode =
+  | GatherNode
   | DenseNode
   | ConvNode
   | AffineNode

@@ -1,8 +1,16 @@
-import type { ConcatNode, PadNode, ReshapeNode, SliceNode, TransposeNode } from "./ir.ts";
+import type {
+  ConcatNode,
+  GatherNode,
+  PadNode,
+  ReshapeNode,
+  SliceNode,
+  TransposeNode,
+} from "./ir.ts";
 import { numel, strides } from "./ir.ts";
 import { sliceIndex } from "./shapeOps.ts";
 
-export type LayoutNode = ReshapeNode | TransposeNode | ConcatNode | SliceNode | PadNode;
+export type LayoutNode =
+  ReshapeNode | TransposeNode | ConcatNode | SliceNode | PadNode | GatherNode;
 
 export interface LayoutIndex {
   /** Which input each output element comes from (-1: the constant `fill`). */
@@ -45,6 +53,9 @@ export function layoutIndex(p: {
       }
       break;
     }
+    case "Gather":
+      index = Int32Array.from(node.index);
+      break;
     case "Slice":
       index = sliceIndex(inputShapes[0], node.starts, node.steps, outShape);
       break;

@@ -13,6 +13,7 @@ import {
   unsqueezeShape,
 } from "./shapeOps.ts";
 import type { OpContext } from "./shapeOps.ts";
+import { lowerSelect, readReduce, SELECT_OPS } from "./lowerSelect.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { SUPPORTED_OPS } from "./supportedOps.ts";
 
@@ -89,6 +90,7 @@ export function lowerNode(c: LowerContext): void {
       },
       xs,
     );
+  if ((SELECT_OPS as readonly string[]).includes(op)) return lowerSelect(c, acts, push);
   switch (op) {
     case "Identity":
     case "Dropout":
@@ -278,23 +280,10 @@ export function lowerNode(c: LowerContext): void {
     case "ReduceSum":
     case "ReduceMean":
     case "ReduceMax": {
-      const inputAxes = op === "ReduceSum" ? c.opset >= 13 : c.opset >= 18;
-      const a = readAttributes(
-        n,
-        c.name,
-        inputAxes ? ["keepdims", "noop_with_empty_axes"] : ["axes", "keepdims"],
-      );
-      const given = inputAxes ? constInts(c, 1, "axes") : a.has("axes") ? a.ints("axes", []) : null;
-      if ((!given || given.length === 0) && a.int("noop_with_empty_axes", 0) === 1)
-        return reshape(xs);
-      const axes = (given && given.length > 0 ? given : xs.map((_, i) => i)).map((v) =>
-        normAxis(v, xs.length),
-      );
-      const keepdims = a.int("keepdims", 1) === 1;
-      const shape = keepdims
-        ? xs.map((d, i) => (axes.includes(i) ? 1 : d))
-        : xs.filter((_, i) => !axes.includes(i));
-      return push({ op, name: c.name, inputs: [x], output, axes: axes.sort(), keepdims }, shape);
+      const r = readReduce(c, xs);
+      if (!r) return reshape(xs);
+      const { axes, keepdims, shape } = r;
+      return push({ op, name: c.name, inputs: [x], output, axes, keepdims }, shape);
     }
     case "Add":
     case "Sub":

@@ -43,11 +43,34 @@ export function lowerToQuantized(p: {
     ids.set(name, tensors.length - 1);
     return tensors.length - 1;
   };
-  const input = ir.inputs[0];
-  // Every circuit range-checks its input to model.inputBits (whatever its visibility), so the
-  // input tensor is bounded from the start.
-  addTensor(input.name, input.shape, frac, true);
-  const finalName = p.nodes[p.nodes.length - 1].output;
+  // Tensor 0 is the circuit's input vector: the graph inputs concatenated. Every circuit
+  // range-checks it to model.inputBits (whatever its visibility), so it is bounded from the
+  // start; with several inputs each is a slice of it (wiring, no constraint).
+  const nInputs = ir.inputs.reduce((n, i) => n + numel(i.shape), 0);
+  if (ir.inputs.length === 1) addTensor(ir.inputs[0].name, ir.inputs[0].shape, frac, true);
+  else {
+    addTensor(INPUT_VECTOR, [nInputs], frac, true);
+    let offset = 0;
+    for (const i of ir.inputs) {
+      const n = numel(i.shape);
+      const out = addTensor(i.name, i.shape, frac, true);
+      const index = Array.from({ length: n }, (_, k) => offset + k);
+      ops.push({
+        kind: "layout",
+        name: i.name,
+        inputs: [0],
+        output: out,
+        operand: index.map(() => 0),
+        index,
+        fill: 0,
+      });
+      offset += n;
+    }
+  }
+  const outputNames = new Set(ir.outputs.map((o) => o.name));
+  // A single output skips the final rescale (its scale is recorded as outputFrac); several
+  // outputs are concatenated, so they keep the shared activation scale.
+  const finalName = ir.outputs.length === 1 ? p.nodes[p.nodes.length - 1].output : null;
   const uses = new Map<string, number>();
   for (const n of p.nodes) for (const i of n.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
 
@@ -149,7 +172,8 @@ export function lowerToQuantized(p: {
           next?.op === "Activation" &&
           next.kind === "Relu" &&
           next.inputs[0] === node.output &&
-          uses.get(node.output) === 1;
+          uses.get(node.output) === 1 &&
+          !outputNames.has(node.output);
         const t = linearTerms(node as LinearIrNode, inShapes, outShape);
         if (fuseRelu) {
           linear(node.name, ins, t, next.output, outShape, true);
@@ -198,6 +222,7 @@ export function lowerToQuantized(p: {
       case "Transpose":
       case "Concat":
       case "Slice":
+      case "Gather":
       case "Pad": {
         if (ins.some((i) => tensors[i].frac !== f))
           throw unsupportedAt(
@@ -327,7 +352,48 @@ export function lowerToQuantized(p: {
     }
   }
 
-  let output = ids.get(finalName)!;
+  /** Several graph outputs: one layout op concatenates them into the proven output vector. */
+  function concatOutputs(): number {
+    const srcs = ir.outputs.map((o) => ids.get(o.name)!);
+    const f0 = tensors[srcs[0]].frac;
+    const odd = srcs.find((id) => tensors[id].frac !== f0);
+    if (odd !== undefined)
+      throw new UnsupportedOpError(
+        `output ${tensors[odd].name} has scale 2^-${tensors[odd].frac}, the other outputs 2^-${f0}: several outputs must share one scale (an ArgMax output can only be a model's single output)`,
+        {
+          details: {
+            op: "",
+            node: tensors[odd].name,
+            supported: ["outputs at the activation scale"],
+          },
+        },
+      );
+    const operand: number[] = [];
+    const index: number[] = [];
+    srcs.forEach((id, k) => {
+      for (let i = 0; i < numel(tensors[id].shape); i++) {
+        operand.push(k);
+        index.push(i);
+      }
+    });
+    const out = addTensor(
+      OUTPUT_VECTOR,
+      [operand.length],
+      f0,
+      srcs.every((id) => bounded[id]),
+    );
+    ops.push({
+      kind: "layout",
+      name: OUTPUT_VECTOR,
+      inputs: srcs,
+      output: out,
+      operand,
+      index,
+      fill: 0,
+    });
+    return out;
+  }
+  let output = ir.outputs.length === 1 ? ids.get(finalName!)! : concatOutputs();
   if (p.output === "argmax" && !p.nodes.some((n) => n.op === "ArgMax")) {
     const src = boundedId(output, "argmax");
     const shape = tensors[src].shape;
@@ -358,14 +424,14 @@ export function lowerToQuantized(p: {
   }
   const isArg = ops[ops.length - 1].kind === "argmax" && ops[ops.length - 1].output === output;
   return {
-    inputName: input.name,
-    inputShape: input.shape,
-    nInputs: numel(input.shape),
+    inputs: ir.inputs.map((i) => ({ name: i.name, shape: i.shape })),
+    nInputs,
     inputFrac: frac,
     inputBits: 0,
     mode: p.mode,
     tensors,
     layers: ops,
+    outputs: ir.outputs.map((o) => ({ name: o.name, shape: o.shape })),
     output,
     nOutputs: numel(tensors[output].shape),
     outputFrac: tensors[output].frac,
@@ -374,6 +440,11 @@ export function lowerToQuantized(p: {
     modelSha256: ir.source.sha256,
   };
 }
+
+/** The name of the circuit's input vector when the graph has several inputs. */
+const INPUT_VECTOR = "inputs";
+/** The name of the proven output vector when the graph has several outputs. */
+const OUTPUT_VECTOR = "outputs";
 
 function unsupportedAt(node: IrNode, why: string): UnsupportedOpError {
   return new UnsupportedOpError(`${node.op} node "${node.name}": ${why}`, {

@@ -1,4 +1,4 @@
-import { UnsupportedOpError } from "@zkml-verify/core/internal/errors";
+import { InputError, UnsupportedOpError } from "@zkml-verify/core/internal/errors";
 import { evaluateFloat } from "../onnx/evaluateFloat.ts";
 import type { IrNode, ModelIR } from "../onnx/ir.ts";
 import { numel } from "../onnx/ir.ts";
@@ -9,7 +9,10 @@ import type { QuantizedModel, QuantizeOptions } from "@zkml-verify/core/internal
 
 export interface QuantizeModelParameters extends QuantizeOptions {
   ir: ModelIR;
-  /** Sample inputs (float, flattened) used to choose scales and size each range check. */
+  /**
+   * Sample inputs (float) used to choose scales and size each range check: each row is the
+   * graph inputs flattened and concatenated in the graph's order (`flattenInput`).
+   */
   calibration: number[][];
 }
 
@@ -28,18 +31,12 @@ export function quantizeModel(p: QuantizeModelParameters): QuantizedModel {
   const { ir } = p;
   const mode = p.mode ?? "accuracy";
   const limits = MODE_LIMITS[mode];
-  if (ir.inputs.length !== 1 || ir.outputs.length !== 1) {
-    throw new UnsupportedOpError(
-      `models with ${ir.inputs.length} inputs and ${ir.outputs.length} outputs cannot be quantized yet (one of each)`,
-      { details: { op: "", node: "", supported: ["single-input, single-output graphs"] } },
-    );
-  }
   const { nodes, droppedSoftmax } = provenNodes(ir);
   let maxAbs = 0;
   for (const row of p.calibration) {
     evaluateFloat({
       ir,
-      inputs: row,
+      inputs: splitRow(ir, row),
       onTensor: (name, v) => {
         if (nodes.some((n) => n.output === name && n.op !== "ArgMax"))
           for (const x of v) maxAbs = Math.max(maxAbs, Math.abs(x));
@@ -69,6 +66,7 @@ function provenNodes(ir: ModelIR): { nodes: IrNode[]; droppedSoftmax: boolean } 
   const last = ir.nodes[ir.nodes.length - 1];
   const droppedSoftmax =
     !!last &&
+    ir.outputs.length === 1 &&
     (last.op === "Softmax" || last.op === "LogSoftmax") &&
     last.output === ir.outputs[0].name;
   const nodes = droppedSoftmax ? ir.nodes.slice(0, -1) : ir.nodes;
@@ -87,10 +85,27 @@ function provenNodes(ir: ModelIR): { nodes: IrNode[]; droppedSoftmax: boolean } 
       );
     }
   }
-  if (nodes.length === 0 || numel(ir.outputs[0].shape) === 0) {
+  if (nodes.length === 0 || ir.outputs.every((o) => numel(o.shape) === 0)) {
     throw new UnsupportedOpError("the model has no op to prove", {
       details: { op: "", node: "", supported: [] },
     });
   }
   return { nodes, droppedSoftmax };
+}
+
+/** A concatenated calibration row -> the float evaluator's inputs by name. */
+export function splitRow(ir: ModelIR, row: readonly number[]): Record<string, number[]> {
+  const named: Record<string, number[]> = {};
+  let offset = 0;
+  for (const i of ir.inputs) {
+    const n = numel(i.shape);
+    named[i.name] = row.slice(offset, offset + n);
+    offset += n;
+  }
+  if (offset !== row.length)
+    throw new InputError(
+      `a calibration row has ${row.length} values; the inputs ${ir.inputs.map((i) => `${i.name} [${i.shape}]`).join(", ")} need ${offset}`,
+      { details: { input: "calibration", value: row.length } },
+    );
+  return named;
 }

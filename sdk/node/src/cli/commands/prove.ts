@@ -148,14 +148,19 @@ async function prove(
   return check.valid ? EXIT.ok : EXIT.checkFailed;
 }
 
-/** The float model's first output on the row (onnxruntime). */
+/** The float model's outputs on the row (onnxruntime), concatenated like the proven ones. */
 async function floatModelOutputs(file: string, q: QuantizedModel, row: number[]) {
   try {
-    const out = await runOnnx({
-      model: file,
-      inputs: { [q.inputName]: { data: row, shape: q.inputShape } },
-    });
-    return Array.from(Object.values(out)[0].data);
+    let offset = 0;
+    const inputs = Object.fromEntries(
+      q.inputs.map((i) => {
+        const n = i.shape.reduce((a, b) => a * b, 1);
+        offset += n;
+        return [i.name, { data: row.slice(offset - n, offset), shape: i.shape }];
+      }),
+    );
+    const out = await runOnnx({ model: file, inputs });
+    return q.outputs.flatMap((o) => Array.from(out[o.name].data));
   } catch {
     return undefined;
   }
