@@ -13,7 +13,8 @@ const CORPUS = resolve(REPO_ROOT, "../shared/models/onnx-backend-pytorch");
  * input, witness equal to the quantized evaluator, outputs within the stated tolerance of
  * output_0.pb): models that pass today, small enough to take seconds, chosen to cover the entry
  * gate (opset-6 attributes, a 1-D Conv lowered to 2-D, Sigmoid/Tanh whose library includes
- * compare.circom, corpus data that is uninitialized memory) plus one Groth16 proof.
+ * compare.circom, corpus data that is uninitialized memory), graphs with several inputs and
+ * outputs, plus one Groth16 proof.
  */
 const FAST: { model: string; prove?: boolean }[] = [
   { model: "test_operator_view", prove: true },
@@ -22,6 +23,10 @@ const FAST: { model: string; prove?: boolean }[] = [
   { model: "test_Conv1d_pad1size1" },
   { model: "test_operator_clip" },
   { model: "test_operator_addconstant" },
+  // issue 14: several inputs (concat2: two inputs; chunk: a Split into two outputs), variadic Min
+  { model: "test_operator_concat2" },
+  { model: "test_operator_chunk" },
+  { model: "test_operator_min" },
 ];
 
 function corpus(): string {
