@@ -10,6 +10,7 @@ import { ShapeError } from "../../sdk/core/src/errors.ts";
 import { buildOnnx } from "../helpers/buildOnnx.ts";
 import { evaluateFloat } from "../../sdk/node/src/onnx/evaluateFloat.ts";
 import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { runOnnx } from "../../sdk/node/src/onnx/runOnnx.ts";
 import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized.ts";
 import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
 import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
@@ -127,6 +128,55 @@ describe("the entry gate: what real exports need to get in", function () {
       const ir = importOnnx({ file: "cos.onnx", bytes });
       expect(ir.nodes.map((n) => n.op)).to.deep.equal(["Affine"]);
       expect(Array.from(evaluateFloat({ ir, inputs: [1, 2, 3] }).y)).to.deep.equal([2.5, 3.5, 4.5]);
+    });
+  });
+
+  describe("PyTorch's shape subgraphs fold when their inputs are constant", function () {
+    it("Shape, Gather, Range, Equal, Where, Unsqueeze, Expand, Cast: a mask folded into one Affine, as in onnxruntime", async function () {
+      const i64 = (name: string, shape: number[], data: number[]) => ({
+        name,
+        shape,
+        data: data.map(BigInt),
+      });
+      const f32 = (name: string, data: number[]) => ({ name, shape: [4], data });
+      const node = (opType: string, inputs: string[], output: string, attributes = {}) => ({
+        opType,
+        name: opType,
+        inputs,
+        outputs: [output],
+        attributes,
+      });
+      const bytes = buildOnnx({
+        inputs: [{ name: "x", shape: [1, 4] }],
+        outputs: [{ name: "y", shape: [1, 4] }],
+        initializers: [
+          i64("one", [], [1]),
+          i64("zero", [], [0]),
+          i64("t", [4], [0, 1, 5, 3]),
+          i64("ax", [1], [0]),
+          i64("shp", [2], [1, 4]),
+          f32("ones", [1, 1, 1, 1]),
+          f32("half", [0.5, 0.5, 0.5, 0.5]),
+        ],
+        nodes: [
+          node("Shape", ["x"], "s"),
+          node("Gather", ["s", "one"], "d", { axis: 0 }),
+          node("Range", ["zero", "d", "one"], "r"),
+          node("Equal", ["r", "t"], "e"),
+          node("Where", ["e", "ones", "half"], "w"),
+          node("Unsqueeze", ["w", "ax"], "u"),
+          node("Expand", ["u", "shp"], "ex"),
+          node("Cast", ["ex"], "c", { to: 1 }),
+          node("Mul", ["x", "c"], "y"),
+        ],
+        opset: 13,
+      });
+      const ir = importOnnx({ file: "mask.onnx", bytes });
+      expect(ir.nodes.map((n) => n.op)).to.deep.equal(["Affine"]);
+      const row = [1, -2, 3, 4];
+      const ort = await runOnnx({ model: bytes, inputs: { x: { data: row, shape: [1, 4] } } });
+      expect(Array.from(ort.y.data)).to.deep.equal([1, -2, 1.5, 4]);
+      expect(Array.from(evaluateFloat({ ir, inputs: row }).y)).to.deep.equal([1, -2, 1.5, 4]);
     });
   });
 

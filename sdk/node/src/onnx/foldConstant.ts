@@ -34,6 +34,15 @@ const FOLDABLE = [
   "Mul",
   "Div",
   "Neg",
+  "Expand",
+  "Range",
+  "Where",
+  "Equal",
+  "Less",
+  "Greater",
+  "Not",
+  "And",
+  "Or",
 ];
 
 /**
@@ -74,6 +83,36 @@ export function foldConstant(c: OpContext & { shapes: Record<string, number[]> }
       return x; // float64 holds every value the shape chains carry
     case "Neg":
       return { shape: x.shape, data: x.data.map((v) => -v) };
+    case "Not":
+      readAttributes(n, c.name, []);
+      return { shape: x.shape, data: x.data.map((v) => (v ? 0 : 1)) };
+    case "Expand": {
+      readAttributes(n, c.name, []);
+      const shape = broadcastShapes(x.shape, constInts(c, 1, "shape")!) ?? x.shape;
+      const xi = broadcastIndex(x.shape, shape);
+      return { shape, data: Float64Array.from(xi, (j) => x.data[j]) };
+    }
+    case "Range": {
+      readAttributes(n, c.name, []);
+      const [start, limit, delta] = ins.map((i) => consts.get(i)!.data[0]);
+      const count = Math.max(Math.ceil((limit - start) / delta), 0);
+      return vec(Array.from({ length: count }, (_, i) => start + i * delta));
+    }
+    case "Where": {
+      readAttributes(n, c.name, []);
+      const [a, b] = [consts.get(ins[1])!, consts.get(ins[2])!];
+      const shape = [x.shape, a.shape, b.shape].reduce((p, q) => broadcastShapes(p, q) ?? p);
+      const [ci, ai, bi] = [x, a, b].map((t) => broadcastIndex(t.shape, shape));
+      const data = new Float64Array(numel(shape)).map((_, i) =>
+        x.data[ci[i]] ? a.data[ai[i]] : b.data[bi[i]],
+      );
+      return { shape, data };
+    }
+    case "Equal":
+    case "Less":
+    case "Greater":
+    case "And":
+    case "Or":
     case "Add":
     case "Sub":
     case "Mul":
@@ -88,6 +127,11 @@ export function foldConstant(c: OpContext & { shapes: Record<string, number[]> }
         Sub: (a: number, b: number) => a - b,
         Mul: (a: number, b: number) => a * b,
         Div: (a: number, b: number) => a / b,
+        Equal: (a: number, b: number) => Number(a === b),
+        Less: (a: number, b: number) => Number(a < b),
+        Greater: (a: number, b: number) => Number(a > b),
+        And: (a: number, b: number) => Number(!!a && !!b),
+        Or: (a: number, b: number) => Number(!!a || !!b),
       }[op];
       const data = new Float64Array(numel(shape)).map((_, i) => f(x.data[xi[i]], y.data[yi[i]]));
       return { shape, data };
