@@ -195,3 +195,18 @@ export class MissingKeyError extends ZkmlError<{
 export class CorruptSubmissionError extends ZkmlError<{ file: string; reason: string }> {
   override name = "CorruptSubmissionError" as const;
 }
+
+/**
+ * The model already has a version with this weight commitment: registering it again would make
+ * version n + 1 of the same weights. Pass `newVersion` (`zkml register --new-version`) to do it
+ * on purpose (e.g. the same weights behind a new verifier after a ceremony).
+ */
+export class AlreadyRegisteredError extends ZkmlError<{
+  modelId: string;
+  weightCommitment: string;
+  versions: number[];
+  latestVersion: number;
+  flag: "--new-version";
+}> {
+  override name = "AlreadyRegisteredError" as const;
+}

@@ -79,8 +79,16 @@ export type {
 export type { PendingSubmission, SubmissionStore } from "./chain/submissionStore.ts";
 export { batchSubmitPredictions as submitPredictions } from "./chain/batchSubmitPredictions.ts";
 export { readRegistry } from "./chain/readRegistry.ts";
-export { readModelRegistrations, readVerifiedPredictions } from "./chain/readRegistryEvents.ts";
-export type { ModelRegistration, VerifiedPrediction } from "./chain/readRegistryEvents.ts";
+export {
+  readGovernanceEvents,
+  readModelRegistrations,
+  readVerifiedPredictions,
+} from "./chain/readRegistryEvents.ts";
+export type {
+  GovernanceEvent,
+  ModelRegistration,
+  VerifiedPrediction,
+} from "./chain/readRegistryEvents.ts";
 export { predictionIdOf } from "./chain/predictionIdOf.ts";
 export { modelRegistryAbi } from "./chain/generated/ModelRegistry.ts";
 export { snarkjsVerifierAdapterAbi } from "./chain/generated/SnarkjsVerifierAdapter.ts";

@@ -57,7 +57,10 @@ export interface ChainClient {
   getBlockNumber(): Promise<bigint>;
   /** Current gas price (legacy) or base fee + tip, in wei. */
   getGasPrice(): Promise<bigint>;
-  getCode(address: Hex): Promise<Hex>;
+  /** Runtime code at `address` ("0x" when none), at `blockNumber` (default: the latest block). */
+  getCode(address: Hex, blockNumber?: bigint): Promise<Hex>;
+  /** A block's timestamp, in seconds since the Unix epoch. */
+  getBlockTimestamp(blockNumber: bigint): Promise<number>;
   getTransactionCount(address: Hex, blockTag: "latest" | "pending"): Promise<number>;
   sendTransaction(tx: ChainTransactionRequest): Promise<Hex>;
   getTransactionReceipt(hash: Hex): Promise<ChainReceipt | null>;

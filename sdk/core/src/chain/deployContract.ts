@@ -17,6 +17,8 @@ export interface DeployContractParameters {
 export interface DeployContractReturnType {
   address: Hex;
   txHash: Hex;
+  /** The block the contract was created in. */
+  blockNumber: bigint;
   gasUsed: bigint;
 }
 
@@ -45,6 +47,7 @@ export async function deployContract(
   return {
     address: receipt.contractAddress,
     txHash: receipt.transactionHash,
+    blockNumber: receipt.blockNumber,
     gasUsed: receipt.gasUsed,
   };
 }

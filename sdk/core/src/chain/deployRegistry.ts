@@ -20,6 +20,8 @@ export interface DeployRegistryParameters {
 export interface DeployRegistryReturnType {
   address: Hex;
   txHash: Hex;
+  /** The block the registry was created in: where an audit of it starts. */
+  blockNumber: bigint;
   gasUsed: bigint;
 }
 

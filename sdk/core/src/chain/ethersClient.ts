@@ -50,7 +50,14 @@ export function fromEthers(s: Signer | Provider): ChainClient {
     getChainId: async () => Number((await provider.getNetwork()).chainId),
     getBlockNumber: async () => BigInt(await provider.getBlockNumber()),
     getGasPrice: async () => (await provider.getFeeData()).gasPrice ?? 0n,
-    getCode: async (address) => (await provider.getCode(address)) as Hex,
+    getCode: async (address, blockNumber) => (await provider.getCode(address, blockNumber)) as Hex,
+    async getBlockTimestamp(blockNumber) {
+      const block = await provider.getBlock(blockNumber);
+      if (!block) {
+        throw new ChainError(`no block ${blockNumber}`, { details: { action: "getBlock" } });
+      }
+      return block.timestamp;
+    },
     getTransactionCount: (address, tag) => provider.getTransactionCount(address, tag),
     async sendTransaction(tx) {
       const signer = needSigner();

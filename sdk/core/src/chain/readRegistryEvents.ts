@@ -59,10 +59,7 @@ async function getLogsSplitting(
   }
 }
 
-async function readEvents<E extends "PredictionVerified" | "ModelRegistered">(
-  p: ReadRegistryEventsParameters,
-  eventName: E,
-) {
+async function readEvents(p: ReadRegistryEventsParameters, eventNames: readonly string[]) {
   const client = toChainClient(p.client);
   const logs = await getLogsSplitting(
     client,
@@ -70,21 +67,21 @@ async function readEvents<E extends "PredictionVerified" | "ModelRegistered">(
     p.fromBlock ?? 0n,
     p.toBlock ?? (await client.getBlockNumber()),
   );
-  const out: (Record<string, unknown> & EventBase)[] = [];
+  const out: (Record<string, unknown> & EventBase & { eventName: string })[] = [];
   for (const log of logs) {
     try {
       const ev = decodeEventLog({
         abi: modelRegistryAbi,
-        eventName,
         data: log.data,
         topics: log.topics as [Hex],
       });
-      // viem's eventName only narrows types: check the decoded name.
-      if (ev.eventName !== eventName) continue;
+      if (!eventNames.includes(ev.eventName)) continue;
       const args = ev.args as Record<string, unknown>;
-      if (p.modelId && (args.modelId as string).toLowerCase() !== p.modelId.toLowerCase()) continue;
+      const modelId = args.modelId as string | undefined;
+      if (p.modelId && modelId?.toLowerCase() !== p.modelId.toLowerCase()) continue;
       out.push({
         ...args,
+        eventName: ev.eventName,
         txHash: log.transactionHash,
         blockNumber: log.blockNumber,
         logIndex: log.logIndex,
@@ -106,7 +103,7 @@ async function readEvents<E extends "PredictionVerified" | "ModelRegistered">(
 export async function readVerifiedPredictions(
   p: ReadRegistryEventsParameters,
 ): Promise<VerifiedPrediction[]> {
-  return (await readEvents(p, "PredictionVerified")).map((e) => ({
+  return (await readEvents(p, ["PredictionVerified"])).map(({ eventName: _, ...e }) => ({
     ...(e as unknown as VerifiedPrediction),
     outputs: [...(e.outputs as readonly bigint[])],
   }));
@@ -121,5 +118,49 @@ export async function readVerifiedPredictions(
 export async function readModelRegistrations(
   p: ReadRegistryEventsParameters,
 ): Promise<ModelRegistration[]> {
-  return (await readEvents(p, "ModelRegistered")) as unknown as ModelRegistration[];
+  return (await readEvents(p, ["ModelRegistered"])).map(
+    ({ eventName: _, ...e }) => e,
+  ) as unknown as ModelRegistration[];
+}
+
+/** The registry's events that change who may do what, or what is accepted. */
+export const GOVERNANCE_EVENTS = [
+  "RoleGranted",
+  "RoleRevoked",
+  "RoleAdminChanged",
+  "Paused",
+  "Unpaused",
+  "VersionDeprecated",
+  "ModelDeprecated",
+  "BatchVerifierSet",
+] as const;
+
+export interface GovernanceEvent extends EventBase {
+  eventName: (typeof GOVERNANCE_EVENTS)[number];
+  /** The event's arguments as decoded (bytes32 and addresses as hex, numbers as bigint). */
+  args: Record<string, unknown>;
+}
+
+/**
+ * Reads the registry's governance events (oldest first): role grants, revocations and admin
+ * changes (OpenZeppelin AccessControl), pauses (Pausable), deprecations and batch verifiers.
+ * With `modelId`, only that model's deprecations and batch verifiers (role and pause events
+ * name no model).
+ *
+ * @example
+ * const events = await readGovernanceEvents({ client: provider, registry });
+ * for (const e of events) console.log(e.blockNumber, e.eventName, e.args);
+ */
+export async function readGovernanceEvents(
+  p: ReadRegistryEventsParameters,
+): Promise<GovernanceEvent[]> {
+  return (await readEvents(p, GOVERNANCE_EVENTS)).map(
+    ({ eventName, txHash, blockNumber, logIndex, ...args }) => ({
+      eventName: eventName as GovernanceEvent["eventName"],
+      txHash,
+      blockNumber,
+      logIndex,
+      args,
+    }),
+  );
 }

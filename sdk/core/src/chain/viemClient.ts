@@ -52,7 +52,10 @@ export function fromViem({ publicClient, walletClient }: ViemClients): ChainClie
     getChainId: () => publicClient.getChainId(),
     getBlockNumber: () => publicClient.getBlockNumber(),
     getGasPrice: () => publicClient.getGasPrice(),
-    getCode: async (address) => (await publicClient.getCode({ address })) ?? "0x",
+    getCode: async (address, blockNumber) =>
+      (await publicClient.getCode({ address, blockNumber })) ?? "0x",
+    getBlockTimestamp: async (blockNumber) =>
+      Number((await publicClient.getBlock({ blockNumber })).timestamp),
     getTransactionCount: (address, blockTag) =>
       publicClient.getTransactionCount({ address, blockTag }),
     async sendTransaction(tx) {

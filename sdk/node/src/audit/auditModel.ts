@@ -14,6 +14,7 @@ import type { ModelRegistration } from "@zkml-verify/core/internal/chain/readReg
 import { AUDITED_SYSTEMS, verificationKeyRecorded } from "./loadManifestDir.ts";
 import type { AuditedSystem } from "./loadManifestDir.ts";
 import type { ManifestDir } from "./loadManifestDir.ts";
+import { sameRuntimeCode } from "./solcMetadata.ts";
 import { allPass, runCheck } from "./types.ts";
 import type { AuditCheck, AuditedModel } from "./types.ts";
 
@@ -51,8 +52,14 @@ export async function auditModel(p: {
   registry: string;
   registration: ModelRegistration;
   manifests: ManifestDir[];
+  /** A block's timestamp (default: the client's; auditRegistry passes a cached one). */
+  blockTimestamp?: (blockNumber: bigint) => Promise<number>;
 }): Promise<AuditedModel> {
   const r = p.registration;
+  const [blockTimestamp, tx] = await Promise.all([
+    (p.blockTimestamp ?? ((n) => p.client.getBlockTimestamp(n)))(r.blockNumber),
+    p.client.getTransaction(r.txHash),
+  ]);
   const m = matchManifest(r, p.manifests);
   const checks: AuditCheck[] = [];
   await runCheck(checks, "manifest", () =>
@@ -127,7 +134,14 @@ export async function auditModel(p: {
       }),
     );
   }
-  return { ...r, manifest: m?.dir ?? null, checks, ok: allPass(checks) };
+  return {
+    ...r,
+    blockTimestamp,
+    registrar: tx?.from ?? null,
+    manifest: m?.dir ?? null,
+    checks,
+    ok: allPass(checks),
+  };
 }
 
 /**
@@ -157,9 +171,19 @@ function keyTrust(m: ManifestDir, system: AuditedSystem): ["pass" | "fail" | "sk
   }
 }
 
+/** Exported verifiers by zkey hash: one solc compile per key, however many versions use it. */
+const exported = new Map<string, ReturnType<typeof exportVerifier>>();
+function exportedVerifier(zkey: string, zkeySha256: string, system: AuditedSystem) {
+  const key = `${system}:${zkeySha256}`;
+  if (!exported.has(key)) exported.set(key, exportVerifier({ zkey, zkeySha256, system }));
+  return exported.get(key)!;
+}
+
 /**
- * The deployed snarkjs verifier behind the adapter has exactly the runtime code of the verifier
- * exported from the folder's model.zkey (so its verification key is the manifest's).
+ * The deployed snarkjs verifier behind the adapter runs the code of the verifier exported from
+ * the folder's zkey (so its verification key is the manifest's), compared with solc's metadata
+ * split off: a verifier built with other metadata settings (no IPFS hash, no CBOR, another
+ * source path or comment) is the same verifier (`sameRuntimeCode`).
  */
 async function verifierMatchesZkey(p: {
   client: ChainClient;
@@ -185,9 +209,18 @@ async function verifierMatchesZkey(p: {
   }
   const [code, expected] = await Promise.all([
     p.client.getCode(inner),
-    exportVerifier({ zkey, zkeySha256, system: p.system }),
+    exportedVerifier(zkey, zkeySha256, p.system),
   ]);
-  return code.toLowerCase() === expected.deployedBytecode.toLowerCase()
-    ? ["pass", `${inner} runs the verifier exported from ${zkey}`]
-    : ["fail", `${inner} does not run the verifier exported from ${zkey} (other key or code)`];
+  const { same, sameMetadata } = sameRuntimeCode(code, expected.deployedBytecode);
+  if (!same) {
+    return [
+      "fail",
+      `${inner} does not run the verifier exported from ${zkey} (other key or code; solc metadata ignored)`,
+    ];
+  }
+  return [
+    "pass",
+    `${inner} runs the verifier exported from ${zkey}` +
+      (sameMetadata ? "" : " (its solc metadata differs: built with other settings)"),
+  ];
 }

@@ -9,6 +9,7 @@ import { INPUT_KIND, OUTPUT_KIND } from "@zkml-verify/core/internal/layout/publi
 import { UntrustedKeyError, ZkmlError } from "@zkml-verify/core/internal/errors";
 import { decodeProof } from "@zkml-verify/core/internal/prove/decodeProof";
 import { verifyProof } from "@zkml-verify/core/internal/prove/verifyProof";
+import { decodeOutputs } from "./decodeOutputs.ts";
 import { decodeSubmission } from "./decodeSubmission.ts";
 import { AUDITED_SYSTEMS, loadManifestDir } from "./loadManifestDir.ts";
 import type { ManifestDir } from "./loadManifestDir.ts";
@@ -23,6 +24,8 @@ export interface AuditPredictionParameters {
   prediction: VerifiedPrediction | string;
   /** The model's compiled folder (manifest.json + verification_key.json), if available. */
   manifest?: string | ManifestDir;
+  /** A block's timestamp (default: the client's; auditRegistry passes a cached one). */
+  blockTimestamp?: (blockNumber: bigint) => Promise<number>;
 }
 
 const same = (a: readonly bigint[], b: readonly bigint[]) =>
@@ -150,7 +153,11 @@ export async function auditPrediction(p: AuditPredictionParameters): Promise<Aud
     submitter: ev.submitter,
     txHash: ev.txHash,
     blockNumber: ev.blockNumber,
+    blockTimestamp: await (p.blockTimestamp ?? ((n) => client.getBlockTimestamp(n)))(
+      ev.blockNumber,
+    ),
     outputs: ev.outputs,
+    decoded: m ? decodeOutputs({ manifest: m.manifest, outputs: ev.outputs }) : null,
     verifier: version.verifier,
     manifest: m?.dir ?? null,
     checks,

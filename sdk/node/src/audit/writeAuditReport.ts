@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fromField } from "@zkml-verify/core/internal/quantize/fixedPoint";
+import { renderAuditHtml } from "./renderAuditHtml.ts";
+import { predictionText, rawOutputsText, short, utc, verdictText } from "./reportText.ts";
 import type { AuditCheck, AuditReport } from "./types.ts";
 
-const MARK = { pass: "✅ pass", fail: "❌ FAIL", skip: "➖ skip" } as const;
+const MARK = { pass: "✅ pass", fail: "❌ FAIL", skip: "➖ not checked" } as const;
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-const short = (h: string) => (h.length > 18 ? `${h.slice(0, 10)}…${h.slice(-6)}` : h);
 
 function checksTable(checks: AuditCheck[]): string[] {
   return [
@@ -17,31 +17,55 @@ function checksTable(checks: AuditCheck[]): string[] {
 
 /** The report as a readable markdown page. */
 export function renderAuditMarkdown(r: AuditReport): string {
-  const s = r.summary;
   const lines = [
     `# Audit of registry ${r.registry}`,
     "",
-    `Chain ${r.chainId}, blocks ${r.fromBlock}–${r.toBlock}, generated ${r.generatedAt}.`,
+    `Chain ${r.chainId}, blocks ${r.fromBlock}–${r.toBlock} (first block: ${r.fromBlockSource}); generated ${r.generatedAt}${r.strict ? "; strict: anything not checked is a finding" : ""}.`,
     "",
-    `**${s.ok ? "No finding" : `${s.failed} finding(s)`}**: ${s.models} model version(s), ${s.predictions} prediction(s), ${s.checks} checks (${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped).`,
+    `**${verdictText(r)}**`,
+    "",
+    "## Not checked",
+    "",
+    ...(r.notChecked.length
+      ? [
+          "The audit could not check these, so its result says nothing about them:",
+          "",
+          "| subject | check | why |",
+          "| --- | --- | --- |",
+          ...r.notChecked.map((n) => `| ${n.subject} | ${n.check} | ${cell(n.reason)} |`),
+        ]
+      : ["Everything was checked."]),
     "",
     "## Models",
     "",
-    "| model | version | verifier | manifest | result |",
-    "| --- | --- | --- | --- | --- |",
+    "| model | version | registered | registrar | verifier | manifest | result |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
     ...r.models.map(
       (m) =>
-        `| ${short(m.modelId)} | ${m.version} | ${m.verifier} | ${m.manifest ?? "—"} | ${m.ok ? "ok" : "**FINDING**"} |`,
+        `| ${short(m.modelId)} | ${m.version} | ${utc(m.blockTimestamp)} (block ${m.blockNumber}) | ${m.registrar ?? "—"} | ${m.verifier} | ${m.manifest ?? "—"} | ${m.ok ? "ok" : "**FINDING**"} |`,
     ),
     "",
     "## Predictions",
     "",
-    "| prediction | model | version | verifier | tx | result |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| time | prediction | model | submitter | prediction (decoded) | raw outputs | tx | result |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ...r.predictions.map(
       (p) =>
-        `| ${short(p.predictionId)} | ${short(p.modelId)} | ${p.version} | ${p.verifier ?? "—"} | ${short(p.txHash)} | ${p.ok ? "ok" : "**FINDING**"} |`,
+        `| ${utc(p.blockTimestamp)} | ${short(p.predictionId)} | ${short(p.modelId)} v${p.version} | ${p.submitter} | ${predictionText(p)} | ${rawOutputsText(p)} | ${short(p.txHash)} | ${p.ok ? "ok" : "**FINDING**"} |`,
     ),
+    "",
+    "## Roles, pauses and deprecations",
+    "",
+    ...(r.events.length
+      ? [
+          "| time | block | event | what | tx |",
+          "| --- | --- | --- | --- | --- |",
+          ...r.events.map(
+            (e) =>
+              `| ${utc(e.blockTimestamp)} | ${e.blockNumber} | ${e.eventName} | ${cell(e.summary)} | ${short(e.txHash)} |`,
+          ),
+        ]
+      : ["None in the scanned blocks."]),
     "",
     "## Every check",
     "",
@@ -50,7 +74,7 @@ export function renderAuditMarkdown(r: AuditReport): string {
     lines.push(
       `### Model ${m.modelId} v${m.version}`,
       "",
-      `Registered in tx ${m.txHash} (block ${m.blockNumber}); metadata ${m.metadataURI}.`,
+      `Registered by ${m.registrar ?? "?"} in tx ${m.txHash} (block ${m.blockNumber}, ${utc(m.blockTimestamp)}); metadata ${m.metadataURI}.`,
       "",
       ...checksTable(m.checks),
       "",
@@ -60,7 +84,7 @@ export function renderAuditMarkdown(r: AuditReport): string {
     lines.push(
       `### Prediction ${p.predictionId}`,
       "",
-      `Model ${p.modelId} v${p.version}, submitted by ${p.submitter} in tx ${p.txHash} (block ${p.blockNumber}); outputs ${p.outputs.map(fromField).join(", ")} (signed fixed point).`,
+      `Model ${p.modelId} v${p.version}, submitted by ${p.submitter} in tx ${p.txHash} (block ${p.blockNumber}, ${utc(p.blockTimestamp)}); ${predictionText(p)}; raw ${rawOutputsText(p)}.`,
       "",
       ...checksTable(p.checks),
       "",
@@ -69,23 +93,35 @@ export function renderAuditMarkdown(r: AuditReport): string {
   return lines.join("\n");
 }
 
-/**
- * Writes `audit-report.json` and `audit-report.md` into a folder.
- *
- * @example
- * const { json, markdown } = writeAuditReport({ report, outDir: "audit" });
- */
-export function writeAuditReport(p: { report: AuditReport; outDir: string }): {
+/** JSON with bigints as decimal strings (uint256 convention); bytes32 and addresses stay hex. */
+export const auditReportJson = (report: AuditReport): string =>
+  JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
+
+export interface WriteAuditReportReturnType {
   json: string;
   markdown: string;
-} {
+  html: string;
+}
+
+/**
+ * Writes `audit-report.json`, `audit-report.md` and `audit-report.html` (one self-contained
+ * page: no script, no external style, font or image) into a folder.
+ *
+ * @example
+ * const { json, markdown, html } = writeAuditReport({ report, outDir: "audit" });
+ */
+export function writeAuditReport(p: {
+  report: AuditReport;
+  outDir: string;
+}): WriteAuditReportReturnType {
   mkdirSync(p.outDir, { recursive: true });
-  const json = join(p.outDir, "audit-report.json");
-  const markdown = join(p.outDir, "audit-report.md");
-  writeFileSync(
-    json,
-    JSON.stringify(p.report, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n",
-  );
-  writeFileSync(markdown, renderAuditMarkdown(p.report) + "\n");
-  return { json, markdown };
+  const files = {
+    json: join(p.outDir, "audit-report.json"),
+    markdown: join(p.outDir, "audit-report.md"),
+    html: join(p.outDir, "audit-report.html"),
+  };
+  writeFileSync(files.json, auditReportJson(p.report));
+  writeFileSync(files.markdown, renderAuditMarkdown(p.report) + "\n");
+  writeFileSync(files.html, renderAuditHtml(p.report));
+  return files;
 }

@@ -11,6 +11,11 @@ export interface CompileSolidityParameters {
   /** The contract to return, as `path:Name`. */
   contract: string;
   optimizerRuns?: number;
+  /**
+   * solc's metadata settings (default: an IPFS hash and the compiler version appended as CBOR).
+   * They change only the trailing metadata, which the auditor ignores (`splitSolcMetadata`).
+   */
+  metadata?: { bytecodeHash?: "ipfs" | "bzzr1" | "none"; appendCBOR?: boolean };
 }
 
 export interface CompileSolidityReturnType {
@@ -36,6 +41,7 @@ export function compileSolidity(p: CompileSolidityParameters): CompileSolidityRe
     settings: {
       optimizer: { enabled: true, runs: p.optimizerRuns ?? 200 },
       evmVersion: "cancun",
+      ...(p.metadata ? { metadata: p.metadata } : {}),
       outputSelection: {
         "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] },
       },

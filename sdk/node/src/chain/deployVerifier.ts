@@ -31,7 +31,15 @@ export interface DeployVerifierReturnType {
   adapter: Hex;
   /** Runtime bytecode size of the verifier (limit 24,576 bytes). */
   verifierSize: number;
+  /** The creation transactions of the verifier and of the adapter. */
+  transactions: { verifier: DeployedIn; adapter: DeployedIn };
   gasUsed: bigint;
+}
+
+/** Where a contract was created. */
+export interface DeployedIn {
+  txHash: Hex;
+  blockNumber: bigint;
 }
 
 /**
@@ -64,6 +72,10 @@ export async function deployVerifier(
     verifier: verifier.address,
     adapter: adapter.address,
     verifierSize: v.deployedSize,
+    transactions: {
+      verifier: { txHash: verifier.txHash, blockNumber: verifier.blockNumber },
+      adapter: { txHash: adapter.txHash, blockNumber: adapter.blockNumber },
+    },
     gasUsed: verifier.gasUsed + adapter.gasUsed,
   };
 }

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { fileSubmissionStore } from "../chain/pendingSubmission.ts";
-import { decodeFunctionResult, encodeFunctionData } from "viem";
+import { decodeFunctionResult, encodeFunctionData, toHex } from "viem";
+import type { Hex } from "@zkml-verify/core/internal/chain/chainClient";
 import { snarkjsVerifierAdapterAbi } from "@zkml-verify/core/internal/chain/generated/SnarkjsVerifierAdapter";
 import { deployRegistry } from "@zkml-verify/core/internal/chain/deployRegistry";
 import { deployVerifier } from "../chain/deployVerifier.ts";
@@ -14,25 +15,50 @@ import type { Manifest, SetupRecord } from "@zkml-verify/core/internal/manifest"
 import { checkDeployable } from "../setup/checkDeployable.ts";
 import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
 import type { CliConnection } from "./network.ts";
-import {
-  modelIdOf,
-  readDeployment,
-  readProofFile,
-  requireValue,
-  writeDeployment,
-} from "../model/modelDir.ts";
-import type { Deployment } from "../model/modelDir.ts";
+import { modelIdOf, readProofFile, requireValue } from "../model/modelDir.ts";
+import { deploymentFile, readDeployment, writeDeployment } from "../model/deploymentRecord.ts";
+import type { DeploymentRecord } from "../model/deploymentRecord.ts";
+import { registeredCommitment } from "../chain/registeredCommitment.ts";
 
-/** The deployment record for this folder and network, checked against the connected chain. */
-export async function currentDeployment(dir: string, conn: CliConnection): Promise<Deployment> {
-  const d = readDeployment(dir, conn.name) ?? { network: conn.name, chainId: conn.chainId };
-  if (d.chainId !== conn.chainId) {
+type Record_ = Omit<DeploymentRecord, "tools" | "updatedAt">;
+
+/**
+ * Records of the in-process chain, by folder: its state is gone when the command exits, so
+ * they live only as long as the command (deploy --register --submit in one run) and are never
+ * written (a file would describe a chain that no longer exists, under the chain id a local
+ * `npx hardhat node` shares).
+ */
+const inProcessRecords = new Map<string, Record_>();
+
+/** The deployment record of this folder on the connected chain (an empty one if none). */
+export function currentDeployment(dir: string, conn: CliConnection): Record_ {
+  const d = conn.ephemeral ? inProcessRecords.get(dir) : readDeployment(dir, conn.chainId);
+  return d ?? { chainId: conn.chainId, network: conn.network, registrations: [] };
+}
+
+/** Saves the record: `<dir>/deployments/<chainId>.json`, or in memory for the in-process chain. */
+function saveDeployment(dir: string, conn: CliConnection, d: Record_): string | null {
+  if (conn.ephemeral) {
+    inProcessRecords.set(dir, d);
+    return null;
+  }
+  return writeDeployment(dir, d);
+}
+
+/**
+ * The registry a command takes from the record, checked to be on this chain: a record whose
+ * creation transaction the node does not know describes another chain with the same id (a
+ * restarted `npx hardhat node`).
+ */
+async function recordedRegistry(dir: string, conn: CliConnection, d: Record_) {
+  const r = d.registry;
+  if (r?.txHash && !(await conn.client.getTransactionReceipt(r.txHash))) {
     throw new ZkmlError(
-      `${dir}/deployments/${conn.name}.json is for chain ${d.chainId}, connected to ${conn.chainId}`,
-      { details: { network: conn.name } },
+      `the registry recorded in ${deploymentFile(dir, d.chainId)} (${r.address}, created in tx ${r.txHash}) is not on this chain ${d.chainId}: it was reset (a restarted dev node?); run zkml deploy again or pass --registry`,
+      { details: { file: deploymentFile(dir, d.chainId), registry: r.address, txHash: r.txHash } },
     );
   }
-  return { ...d, ephemeral: conn.ephemeral };
+  return r?.address;
 }
 
 /** Fails early, with a hint, when an address from a deployment file has no code on this chain. */
@@ -96,11 +122,10 @@ export async function deployStep(
 ) {
   const manifest = readManifest(dir);
   const { record, zkey, devSetup, warning } = checkSetupFor(dir, conn, system, o.allowDevSetup);
-  const d = await currentDeployment(dir, conn);
+  const prev = currentDeployment(dir, conn);
   if (registry) await requireCode(conn, registry, "registry");
-  const reg = registry
-    ? { address: registry, gasUsed: 0n }
-    : await deployRegistry({ client: conn.client });
+  const deployer = await conn.client.getAddress();
+  const reg = registry ? undefined : await deployRegistry({ client: conn.client });
   const v = await deployVerifier({
     client: conn.client,
     zkey,
@@ -108,23 +133,39 @@ export async function deployStep(
     nPublic: manifest.publicSignals.layout.nPublic,
     system,
   });
-  const next: Deployment = {
-    ...d,
-    registry: reg.address,
+  const address = (registry ?? reg!.address) as Hex;
+  const sameRegistry = prev.registry?.address.toLowerCase() === address.toLowerCase();
+  const created = (t: { txHash: Hex; blockNumber: bigint }) => ({
+    txHash: t.txHash,
+    blockNumber: t.blockNumber.toString(),
+    deployer,
+  });
+  const next: Record_ = {
+    chainId: conn.chainId,
+    network: conn.network,
+    registry: reg ? { address, ...created(reg) } : sameRegistry ? prev.registry : { address },
+    verifier: {
+      address: v.verifier,
+      ...created(v.transactions.verifier),
+      system,
+      zkeySha256: record.zkeySha256,
+    },
+    adapter: { address: v.adapter, ...created(v.transactions.adapter) },
+    registrations: sameRegistry ? prev.registrations : [],
+  };
+  const file = saveDeployment(dir, conn, next);
+  return {
+    chainId: conn.chainId,
+    system,
+    registry: address,
     verifier: v.verifier,
     adapter: v.adapter,
-    system,
-    modelId: undefined,
-    version: undefined,
-  };
-  const file = writeDeployment(dir, next);
-  return {
-    ...next,
-    file,
     verifierSize: v.verifierSize,
-    gasUsed: reg.gasUsed + v.gasUsed,
+    gasUsed: reg ? reg.gasUsed + v.gasUsed : v.gasUsed,
     devSetup,
     ...(warning ? { warning } : {}),
+    deployment: next,
+    file,
   };
 }
 
@@ -160,29 +201,97 @@ export async function registerStep(
     modelId?: string;
     metadataURI?: string;
     allowDevSetup?: boolean;
+    /** Register a commitment the model already has as a new version (`--new-version`). */
+    newVersion?: boolean;
   },
 ) {
   const manifest = readManifest(dir);
-  const d = await currentDeployment(dir, conn);
+  const d = currentDeployment(dir, conn);
   const hint = "run zkml deploy first or pass --registry/--verifier";
-  const registry = requireValue(o.registry ?? d.registry, "registry address", hint);
-  const verifier = requireValue(o.verifier ?? d.adapter, "verifier address", hint);
+  const registry = requireValue(
+    o.registry ?? (await recordedRegistry(dir, conn, d)),
+    "registry address",
+    hint,
+  );
+  const verifier = requireValue(o.verifier ?? d.adapter?.address, "verifier address", hint);
   await requireCode(conn, registry, "registry");
   const system =
-    (await adapterSystem(conn, verifier)) ?? (verifier === d.adapter ? d.system : undefined);
+    (await adapterSystem(conn, verifier)) ??
+    (verifier === d.adapter?.address ? d.verifier?.system : undefined);
   const { devSetup, warning } = checkSetupFor(dir, conn, system ?? "groth16", o.allowDevSetup);
-  const modelId = modelIdOf(manifest, o.modelId);
+  const modelId = modelIdOf(manifest, o.modelId) as Hex;
+  const weightCommitment = BigInt(manifest.weightCommitment);
+  const layout = manifest.publicSignals.layout;
+  const existing = await registeredCommitment({
+    client: conn.client,
+    registry,
+    modelId,
+    weightCommitment,
+    verifier,
+    layout,
+    newVersion: o.newVersion,
+  });
+  const base = {
+    registry,
+    verifier,
+    modelId,
+    weightCommitment: toHex(weightCommitment, { size: 32 }),
+  };
+  if (existing) {
+    // The same commitment, verifier and layout as the model's active latest version: nothing
+    // to send (registering again would only make version n + 1 of the same thing).
+    return {
+      ...base,
+      ...existing,
+      txHash: null,
+      blockNumber: null,
+      gasUsed: 0n,
+      alreadyRegistered: true,
+      devSetup,
+      file: null,
+    };
+  }
+  const metadataURI = o.metadataURI ?? `file://${resolve(dir, "manifest.json")}`;
   const r = await registerModel({
     client: conn.client,
     registry,
     modelId,
-    weightCommitment: BigInt(manifest.weightCommitment),
+    weightCommitment,
     verifier,
-    layout: manifest.publicSignals.layout,
-    metadataURI: o.metadataURI ?? `file://${resolve(dir, "manifest.json")}`,
+    layout,
+    metadataURI,
   });
-  writeDeployment(dir, { ...d, registry, adapter: verifier, modelId, version: r.version });
-  return { registry, verifier, modelId, ...r, devSetup, ...(warning ? { warning } : {}) };
+  const registrar = await conn.client.getAddress();
+  const sameRegistry = d.registry?.address.toLowerCase() === registry.toLowerCase();
+  const file = saveDeployment(dir, conn, {
+    ...d,
+    network: conn.network,
+    registry: sameRegistry ? d.registry : { address: registry as Hex },
+    registrations: [
+      ...(sameRegistry ? d.registrations : []),
+      {
+        modelId,
+        version: r.version,
+        weightCommitment: base.weightCommitment,
+        verifier: verifier as Hex,
+        metadataURI,
+        txHash: r.txHash,
+        blockNumber: r.blockNumber.toString(),
+        registrar,
+      },
+    ],
+  });
+  return {
+    ...base,
+    version: r.version,
+    txHash: r.txHash,
+    blockNumber: r.blockNumber,
+    gasUsed: r.gasUsed,
+    alreadyRegistered: false,
+    devSetup,
+    ...(warning ? { warning } : {}),
+    file,
+  };
 }
 
 /** The registry, model id and proof a submit or estimate uses (flags win over deployments). */
@@ -193,14 +302,16 @@ async function resolveSubmission(
   o: { registry?: string; modelId?: string },
 ) {
   const manifest = readManifest(dir);
-  const d = await currentDeployment(dir, conn);
+  const d = currentDeployment(dir, conn);
   const registry = requireValue(
-    o.registry ?? d.registry,
+    o.registry ?? (await recordedRegistry(dir, conn, d)),
     "registry address",
     "run zkml deploy/register first or pass --registry",
   );
   await requireCode(conn, registry, "registry");
-  const modelId = o.modelId ? modelIdOf(manifest, o.modelId) : (d.modelId ?? modelIdOf(manifest));
+  const modelId = o.modelId
+    ? modelIdOf(manifest, o.modelId)
+    : (d.registrations.at(-1)?.modelId ?? modelIdOf(manifest));
   const p = readProofFile(proofFile);
   return {
     client: conn.client,

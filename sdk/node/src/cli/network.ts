@@ -7,8 +7,13 @@ import type { ChainClient } from "@zkml-verify/core/internal/chain/chainClient";
 import { toChainClient } from "@zkml-verify/core/internal/chain/chainClient";
 
 export interface CliConnection {
-  /** Network name as given (`default` is Hardhat's in-process chain). */
+  /**
+   * For messages: the Hardhat network name (`default` is the in-process chain), or for
+   * `--rpc-url` the URL's origin only (`redactRpcUrl`: a path or query may carry an API key).
+   */
   name: string;
+  /** The Hardhat network name; absent for `--rpc-url` (what deployment records store). */
+  network?: string;
   client: ChainClient;
   signer?: Signer;
   chainId: number;
@@ -27,6 +32,22 @@ export const NETWORK_USAGE = `  --network <name>   a network from hardhat.config
                      localhost (npx hardhat node), sepolia, opSepolia, baseSepolia,
                      arbitrumSepolia (RPC URL and key from <NAME>_RPC_URL / <NAME>_PRIVATE_KEY)
   --rpc-url <url>    any JSON-RPC endpoint instead; the key is read from ZKML_PRIVATE_KEY`;
+
+/**
+ * An RPC URL as it may be shown: its origin (scheme, host, port), without the user, password,
+ * path and query where providers put API keys (`https://eth.example/v3/KEY` ->
+ * `https://eth.example`). A string that is not a URL is shown as `rpc`.
+ *
+ * @example
+ * redactRpcUrl("https://user:pw@node.example:8545/key?apikey=k") // "https://node.example:8545"
+ */
+export function redactRpcUrl(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "rpc";
+  }
+}
 
 /**
  * Connects to `--rpc-url` (ethers JsonRpcProvider, key from ZKML_PRIVATE_KEY) or to a Hardhat
@@ -48,7 +69,7 @@ export async function connect(opts: {
     const signer = key ? new Wallet(key, provider) : undefined;
     const client = toChainClient(signer ?? provider);
     return {
-      name: opts["rpc-url"],
+      name: redactRpcUrl(opts["rpc-url"]),
       client,
       signer,
       chainId: await client.getChainId(),
@@ -70,6 +91,7 @@ export async function connect(opts: {
   const client = toChainClient(signer ?? conn.ethers.provider);
   return {
     name,
+    network: name,
     client,
     signer,
     chainId: await client.getChainId(),

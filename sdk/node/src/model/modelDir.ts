@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { id as keccakId, isHexString } from "ethers";
 import { MissingKeyError, ZkmlError } from "@zkml-verify/core/internal/errors";
@@ -6,41 +6,10 @@ import type { Manifest } from "@zkml-verify/core/internal/manifest";
 import { importOnnx } from "../onnx/importOnnx.ts";
 import { rebindWeights } from "../quantize/rebindWeights.ts";
 import { checkKeyFiles } from "../setup/checkDeployable.ts";
+import { listDeployments } from "./deploymentRecord.ts";
 import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
 import { artifactNames } from "../setup/setupCircuit.ts";
 import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
-
-/** What `zkml deploy` / `register` leave in <dir>/deployments/<network>.json. */
-export interface Deployment {
-  network: string;
-  chainId: number;
-  registry?: string;
-  verifier?: string;
-  adapter?: string;
-  /** The proof system of the deployed verifier. */
-  system?: import("@zkml-verify/core/internal/prove/proofSystem").ProofSystem;
-  modelId?: string;
-  version?: number;
-  ephemeral?: boolean;
-}
-
-const fileName = (network: string) => `${network.replace(/[^A-Za-z0-9_-]+/g, "_")}.json`;
-
-export function deploymentFile(dir: string, network: string): string {
-  return join(dir, "deployments", fileName(network));
-}
-
-export function readDeployment(dir: string, network: string): Deployment | undefined {
-  const file = deploymentFile(dir, network);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Deployment) : undefined;
-}
-
-export function writeDeployment(dir: string, d: Deployment): string {
-  const file = deploymentFile(dir, d.network);
-  mkdirSync(join(dir, "deployments"), { recursive: true });
-  writeFileSync(file, JSON.stringify(d, null, 2) + "\n");
-  return file;
-}
 
 /** bytes32 model id: a 0x-32-byte value as is, any other name keccak256-hashed; default from the manifest. */
 export function modelIdOf(manifest: Manifest, name?: string): string {
@@ -109,24 +78,23 @@ export function weightsFrom(p: {
   return rebindWeights({ model: p.model, ir: importOnnx({ file: p.file }) });
 }
 
-/** Every deployment record in <dir>/deployments/ that names a verifier (of `system`, when recorded). */
+/** Every deployment record in <dir>/deployments/ with a verifier of `system`. */
 export function deployedVerifiers(
   dir: string,
   system: ProofSystem,
-): (Deployment & { file: string })[] {
-  const folder = join(dir, "deployments");
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((f) => f.endsWith(".json"))
-    .flatMap((f) => {
-      try {
-        const d = JSON.parse(readFileSync(join(folder, f), "utf8")) as Deployment;
-        const ok = (d.verifier || d.adapter) && (d.system ?? "groth16") === system;
-        return ok ? [{ ...d, file: join(folder, f) }] : [];
-      } catch {
-        return [];
-      }
-    });
+): { chainId: number; network?: string; verifier: string; file: string }[] {
+  return listDeployments(dir).flatMap((d) =>
+    d.verifier && d.verifier.system === system
+      ? [
+          {
+            chainId: d.chainId,
+            network: d.network,
+            verifier: d.adapter?.address ?? d.verifier.address,
+            file: d.file,
+          },
+        ]
+      : [],
+  );
 }
 
 /**
@@ -148,13 +116,13 @@ export function modelKeys(dir: string, manifest: Manifest, system: ProofSystem) 
     throw new MissingKeyError(
       `${what}; zkml prove never runs a setup` +
         (d
-          ? `: a new key would not match the ${system} verifier deployed on ${d.network} at ${d.adapter ?? d.verifier} (${d.file}); restore the key from a backup`
+          ? `: a new key would not match the ${system} verifier deployed on chain ${d.chainId} at ${d.verifier} (${d.file}); restore the key from a backup`
           : `: run zkml setup ${dir} --system ${system} first`),
       {
         details: {
           file,
           system,
-          ...(d ? { deployment: d.file, verifier: d.adapter ?? d.verifier } : {}),
+          ...(d ? { deployment: d.file, verifier: d.verifier } : {}),
         },
       },
     );

@@ -16,10 +16,11 @@ export const command: Command = {
 
   Deploys a ModelRegistry (unless --registry names one) and the model's snarkjs verifier for
   --system (default groth16; the folder needs that system's setup: zkml setup) with
-  its IProofVerifier adapter; records the addresses in <dir>/deployments/<network>.json for
-  zkml register / submit. The in-process chain (the default network) is discarded when the
-  command exits, so there use --register and --submit to do everything in one run, or point
-  --network localhost at \`npx hardhat node\`.
+  its IProofVerifier adapter, and records them in <dir>/deployments/<chainId>.json (address,
+  creation tx, block and deployer of each contract, tool versions; never an RPC URL) for
+  zkml register / submit and the auditor. The in-process chain (the default network) is
+  discarded when the command exits, so nothing is recorded for it: use --register and
+  --submit to do everything in one run, or point --network localhost at \`npx hardhat node\`.
 
   Before deploying, the folder's zkey, verification key and verifier must have the sha256 the
   manifest records, and a Groth16 key must have phase-2 randomness. A single-party setup (the
@@ -29,6 +30,8 @@ export const command: Command = {
   --register               also register the model (see zkml register)
   --model-id <name|0x..>   model id for --register (default: from the model's name and hash)
   --metadata-uri <uri>     metadata URI for --register (default: file:// of manifest.json)
+  --new-version            with --register: register a weight commitment the model already
+                           has as a new version (otherwise refused: see zkml register)
   --submit <proof.json>    also submit these proofs (repeatable; needs --register or a
                            registered model)
   --allow-dev-setup        accept a single-party (development) setup on a chain that is not
@@ -47,6 +50,7 @@ ${NETWORK_USAGE}`,
         "metadata-uri": { type: "string" },
         submit: { type: "string", multiple: true },
         "allow-dev-setup": { type: "boolean" },
+        "new-version": { type: "boolean" },
         json: { type: "boolean" },
       },
     });
@@ -71,6 +75,7 @@ ${NETWORK_USAGE}`,
               modelId: values["model-id"],
               metadataURI: values["metadata-uri"],
               allowDevSetup: values["allow-dev-setup"],
+              newVersion: values["new-version"],
             }),
           )
         : undefined;
@@ -93,11 +98,16 @@ ${NETWORK_USAGE}`,
         console.log(`verifier   ${deployed.verifier} (${deployed.verifierSize} bytes)`);
         console.log(`adapter    ${deployed.adapter} (the IProofVerifier the registry calls)`);
         if (registered)
-          console.log(`model      ${registered.modelId} version ${registered.version}`);
+          console.log(
+            `model      ${registered.modelId} version ${registered.version}` +
+              (registered.alreadyRegistered ? " (already registered: nothing sent)" : ""),
+          );
         for (const s of submitted) {
           console.log(`verified   ${s.predictionId} in tx ${s.txHash} (${s.gasUsed} gas)`);
         }
-        console.log(`recorded   ${deployed.file}`);
+        console.log(
+          `recorded   ${deployed.file ?? "nothing: the in-process chain is gone when this command exits"}`,
+        );
         if (conn.ephemeral && !registered) {
           console.log(
             "note       the in-process chain is gone when this command exits; use --register/--submit or --network localhost",

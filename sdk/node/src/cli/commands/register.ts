@@ -10,13 +10,24 @@ export const command: Command = {
   name: "register",
   summary: "register the model (weight commitment + verifier + signal layout) in a registry",
   usage: `zkml register <dir> [--registry <address>] [--verifier <address>] [--model-id <name|0x..>]
-              [--metadata-uri <uri>] [--allow-dev-setup] [--json]
+              [--metadata-uri <uri>] [--new-version] [--allow-dev-setup] [--json]
 
   Registers the model of <dir> (a new version if the id exists) with the addresses recorded by
-  zkml deploy in <dir>/deployments/<network>.json, or those given. The sender needs
-  REGISTRAR_ROLE. The folder's keys must have the sha256 the manifest records (for the
-  verifier's proof system), and a single-party setup is refused off the in-process chain and
-  local dev chains (chain id 31337 / 1337) unless --allow-dev-setup.
+  zkml deploy in <dir>/deployments/<chainId>.json, or those given, and adds the registration
+  (version, tx, block, registrar) to that record. The sender needs REGISTRAR_ROLE. The
+  folder's keys must have the sha256 the manifest records (for the verifier's proof system),
+  and a single-party setup is refused off the in-process chain and local dev chains (chain id
+  31337 / 1337) unless --allow-dev-setup.
+
+  The registry makes every registration a new version, so a weight commitment the model
+  already has is never registered silently: if the model's latest version is active with the
+  same commitment, verifier and layout, nothing is sent and the command says so (exit 0,
+  "alreadyRegistered": true); if another version has it (or the latest has it with another
+  verifier or layout), the command refuses (AlreadyRegisteredError, exit 3) unless
+  --new-version.
+
+  --new-version            register the commitment as version n + 1 even though the model
+                           already has it (e.g. the same weights behind a new verifier)
 
   --allow-dev-setup        accept a single-party (development) setup on a chain that is not
                            the in-process chain or a local dev chain (chain id 31337 / 1337)
@@ -32,6 +43,7 @@ ${NETWORK_USAGE}`,
         "model-id": { type: "string" },
         "metadata-uri": { type: "string" },
         "allow-dev-setup": { type: "boolean" },
+        "new-version": { type: "boolean" },
         json: { type: "boolean" },
       },
     });
@@ -49,13 +61,21 @@ ${NETWORK_USAGE}`,
           modelId: values["model-id"],
           metadataURI: values["metadata-uri"],
           allowDevSetup: values["allow-dev-setup"],
+          newVersion: values["new-version"],
         }),
       );
-      if (values.json) printJson({ network: conn.name, chainId: conn.chainId, ...r });
-      else {
+      if (values.json) printJson({ network: conn.network, chainId: conn.chainId, ...r });
+      else if (r.alreadyRegistered) {
+        console.log(
+          `model      ${r.modelId} version ${r.version} already has this weight commitment, verifier and layout: nothing sent`,
+        );
+        console.log(`registry   ${r.registry}, verifier ${r.verifier}`);
+        console.log("note       zkml register --new-version registers it again as a new version");
+      } else {
         console.log(`model      ${r.modelId} version ${r.version}`);
         console.log(`registry   ${r.registry}, verifier ${r.verifier}`);
-        console.log(`tx         ${r.txHash} (${r.gasUsed} gas)`);
+        console.log(`tx         ${r.txHash} (block ${r.blockNumber}, ${r.gasUsed} gas)`);
+        if (r.file) console.log(`recorded   ${r.file}`);
       }
       return EXIT.ok;
     } finally {
