@@ -61,14 +61,18 @@ async function recordedRegistry(dir: string, conn: CliConnection, d: Record_) {
   return r?.address;
 }
 
+/** What to do when nothing is recorded: on the in-process chain, nothing ever is. */
+const IN_PROCESS_HINT =
+  "the in-process chain starts empty in every command: use --network localhost with `npx hardhat node`, or zkml deploy --register --submit in one run";
+const noRecordHint = (conn: CliConnection, hint: string) =>
+  conn.ephemeral ? `${hint} (${IN_PROCESS_HINT})` : hint;
+
 /** Fails early, with a hint, when an address from a deployment file has no code on this chain. */
 export async function requireCode(conn: CliConnection, address: string, what: string) {
   if ((await conn.client.getCode(address as `0x${string}`)) === "0x") {
     throw new ZkmlError(
       `no ${what} contract at ${address} on ${conn.name}` +
-        (conn.ephemeral
-          ? " (the in-process chain starts empty in every command: use --network localhost with `npx hardhat node`, or zkml deploy --register --submit in one run)"
-          : ""),
+        (conn.ephemeral ? ` (${IN_PROCESS_HINT})` : ""),
       { details: { address, network: conn.name } },
     );
   }
@@ -207,7 +211,7 @@ export async function registerStep(
 ) {
   const manifest = readManifest(dir);
   const d = currentDeployment(dir, conn);
-  const hint = "run zkml deploy first or pass --registry/--verifier";
+  const hint = noRecordHint(conn, "run zkml deploy first or pass --registry/--verifier");
   const registry = requireValue(
     o.registry ?? (await recordedRegistry(dir, conn, d)),
     "registry address",
@@ -306,7 +310,7 @@ async function resolveSubmission(
   const registry = requireValue(
     o.registry ?? (await recordedRegistry(dir, conn, d)),
     "registry address",
-    "run zkml deploy/register first or pass --registry",
+    noRecordHint(conn, "run zkml deploy/register first or pass --registry"),
   );
   await requireCode(conn, registry, "registry");
   const modelId = o.modelId
