@@ -10,7 +10,7 @@ import { setL1BlockValues } from "../../sdk/node/src/gas/setL1BlockValues.ts";
 import { IRIS_TEST_DIR, irisGroth16Proofs } from "../contracts/helpers/irisProofs.ts";
 import { ROOT } from "../helpers/root.ts";
 import { runZkml } from "../helpers/zkmlCli.ts";
-import { arbitrumStub } from "../helpers/arbitrumStub.ts";
+import { arbitrumStub } from "../helpers/rpcStub.ts";
 
 /** A user's project directory (under the repository so Hardhat finds its config). */
 const USER = join(ROOT, "build/test/gas-cli-user");

@@ -1,12 +1,19 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { parseGwei, serializeTransaction, toHex } from "viem";
+import {
+  decodeFunctionData,
+  encodeFunctionResult,
+  parseAbi,
+  parseGwei,
+  serializeTransaction,
+  toHex,
+} from "viem";
 import type { Hex } from "viem";
 import { fastLzLength } from "../../sdk/node/src/gas/fastLzLength.ts";
 import { estimateLiveCost, liveClient } from "../../sdk/node/src/gas/liveCost.ts";
 import { OP_FEE_PRESETS, fjordL1Fee } from "../../sdk/node/src/gas/opL1Fee.ts";
 import { setL1BlockValues } from "../../sdk/node/src/gas/setL1BlockValues.ts";
-import { arbitrumStub } from "../helpers/arbitrumStub.ts";
+import { RpcStubError, arbitrumStub, rpcStub } from "../helpers/rpcStub.ts";
 
 /** Calldata of the size of a Groth16 submission, not compressible to nothing. */
 const DATA = toHex(Uint8Array.from({ length: 676 }, (_, i) => (i * 89 + (i >> 3)) % 256));
@@ -105,6 +112,90 @@ describe("gas lab live mode (estimateLiveCost)", () => {
     } finally {
       stub.close();
     }
+  });
+
+  describe("OP stack before Isthmus (a JSON-RPC stub of the GasPriceOracle)", () => {
+    const oracle = parseAbi([
+      "function getL1Fee(bytes) view returns (uint256)",
+      "function l1BaseFee() view returns (uint256)",
+      "function blobBaseFee() view returns (uint256)",
+      "function baseFeeScalar() view returns (uint32)",
+      "function blobBaseFeeScalar() view returns (uint32)",
+      "function getOperatorFee(uint256) view returns (uint256)",
+    ]);
+    const VALUES = {
+      getL1Fee: 123_456_789n,
+      l1BaseFee: 2_500_000_000n,
+      blobBaseFee: 7n,
+      baseFeeScalar: 1368,
+      blobBaseFeeScalar: 810949,
+    } as const;
+    /** An oracle without getOperatorFee; `operatorFee` says how that call fails. */
+    const opStub = (operatorFee: "reverts" | "endpoint fails") =>
+      rpcStub((method, params) => {
+        if (method === "eth_chainId") return "0xa";
+        if (method === "eth_blockNumber") return "0x10";
+        if (method === "eth_getCode") return "0x6080";
+        if (method === "eth_gasPrice") return toHex(1_000_000n);
+        if (method !== "eth_call") throw new RpcStubError(`stub: ${method} not supported`);
+        const { functionName } = decodeFunctionData({
+          abi: oracle,
+          data: (params[0] as { data: Hex }).data,
+        });
+        if (functionName === "getOperatorFee") {
+          if (operatorFee === "reverts") throw new RpcStubError("execution reverted", 3, "0x");
+          throw new RpcStubError("internal error: backend unavailable", -32603);
+        }
+        return encodeFunctionResult({
+          abi: oracle,
+          functionName,
+          result: VALUES[functionName] as never,
+        });
+      });
+
+    it("decodes the oracle's values, prices the operator fee at 0 and sums", async () => {
+      const stub = await opStub("reverts");
+      try {
+        const client = liveClient({ rpcUrl: stub.url });
+        const r = await estimateLiveCost({
+          client,
+          txs: [{ to: TO, data: DATA, gasUsed: GAS_USED }],
+        });
+        expect(r.kind).to.equal("op");
+        expect(r.chainId).to.equal(10);
+        expect(r.prices).to.deep.equal({
+          l2GasPrice: 1_000_000n,
+          l1BaseFee: VALUES.l1BaseFee,
+          l1BlobBaseFee: VALUES.blobBaseFee,
+          baseFeeScalar: VALUES.baseFeeScalar,
+          blobBaseFeeScalar: VALUES.blobBaseFeeScalar,
+        });
+        expect(r.costs[0]).to.deep.equal({
+          gasUsed: GAS_USED,
+          executionFee: 312_987_000_000n, // 312,987 x 0.001 gwei
+          l1Fee: VALUES.getL1Fee,
+          operatorFee: 0n,
+          total: 312_987_000_000n + VALUES.getL1Fee,
+        });
+      } finally {
+        stub.close();
+      }
+    });
+
+    it("does not take a failing endpoint for a zero operator fee", async () => {
+      const stub = await opStub("endpoint fails");
+      try {
+        const client = liveClient({ rpcUrl: stub.url });
+        const error = await estimateLiveCost({
+          client,
+          txs: [{ to: TO, data: DATA, gasUsed: GAS_USED }],
+        }).catch((e: unknown) => e);
+        expect((error as Error).name).to.equal("ChainError");
+        expect((error as Error).message).to.contain("live gas estimate failed");
+      } finally {
+        stub.close();
+      }
+    });
   });
 
   it("fails with a ChainError naming the cause when the endpoint refuses", async () => {

@@ -1,4 +1,12 @@
-import { createPublicClient, custom, http, parseAbi } from "viem";
+import {
+  BaseError,
+  ContractFunctionZeroDataError,
+  ExecutionRevertedError,
+  createPublicClient,
+  custom,
+  http,
+  parseAbi,
+} from "viem";
 import type { EIP1193Provider, Hex, PublicClient } from "viem";
 import { estimateL1Fee, getL1BaseFee } from "viem/op-stack";
 import { ChainError, ZkmlError } from "@zkml-verify/core/internal/errors";
@@ -147,7 +155,7 @@ async function estimate(p: EstimateLiveCostParameters): Promise<EstimateLiveCost
           functionName: "getOperatorFee",
           args: [tx.gasUsed],
         })
-        .catch(() => 0n); // before Isthmus the oracle has no operator fee
+        .catch(noOperatorFee);
       costs.push(txCost(tx.gasUsed, l2GasPrice, l1Fee, operatorFee));
     }
     return {
@@ -182,6 +190,22 @@ async function estimate(p: EstimateLiveCostParameters): Promise<EstimateLiveCost
     prices: { l2GasPrice },
     costs: p.txs.map((tx) => txCost(tx.gasUsed, l2GasPrice, 0n, 0n)),
   };
+}
+
+/**
+ * Before Isthmus the oracle has no `getOperatorFee`: the node reports "execution reverted" (or
+ * the call returns no data), and the fee is 0. Any other failure (an internal error of the
+ * endpoint, a timeout) is not a zero fee: rethrown. (viem files a -32603 internal error under
+ * ContractFunctionRevertedError too, so the test is on the node's own revert error.)
+ */
+function noOperatorFee(error: unknown): bigint {
+  const missing =
+    error instanceof BaseError &&
+    error.walk(
+      (e) => e instanceof ExecutionRevertedError || e instanceof ContractFunctionZeroDataError,
+    );
+  if (missing) return 0n;
+  throw error;
 }
 
 function txCost(gasUsed: bigint, price: bigint, l1Fee: bigint, operatorFee: bigint): LiveTxCost {
