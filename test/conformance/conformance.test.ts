@@ -27,6 +27,8 @@ const FAST: { model: string; prove?: boolean }[] = [
   { model: "test_operator_concat2" },
   { model: "test_operator_chunk" },
   { model: "test_operator_min" },
+  // an embedding: Gather of a constant table by the (int64) input
+  { model: "test_Embedding" },
 ];
 
 function corpus(): string {

@@ -16,7 +16,8 @@ import { constInts, normAxis } from "./shapeOps.ts";
  *  - Abs: max(x, -x), one comparison per element;
  *  - ArgMin = ArgMax(-x); ReduceMin = -ReduceMax(-x); ReduceL1 = ReduceSum(|x|);
  *    ReduceSumSquare = ReduceSum(x * x);
- *  - Gather with constant indices, Expand: wiring (a Gather IR node).
+ *  - Gather with constant indices, Expand: wiring (a Gather IR node); Gather of a constant
+ *    table by run-time indices (an embedding): a one-hot built from comparisons, then a Dense.
  */
 export const SELECT_OPS = [
   "Sum",
@@ -210,12 +211,7 @@ export function lowerSelect(c: LowerContext, acts: string[], push: Push): void {
     }
     case "Gather": {
       const a = readAttributes(n, c.name, ["axis"]);
-      if (ins[0] !== x)
-        throw unsupported(
-          c,
-          "indices",
-          "indices computed at run time, e.g. an embedding lookup (only constant indices into an activation)",
-        );
+      if (ins[0] !== x) return lowerEmbedding(c, x, push);
       const indices = c.consts.get(ins[1]);
       if (!indices)
         throw unsupported(c, "indices", "indices computed at run time (only constant indices)");
@@ -239,6 +235,109 @@ export function lowerSelect(c: LowerContext, acts: string[], push: Push): void {
       return push({ op: "Gather", name: c.name, inputs: [x], output, index }, shape);
     }
   }
+}
+
+/**
+ * Gather from a constant table by indices computed at run time (an embedding lookup, axis 0):
+ * out[..., :] = sum_k onehot_k(idx) * table[k, :], with onehot_k(i) = relu(1 - |i - k|), which
+ * is 1 for i = k and 0 for every other integer i. The indices are broadcast to [..., K] (wiring),
+ * shifted by -k (free), |.| is one comparison, 1 - |.| with its ReLU one sign decomposition, and
+ * the table is a Dense with constant weights (free): about 2 (b + 3) constraints per index and
+ * table row. NOTE: the circuit does not prove the index integral; a fractional index selects a
+ * blend of two neighbouring rows (as the float model would not), so the index input's provider
+ * must be trusted for integrality, or the index must come from an integral computation.
+ */
+function lowerEmbedding(c: LowerContext, idx: string, push: Push): void {
+  const { n, shapes, consts } = c;
+  const ins = n.input ?? [];
+  const table = consts.get(ins[0]);
+  const a = readAttributes(n, c.name, ["axis"]);
+  if (!table || table.shape.length !== 2 || normAxis(a.int("axis", 0), table.shape.length) !== 0)
+    throw unsupported(
+      c,
+      "indices",
+      "indices computed at run time select rows (axis 0) of a constant 2-D table only (an embedding lookup)",
+    );
+  const [K, D] = table.shape;
+  const xs = shapes[idx];
+  const output = n.output![0];
+  const wide = [...xs, K];
+  const name = (tag: string) => `${output}__${tag}`;
+  const index = Array.from({ length: numel(wide) }, (_, i) => Math.floor(i / K));
+  push({ op: "Gather", name: `${c.name}/wide`, inputs: [idx], output: name("wide"), index }, wide);
+  const ks = Float64Array.from({ length: K }, (_, k) => -k);
+  const affine = (from: string, to: string, scale: number, bias: Float64Array) =>
+    push(
+      {
+        op: "Affine",
+        name: `${c.name}/${to.split("__").pop()}`,
+        inputs: [from],
+        output: to,
+        scale: { shape: [], data: Float64Array.of(scale) },
+        bias: { shape: [bias.length], data: bias },
+      },
+      wide,
+    );
+  affine(name("wide"), name("diff"), 1, ks);
+  affine(name("diff"), name("negdiff"), -1, Float64Array.of(0));
+  const stack = (from: string, to: string) =>
+    push(
+      { op: "Reshape", name: `${c.name}/stack`, inputs: [from], output: to, shape: [1, ...wide] },
+      [1, ...wide],
+    );
+  stack(name("diff"), name("pos"));
+  stack(name("negdiff"), name("neg"));
+  push(
+    {
+      op: "Concat",
+      name: `${c.name}/stack`,
+      inputs: [name("pos"), name("neg")],
+      output: name("both"),
+      axis: 0,
+    },
+    [2, ...wide],
+  );
+  push(
+    {
+      op: "ReduceMax",
+      name: `${c.name}/abs`,
+      inputs: [name("both")],
+      output: name("abs"),
+      axes: [0],
+      keepdims: false,
+    },
+    wide,
+  );
+  affine(name("abs"), name("near"), -1, Float64Array.of(1));
+  push(
+    {
+      op: "Activation",
+      kind: "Relu",
+      name: `${c.name}/onehot`,
+      inputs: [name("near")],
+      output: name("onehot"),
+      alpha: 0,
+      beta: 0,
+      min: -Infinity,
+      max: Infinity,
+      slope: null,
+    },
+    wide,
+  );
+  // Dense weight [out, in] = table transposed
+  const weight = new Float64Array(D * K);
+  for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) weight[d * K + k] = table.data[k * D + d];
+  push(
+    {
+      op: "Dense",
+      name: c.name,
+      inputs: [name("onehot")],
+      output,
+      weight: { shape: [D, K], data: weight },
+      bias: null,
+    },
+    [...xs, D],
+  );
 }
 
 /**
