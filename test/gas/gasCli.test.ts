@@ -99,6 +99,8 @@ describe("zkml gas (CLI): --input, live mode, --snapshot and --check", function 
       // Progress stays on stderr with --json.
       expect(r.stderr).to.contain("live: chain 31337 (op)");
       expect(report.live.kind).to.equal("op");
+      expect(report.live.chainId).to.equal(31337); // numbers; wei amounts as decimal strings
+      expect(report.live.blockNumber).to.be.a("number");
       expect(report.live.prices.l1BaseFee).to.equal(String(OP_FEE_PRESETS.base.l1BaseFee));
       // submitPrediction, then batches of 1 and 3, each priced with an L1 fee.
       expect(report.live.rows.map((x: { proofs: number }) => x.proofs)).to.deep.equal([1, 1, 3]);

@@ -47,7 +47,9 @@ export interface MeasureGasParameters {
 }
 
 /** The submissions priced on a live chain, next to the simulated rows. */
-export interface LiveGasReport extends Omit<EstimateLiveCostReturnType, "costs"> {
+export interface LiveGasReport extends Omit<EstimateLiveCostReturnType, "costs" | "blockNumber"> {
+  /** The block the prices were read at (a number, as in every --json output). */
+  blockNumber: number;
   /** One per submission row (`rows` with proofs > 0), in order, with ETH and USD. */
   rows: (LiveTxCost & {
     system: GasProofSystem;
@@ -209,6 +211,7 @@ export async function measureGas(p: MeasureGasParameters): Promise<MeasureGasRet
     });
     live = {
       ...chain,
+      blockNumber: Number(chain.blockNumber),
       rows: costs.map((c, i) => {
         const { system, action, proofs } = submissions[i];
         const { eth, usd } = cost(0, c.total, presets.ethUsd);
