@@ -9,6 +9,7 @@ import {
   polyCoefficients,
 } from "../../sdk/node/src/quantize/approximations.ts";
 import type { LinearOp, QuantizedModel } from "../../sdk/core/src/quantize/types.ts";
+import { unaryFloat } from "../../sdk/core/src/quantize/unaryFunctions.ts";
 
 /**
  * A rigorous bound on |quantized - float| for every element of every tensor of one evaluation,
@@ -28,6 +29,8 @@ import type { LinearOp, QuantizedModel } from "../../sdk/core/src/quantize/types
  *    (approximations.ts: 0.0072 / 0.0143 for all x) + L_p 2^-(f+1) (rounded clip point)
  *    + sum_k 2^-(29) |c'|^k (coefficients at 2^-28) + 2^-(f+1); L_f = 1/4 (sigmoid) or 1 (tanh),
  *    L_p = max |p'| on the clip interval.
+ *  - piecewise (Exp, Erf, GELU, ...): the op's measured maxError max(1, |f(x')|) (output rounding
+ *    included) + 1.1 max |f(x' +- E) - f(x')| + 2^-(f+4).
  * Softmax / LogSoftmax are not quantized (the circuit proves the logits); argmax is compared
  * only where the float margin exceeds the bound.
  */
@@ -102,6 +105,23 @@ export function quantizationErrorBound(p: {
           const s = Math.abs(op.slope[i]) / 2 ** op.slopeFrac + ds;
           e[i] =
             Math.max(1, s) * E[op.inputs[0]][i] + ds * Math.abs(real(op.inputs[0], i)) + half(fo);
+        }
+        break;
+      }
+      case "piecewise": {
+        // |q - f(x)| <= |q - f(x')| + |f(x') - f(x)|: the measured bound at the exact input x'
+        // (output rounding included) plus f's change over x' +- E (secants, 10% margin).
+        const fl = unaryFloat(op);
+        for (let i = 0; i < n; i++) {
+          const xq = real(op.inputs[0], i);
+          const ein = E[op.inputs[0]][i];
+          const y = fl(xq);
+          const change = Math.max(
+            Math.abs(fl(xq + ein) - y),
+            Math.abs(fl(Math.max(xq - ein, op.segments === "octave" ? 0 : -Infinity)) - y),
+          );
+          e[i] = op.maxError * Math.max(1, Math.abs(y)) + 1.1 * change + 2 ** -(op.frac + 4);
+          if (!Number.isFinite(e[i])) e[i] = Infinity;
         }
         break;
       }

@@ -164,8 +164,30 @@ const sameShape = (a: number[], b: number[]) =>
 // ---------------------------------------------------------------------------------------------
 // activations (any shape)
 
+type SmoothKind =
+  | "Exp"
+  | "Erf"
+  | "Elu"
+  | "Selu"
+  | "Celu"
+  | "Softplus"
+  | "Softsign"
+  | "Mish"
+  | "Gelu"
+  | "Log"
+  | "Sqrt"
+  | "Reciprocal"
+  | "Pow";
 type ActKind =
-  "Relu" | "LeakyRelu" | "PRelu" | "Clip" | "Sigmoid" | "Tanh" | "HardSigmoid" | "HardSwish";
+  | "Relu"
+  | "LeakyRelu"
+  | "PRelu"
+  | "Clip"
+  | "Sigmoid"
+  | "Tanh"
+  | "HardSigmoid"
+  | "HardSwish"
+  | SmoothKind;
 
 const ACTS: [ActKind, number][] = [
   ["Relu", 3],
@@ -176,7 +198,23 @@ const ACTS: [ActKind, number][] = [
   ["Tanh", 1],
   ["HardSigmoid", 1],
   ["HardSwish", 1],
+  ["Exp", 0.3],
+  ["Erf", 0.3],
+  ["Elu", 0.2],
+  ["Selu", 0.2],
+  ["Celu", 0.2],
+  ["Softplus", 0.2],
+  ["Softsign", 0.2],
+  ["Mish", 0.2],
+  ["Gelu", 0.3],
+  ["Log", 0.2],
+  ["Sqrt", 0.2],
+  ["Reciprocal", 0.2],
+  ["Pow", 0.4],
 ];
+
+/** Mish (opset 18) and Gelu (opset 20) raise the model's opset to this. */
+const SMOOTH_OPSET = 20;
 
 function activation(g: Graph, x: T, kind: ActKind = g.weighted(ACTS)): T {
   switch (kind) {
@@ -225,6 +263,32 @@ function activation(g: Graph, x: T, kind: ActKind = g.weighted(ACTS)): T {
         variant === "min" ? `min ${lo}` : variant === "max" ? `max ${hi}` : `min ${lo} max ${hi}`;
       return g.node(kind, inputs, x.shape, desc);
     }
+    case "Exp":
+    case "Erf":
+    case "Selu":
+    case "Softplus":
+    case "Softsign":
+    case "Mish":
+      return g.node(kind, [x.name], x.shape, "");
+    case "Elu":
+    case "Celu": {
+      const alpha = g.pick([1, 0.5, 2, 1.5]);
+      return g.node(kind, [x.name], x.shape, `alpha ${alpha}`, { alpha: f(alpha) });
+    }
+    case "Gelu": {
+      const approximate = g.pick(["none", "tanh"]);
+      return g.node(kind, [x.name], x.shape, approximate, { approximate });
+    }
+    case "Pow": {
+      // integer exponents are exact products (any sign); others need a positive base
+      const e = g.pick([2, 3, 0.5, 1.5, -1, 4]);
+      const base = Number.isInteger(e) && e > 0 ? x : positive(g, x);
+      return g.node(kind, [base.name, g.init("e", [], [e])], x.shape, `exponent ${e}`);
+    }
+    case "Log":
+    case "Sqrt":
+    case "Reciprocal":
+      return g.node(kind, [positive(g, x).name], x.shape, "of |x| + c");
     case "HardSigmoid": {
       const alpha = g.pick([0.2, 0.5, 1 / 6, 0.25]);
       const beta = g.pick([0.5, 0.4, 0.25]);
@@ -234,6 +298,13 @@ function activation(g: Graph, x: T, kind: ActKind = g.weighted(ACTS)): T {
       });
     }
   }
+}
+
+/** |x| + c with c in [0.25, 1]: a positive input for Log, Sqrt, Reciprocal, Pow. */
+function positive(g: Graph, x: T): T {
+  const a = g.node("Abs", [x.name], x.shape, "");
+  const c = g.pick([0.25, 0.5, 1]);
+  return g.node("Add", [a.name, g.init("c", [], [c])], x.shape, `+ ${c}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -800,12 +871,22 @@ export function generateModel(seed: number): GeneratedModel {
   const last = g.nodes[g.nodes.length - 1];
   last.outputs = ["y"];
   for (const n of g.nodes) n.inputs = n.inputs.map((i) => (i === x.name ? "y" : i));
+  const opset = g.nodes.some((n) => n.opType === "Mish" || n.opType === "Gelu") ? SMOOTH_OPSET : 14;
+  if (opset >= 18)
+    // ReduceMean / ReduceMax take their axes as an input from opset 18
+    for (const n of g.nodes) {
+      if ((n.opType === "ReduceMean" || n.opType === "ReduceMax") && n.attributes?.axes) {
+        const { axes, ...rest } = n.attributes;
+        n.inputs = [n.inputs[0], g.ints("ax", axes as number[])];
+        n.attributes = rest;
+      }
+    }
   const bytes = buildOnnx({
     inputs: [{ name: "x", shape: inputShape }],
     outputs: [{ name: "y", shape: x.shape, ...(outputType ? { dataType: outputType } : {}) }],
     initializers: g.inits,
     nodes: g.nodes,
-    opset: 14,
+    opset,
   });
 
   const linearOps = g.nodes.some((n) => ["Gemm", "MatMul", "Conv"].includes(n.opType));

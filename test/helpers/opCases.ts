@@ -440,5 +440,97 @@ export function opCases(): OpCase[] {
       ],
       opset: 11,
     }),
+    ...unaryCases(),
+  ];
+}
+
+const scalar = (name: string, value: number): OnnxInitializerSpec => ({
+  name,
+  shape: [],
+  data: [value],
+});
+
+/**
+ * The smooth unary functions (the piecewise op) and Pow, chained a few per model (each
+ * circuit compile costs ~10 s): every link is still checked against onnxruntime.
+ */
+function unaryCases(): OpCase[] {
+  const V = [1, 6];
+  const chain = (name: string, ops: [string, OnnxNodeSpec["attributes"]?][], opset = 13) =>
+    model({
+      name,
+      input: V,
+      output: V,
+      opset,
+      tolerance: 0.002,
+      nodes: ops.map(([op, attributes], i) =>
+        node(op, [i === 0 ? "x" : `t${i}`], [i === ops.length - 1 ? "y" : `t${i + 1}`], attributes),
+      ),
+    });
+  return [
+    chain("Exp", [["Exp"]]),
+    chain("Erf, Elu (alpha 2), Selu", [["Erf"], ["Elu", { alpha: f(2) }], ["Selu"]]),
+    chain(
+      "Celu (alpha 0.5), Softplus, Softsign, Mish (opset 18)",
+      [["Celu", { alpha: f(0.5) }], ["Softplus"], ["Softsign"], ["Mish"]],
+      18,
+    ),
+    chain(
+      "Gelu, Gelu (approximate tanh) (opset 20)",
+      [["Gelu"], ["Gelu", { approximate: "tanh" }]],
+      20,
+    ),
+    // The positive-domain functions read |x| + 0.25 (Abs is exact), so every input is defined.
+    model({
+      name: "Abs, Pow(., 1.5), Sqrt, Reciprocal, Log",
+      input: V,
+      output: V,
+      tolerance: 0.002,
+      init: [scalar("c", 0.25), scalar("e", 1.5)],
+      nodes: [
+        node("Abs", ["x"], ["a"]),
+        node("Add", ["a", "c"], ["p"]),
+        node("Pow", ["p", "e"], ["q"]),
+        node("Sqrt", ["q"], ["s"]),
+        node("Reciprocal", ["s"], ["r"]),
+        node("Log", ["r"], ["y"]),
+      ],
+    }),
+    model({
+      name: "SiLU as PyTorch exports it (x * Sigmoid(x), fused into one Swish)",
+      input: V,
+      output: V,
+      tolerance: 0.002,
+      nodes: [node("Sigmoid", ["x"], ["s"]), node("Mul", ["x", "s"], ["y"])],
+    }),
+    model({
+      name: "Pow(x, 3) (exact products) and Pow(x, 2), + Sqrt(Exp(constant)) (folded)",
+      input: V,
+      output: V,
+      tolerance: 0.003,
+      init: [scalar("three", 3), scalar("two", 2), scalar("k", 0.7)],
+      nodes: [
+        node("Pow", ["x", "three"], ["c"]),
+        node("Pow", ["x", "two"], ["s"]),
+        node("Add", ["c", "s"], ["a"]),
+        node("Exp", ["k"], ["ek"]),
+        node("Sqrt", ["ek"], ["sk"]),
+        node("Add", ["a", "sk"], ["y"]),
+      ],
+    }),
+    model({
+      name: "GELU as PyTorch exports it (x/sqrt2, Erf, +1, *x, *0.5)",
+      input: V,
+      output: V,
+      tolerance: 0.002,
+      init: [scalar("r2", Math.SQRT2), scalar("one", 1), scalar("half", 0.5)],
+      nodes: [
+        node("Div", ["x", "r2"], ["d"]),
+        node("Erf", ["d"], ["e"]),
+        node("Add", ["e", "one"], ["a"]),
+        node("Mul", ["x", "a"], ["m"]),
+        node("Mul", ["m", "half"], ["y"]),
+      ],
+    }),
   ];
 }

@@ -24,6 +24,8 @@
  * The evaluator throws `QuantizationRangeError` wherever the circuit would have no witness.
  */
 
+import type { UnaryFunction } from "./unaryFunctions.ts";
+
 export type QuantizeMode = "accuracy" | "resources";
 
 export interface QTensor {
@@ -121,13 +123,42 @@ export interface PolyOp extends QOpBase {
   bits: number;
 }
 
+/**
+ * A smooth unary function (Exp, Log, Sqrt, Erf, GELU, ELU, Softplus, ...): piecewise
+ * polynomials over the proven input range, selected by the input's bits, evaluated exactly in
+ * integers and rescaled once (see piecewiseFit.ts and ops/piecewise.ts).
+ */
+export interface PiecewiseOp extends QOpBase {
+  kind: "piecewise";
+  fn: UnaryFunction;
+  /** The function's parameters (unaryFunctions.ts): Elu/Celu/Selu alpha, Selu gamma, Pow exponent. */
+  alpha: number;
+  beta: number;
+  /** The activation scale of input and output. */
+  frac: number;
+  /** `uniform`: 2^segBits equal segments of the signed range; `octave`: one per leading bit of x >= 0. */
+  segments: "uniform" | "octave";
+  /** The input's proven bound (the domain): -2^(bits-1) <= x < 2^(bits-1). */
+  bits: number;
+  segBits: number;
+  degree: number;
+  /** S - frac, where the coefficients carry S fractional bits. */
+  shift: number;
+  quotientBits: number;
+  /** Integer coefficients C_0..C_degree per segment; null until calibration fits them. */
+  table: bigint[][] | null;
+  /** Measured: |out - f(x)| <= maxError * max(1, |f(x)|) over the whole proven range. */
+  maxError: number;
+}
+
 /** Range check: -2^(bits-1) <= in < 2^(bits-1); out = in. */
 export interface RangeOp extends QOpBase {
   kind: "range";
   bits: number;
 }
 
-export type QuantizedOp = LinearOp | LayoutOp | MulOp | MaxOp | ClipOp | LeakyOp | PolyOp | RangeOp;
+export type QuantizedOp =
+  LinearOp | LayoutOp | MulOp | MaxOp | ClipOp | LeakyOp | PolyOp | PiecewiseOp | RangeOp;
 
 /** A graph input or output: its name and static shape. */
 export interface QTensorInfo {

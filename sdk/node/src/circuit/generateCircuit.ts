@@ -52,6 +52,7 @@ export const CIRCUIT_LIBRARY = [
   "activation.circom",
   "commitment.circom",
   "packed-linear.circom",
+  "piecewise.circom",
 ] as const;
 
 /** Includes in a fixed order (the library's), whatever order the ops appear in. */

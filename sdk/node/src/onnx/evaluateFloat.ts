@@ -1,6 +1,7 @@
 import { InputError } from "@zkml-verify/core/internal/errors";
 import type { ActivationNode, IrNode, ModelIR } from "./ir.ts";
-import { broadcastIndex, numel } from "./ir.ts";
+import { broadcastIndex, numel, UNARY_ACTIVATIONS } from "./ir.ts";
+import { unaryFloat } from "@zkml-verify/core/internal/quantize/unaryFunctions";
 import { layoutIndex } from "./layoutIndex.ts";
 import { linearTerms, maxGroups } from "./linearTerms.ts";
 import type { LinearIrNode, LinearTerms } from "./linearTerms.ts";
@@ -130,6 +131,10 @@ export function activationFloat(
   outShape: number[],
 ): Float64Array {
   const slopeIdx = node.slope ? broadcastIndex(node.slope.shape, outShape) : null;
+  if (node.kind in UNARY_ACTIVATIONS) {
+    const fn = UNARY_ACTIVATIONS[node.kind as keyof typeof UNARY_ACTIVATIONS];
+    return x.map(unaryFloat({ fn, alpha: node.alpha, beta: node.beta }));
+  }
   return x.map((v, i) => {
     switch (node.kind) {
       case "Relu":
@@ -148,6 +153,8 @@ export function activationFloat(
         return Math.max(0, Math.min(1, node.alpha * v + node.beta));
       case "HardSwish":
         return v * Math.max(0, Math.min(1, v / 6 + 0.5));
+      default:
+        throw new TypeError(`activation ${node.kind} has no float definition`);
     }
   });
 }

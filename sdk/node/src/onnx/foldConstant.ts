@@ -1,4 +1,5 @@
 import { UnsupportedOpError } from "@zkml-verify/core/internal/errors";
+import { erf } from "@zkml-verify/core/internal/quantize/unaryFunctions";
 import type { Tensor } from "./ir.ts";
 import { broadcastIndex, broadcastShapes, numel, strides } from "./ir.ts";
 import { legacyBroadcast } from "./lowerNode.ts";
@@ -15,6 +16,16 @@ import {
   squeezeShape,
   unsqueezeShape,
 } from "./shapeOps.ts";
+
+/** Attribute-free unary ops folded when their input is a constant. */
+const CONSTANT_UNARY: Record<string, (x: number) => number> = {
+  Sqrt: Math.sqrt,
+  Exp: Math.exp,
+  Log: Math.log,
+  Reciprocal: (x) => 1 / x,
+  Abs: Math.abs,
+  Erf: erf,
+};
 
 const FOLDABLE = [
   "Shape",
@@ -65,6 +76,12 @@ export function foldConstant(c: OpContext & { shapes: Record<string, number[]> }
     const s = Math.max(0, Math.min(r, normAxis(a.int("start", 0), r)));
     const e = Math.max(0, Math.min(r, a.has("end") ? normAxis(a.int("end", r), r) : r));
     return vec(shape.slice(s, e));
+  }
+  if (ins.length > 0 && ins.every((i) => consts.has(i)) && op in CONSTANT_UNARY) {
+    // a function of constants only (e.g. Sqrt of a constant variance or scale)
+    readAttributes(n, c.name, []);
+    const x = consts.get(ins[0])!;
+    return { shape: x.shape, data: x.data.map(CONSTANT_UNARY[op]) };
   }
   if (!FOLDABLE.includes(op) || ins.length === 0 || !ins.every((i) => consts.has(i))) return null;
   const x = consts.get(ins[0])!;

@@ -4,6 +4,7 @@
  * float64 row-major; every value has a static shape (images are NCHW). Constants (weights,
  * biases, slopes) are stored on the nodes; graph edges carry activations only.
  */
+import type { UnaryFunction } from "@zkml-verify/core/internal/quantize/unaryFunctions";
 
 export interface Tensor {
   shape: number[];
@@ -55,13 +56,44 @@ export interface BinaryNode extends NodeBase {
   op: "Add" | "Sub" | "Mul";
 }
 
+/**
+ * Activation kinds that are a smooth unary function (the `piecewise` quantized op), and which
+ * function each is (sdk/core/src/quantize/unaryFunctions.ts: alpha / beta are its parameters).
+ */
+export const UNARY_ACTIVATIONS = {
+  Exp: "exp",
+  Log: "log",
+  Sqrt: "sqrt",
+  Reciprocal: "reciprocal",
+  Pow: "pow",
+  Erf: "erf",
+  Gelu: "gelu",
+  GeluTanh: "geluTanh",
+  Elu: "elu",
+  Selu: "selu",
+  Celu: "celu",
+  Softplus: "softplus",
+  Softsign: "softsign",
+  Mish: "mish",
+  Swish: "swish",
+} as const satisfies Record<string, UnaryFunction>;
+export type UnaryActivationKind = keyof typeof UNARY_ACTIVATIONS;
+
 export type ActivationKind =
-  "Relu" | "LeakyRelu" | "PRelu" | "Clip" | "Sigmoid" | "Tanh" | "HardSigmoid" | "HardSwish";
+  | "Relu"
+  | "LeakyRelu"
+  | "PRelu"
+  | "Clip"
+  | "Sigmoid"
+  | "Tanh"
+  | "HardSigmoid"
+  | "HardSwish"
+  | UnaryActivationKind;
 
 export interface ActivationNode extends NodeBase {
   op: "Activation";
   kind: ActivationKind;
-  /** LeakyRelu/HardSigmoid alpha, HardSigmoid beta, Clip min/max (±Infinity when absent). */
+  /** LeakyRelu/HardSigmoid/Elu/Celu/Selu alpha, HardSigmoid beta, Selu gamma (beta), Pow's exponent (alpha), Clip min/max (±Infinity when absent). */
   alpha: number;
   beta: number;
   min: number;

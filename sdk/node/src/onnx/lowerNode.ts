@@ -15,6 +15,7 @@ import {
 import type { OpContext } from "./shapeOps.ts";
 import { lowerSelect, readReduce, SELECT_OPS } from "./lowerSelect.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
+import { fuseSwish, lowerUnary } from "./lowerUnary.ts";
 import { SUPPORTED_OPS } from "./supportedOps.ts";
 
 export interface LowerContext extends OpContext {
@@ -285,12 +286,28 @@ export function lowerNode(c: LowerContext): void {
       const { axes, keepdims, shape } = r;
       return push({ op, name: c.name, inputs: [x], output, axes, keepdims }, shape);
     }
+    case "Mul":
+      if (fuseSwish(c, acts, push)) return;
+      return lowerArithmetic(c, acts, push);
     case "Add":
     case "Sub":
-    case "Mul":
     case "Div":
     case "Neg":
       return lowerArithmetic(c, acts, push);
+    case "Exp":
+    case "Log":
+    case "Sqrt":
+    case "Reciprocal":
+    case "Pow":
+    case "Erf":
+    case "Gelu":
+    case "Elu":
+    case "Selu":
+    case "Celu":
+    case "Softplus":
+    case "Softsign":
+    case "Mish":
+      return lowerUnary(c, x, push);
     default:
       lowerSpatial(c, x, push);
   }

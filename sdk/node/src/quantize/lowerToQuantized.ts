@@ -1,6 +1,8 @@
 import { UnsupportedOpError } from "@zkml-verify/core/internal/errors";
 import type { ActivationNode, IrNode, ModelIR } from "../onnx/ir.ts";
-import { broadcastIndex, numel } from "../onnx/ir.ts";
+import { broadcastIndex, numel, UNARY_ACTIVATIONS } from "../onnx/ir.ts";
+import { piecewiseOp } from "@zkml-verify/core/internal/quantize/ops/piecewise";
+import type { UnaryFunction } from "@zkml-verify/core/internal/quantize/unaryFunctions";
 import { layoutIndex } from "../onnx/layoutIndex.ts";
 import { linearTerms, maxGroups } from "../onnx/linearTerms.ts";
 import type { LinearIrNode, LinearTerms } from "../onnx/linearTerms.ts";
@@ -149,6 +151,27 @@ export function lowerToQuantized(p: {
     const src = boundedId(id, name);
     const out = addTensor(outName, tensors[src].shape, tensors[src].frac, true);
     ops.push({ kind: "clip", name, inputs: [src], output: out, lo, hi, bits: 0 });
+    return out;
+  };
+
+  /**
+   * out = f(in) for a smooth unary function f (the `piecewise` op; its polynomials are fitted
+   * at calibration, over the input's proven range): the one way to apply Exp, Log, Sqrt,
+   * Reciprocal, Erf, ... to a tensor. Returns the output tensor id (same scale as the input).
+   */
+  const unary = (
+    name: string,
+    id: number,
+    fn: UnaryFunction,
+    params: { alpha?: number; beta?: number },
+    outName: string,
+  ) => {
+    const src = boundedId(id, name);
+    const out = addTensor(outName, tensors[src].shape, tensors[src].frac, true);
+    const { alpha, beta } = params;
+    ops.push(
+      piecewiseOp({ name, input: src, output: out, fn, frac: tensors[src].frac, alpha, beta }),
+    );
     return out;
   };
 
@@ -349,6 +372,14 @@ export function lowerToQuantized(p: {
         });
         return;
       }
+      default:
+        unary(
+          node.name,
+          id,
+          UNARY_ACTIVATIONS[node.kind],
+          { alpha: node.alpha, beta: node.beta },
+          node.output,
+        );
     }
   }
 

@@ -6,6 +6,7 @@ import { linear } from "./linear.ts";
 import { max } from "./max.ts";
 import { mul } from "./mul.ts";
 import type { OpModule } from "./opModule.ts";
+import { piecewise } from "./piecewise.ts";
 import { poly } from "./poly.ts";
 import { range } from "./range.ts";
 
@@ -26,6 +27,7 @@ export const OP_MODULES: { [K in QuantizedOpKind]: OpModule<QuantizedOp & { kind
   clip,
   leaky,
   poly,
+  piecewise,
   range,
 };
 

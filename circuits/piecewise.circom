@@ -1,0 +1,103 @@
+pragma circom 2.1.6;
+
+include "rescale.circom";
+
+// Smooth unary functions (Exp, Log, Sqrt, Erf, GELU, ELU, Softplus, ...) as piecewise
+// polynomials over the proven input range (the `piecewise` op, see
+// sdk/core/src/quantize/piecewiseFit.ts for the integer semantics and the fit).
+//
+// In the segment r that the input's bits select, with t2 = 2 x - center_r (twice the offset
+// from the segment's middle, |t2| <= 2^L):
+//   P = C_0 + t2 (C_1 + t2 (C_2 + ... + t2 C_D)),   out = rescale(P, SHIFT)
+// C_k = sum_r sel_r T[r][k] is linear in the one-hot segment selector, so the Horner steps are
+// D constraints. The coefficient table T is a template parameter (constants).
+//
+// Constrained: the input's bit decomposition (unique: at most 249 bits < log2 p) fixes the
+// segment and t2; the selector is a product tree of those bits (exactly one-hot); each Horner
+// step is one product; the rescale decomposes P's quotient and remainder (rescale.circom).
+//
+// NOTE: the caller's table must keep every Horner intermediate below 2^249 (the quantizer
+// checks sum_k |C_k| 2^(L k) per segment); the quotient range QBITS is sized by calibration.
+
+// Uniform segments: -2^(BITS-1) <= in < 2^(BITS-1) (a value outside has no witness), cut into
+// 2^SEG segments of 2^(BITS-SEG) values selected by the top SEG bits of in + 2^(BITS-1).
+// Cost: BITS (decomposition) + 2^SEG - 2 (selector) + D (Horner) + SHIFT + QBITS (rescale).
+template PiecewiseUniform(BITS, SEG, D, SHIFT, QBITS, T) {
+    signal input in;
+    signal output out;
+    var L = BITS - SEG;
+    assert(BITS < 250);
+    signal b[BITS];
+    var u = in + 2 ** (BITS - 1);
+    var lc = 0;
+    for (var i = 0; i < BITS; i++) {
+        b[i] <-- (u >> i) & 1;
+        b[i] * (b[i] - 1) === 0;
+        lc += b[i] * 2 ** i;
+    }
+    lc === in + 2 ** (BITS - 1);
+    // t2 = 2 t - (2^L - 1), t = the low L bits: the offset within the segment, centred.
+    var t2 = 1 - 2 ** L;
+    for (var i = 0; i < L; i++) t2 += b[i] * 2 ** (i + 1);
+
+    // sel[2^SEG + r] = 1 iff the top SEG bits spell r (node n's children: 2n, 2n + 1).
+    signal sel[2 ** (SEG + 1)];
+    sel[0] <== 0;
+    sel[1] <== 1;
+    for (var level = 0; level < SEG; level++) {
+        for (var n = 2 ** level; n < 2 ** (level + 1); n++) {
+            sel[2 * n + 1] <== sel[n] * b[BITS - 1 - level];
+            sel[2 * n] <== sel[n] - sel[2 * n + 1];
+        }
+    }
+    signal h[D + 1];
+    for (var k = D; k >= 0; k--) {
+        var c = 0;
+        for (var r = 0; r < 2 ** SEG; r++) c += sel[2 ** SEG + r] * T[r][k];
+        if (k == D) {
+            h[k] <== c;
+        } else {
+            h[k] <== c + t2 * h[k + 1];
+        }
+    }
+    component rs = Rescale(SHIFT, QBITS);
+    rs.in <== h[0];
+    out <== rs.out;
+}
+
+// Octave segments: 0 <= in < 2^(BITS-1) (a negative value has no witness); segment e is
+// [2^e, 2^(e+1)) (the leading bit e, t2 = 2 in - 3 2^e), row BITS-1 of T is in = 0 (t2 = 0).
+// Cost: BITS - 1 (decomposition) + BITS - 1 (leading bit) + D (Horner) + SHIFT + QBITS.
+template PiecewiseOctave(BITS, D, SHIFT, QBITS, T) {
+    signal input in;
+    signal output out;
+    var M = BITS - 1;
+    assert(M < 250);
+    signal b[M];
+    var lc = 0;
+    for (var i = 0; i < M; i++) {
+        b[i] <-- (in >> i) & 1;
+        b[i] * (b[i] - 1) === 0;
+        lc += b[i] * 2 ** i;
+    }
+    lc === in;
+    // z[i] = 1 iff some bit at or above i is set; z[i] - z[i + 1] = 1 exactly at the leading bit.
+    signal z[M + 1];
+    z[M] <== 0;
+    for (var i = M - 1; i >= 0; i--) z[i] <== z[i + 1] + b[i] - z[i + 1] * b[i];
+    var t2 = 2 * in;
+    for (var i = 0; i < M; i++) t2 -= 3 * 2 ** i * (z[i] - z[i + 1]);
+    signal h[D + 1];
+    for (var k = D; k >= 0; k--) {
+        var c = (1 - z[0]) * T[M][k];
+        for (var e = 0; e < M; e++) c += (z[e] - z[e + 1]) * T[e][k];
+        if (k == D) {
+            h[k] <== c;
+        } else {
+            h[k] <== c + t2 * h[k + 1];
+        }
+    }
+    component rs = Rescale(SHIFT, QBITS);
+    rs.in <== h[0];
+    out <== rs.out;
+}
