@@ -7,7 +7,7 @@ import { chromium } from "playwright-core";
 import type { Abi } from "viem";
 import { auditRegistry } from "../../sdk/node/src/audit/auditRegistry.ts";
 import type { AuditReport } from "../../sdk/node/src/audit/types.ts";
-import { writeAuditReport } from "../../sdk/node/src/audit/writeAuditReport.ts";
+import { auditReportToJson, writeAuditReport } from "../../sdk/node/src/audit/writeAuditReport.ts";
 import { deployContract } from "../../sdk/core/src/chain/deployContract.ts";
 import { deployRegistry } from "../../sdk/core/src/chain/deployRegistry.ts";
 import { toChainClient } from "../../sdk/core/src/chain/chainClient.ts";
@@ -178,6 +178,15 @@ describe("the audit report: what an auditor reads first", function () {
       "utf8",
     );
     expect(md).to.contain(`class ${expected.class}; logits ${expected.values[0].toFixed(3)}`);
+    // JSON convention: dequantized outputs next to raw, field elements kept, blocks as numbers.
+    const json = auditReportToJson(report).predictions.find(
+      (x) => x.predictionId === expected.predictionId,
+    )!;
+    expect(json).to.include({ outputKind: "logits", predictedClass: expected.class });
+    expect(json.outputs).to.deep.equal(expected.values);
+    expect(json.outputsRaw).to.deep.equal(p.decoded!.raw.map(String));
+    expect(json.outputsField).to.deep.equal(p.outputs.map(String));
+    expect(json.blockNumber).to.equal(Number(p.blockNumber));
   });
 
   it("lists role grants and pauses with what they did", function () {

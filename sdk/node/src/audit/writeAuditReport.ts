@@ -93,9 +93,46 @@ export function renderAuditMarkdown(r: AuditReport): string {
   return lines.join("\n");
 }
 
-/** JSON with bigints as decimal strings (uint256 convention); bytes32 and addresses stay hex. */
+/**
+ * The report in the CLI's JSON convention (README, CLI section): block numbers, chain id and
+ * versions as numbers; uint256 values (field elements) as decimal strings; bytes32 and
+ * addresses as hex; a prediction's `outputs` dequantized through the manifest next to
+ * `outputsRaw` (signed fixed point at 2^outputFrac) and `predictedClass` (all null when no
+ * manifest matched), with the event's field elements in `outputsField`.
+ *
+ * @example
+ * writeFileSync("audit.json", JSON.stringify(auditReportToJson(report), null, 2));
+ */
+export function auditReportToJson(r: AuditReport) {
+  const block = (n: bigint) => Number(n);
+  const uints = (xs: readonly bigint[]) => xs.map((x) => x.toString());
+  return {
+    ...r,
+    fromBlock: block(r.fromBlock),
+    toBlock: block(r.toBlock),
+    models: r.models.map((m) => ({ ...m, blockNumber: block(m.blockNumber) })),
+    predictions: r.predictions.map(({ decoded, outputs, ...p }) => ({
+      ...p,
+      blockNumber: block(p.blockNumber),
+      outputKind: decoded?.kind ?? null,
+      outputs: decoded && decoded.kind !== "hashed" ? decoded.values : null,
+      outputsRaw: decoded && decoded.kind !== "hashed" ? uints(decoded.raw) : null,
+      predictedClass: decoded?.predictedClass ?? null,
+      outputsField: uints(outputs),
+    })),
+    events: r.events.map((e) => ({
+      ...e,
+      blockNumber: block(e.blockNumber),
+      args: Object.fromEntries(
+        Object.entries(e.args).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]),
+      ),
+    })),
+  };
+}
+
+/** `auditReportToJson` as indented text. */
 export const auditReportJson = (report: AuditReport): string =>
-  JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
+  JSON.stringify(auditReportToJson(report), null, 2) + "\n";
 
 export interface WriteAuditReportReturnType {
   json: string;

@@ -141,7 +141,7 @@ export async function deployStep(
   const sameRegistry = prev.registry?.address.toLowerCase() === address.toLowerCase();
   const created = (t: { txHash: Hex; blockNumber: bigint }) => ({
     txHash: t.txHash,
-    blockNumber: t.blockNumber.toString(),
+    blockNumber: Number(t.blockNumber),
     deployer,
   });
   const next: Record_ = {
@@ -280,7 +280,7 @@ export async function registerStep(
         verifier: verifier as Hex,
         metadataURI,
         txHash: r.txHash,
-        blockNumber: r.blockNumber.toString(),
+        blockNumber: Number(r.blockNumber),
         registrar,
       },
     ],
@@ -289,7 +289,7 @@ export async function registerStep(
     ...base,
     version: r.version,
     txHash: r.txHash,
-    blockNumber: r.blockNumber,
+    blockNumber: Number(r.blockNumber),
     gasUsed: r.gasUsed,
     alreadyRegistered: false,
     devSetup,

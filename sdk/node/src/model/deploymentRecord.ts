@@ -23,8 +23,8 @@ export interface ContractRecord {
   address: Hex;
   /** The creation transaction (absent for a contract given by address, e.g. `--registry`). */
   txHash?: Hex;
-  /** The creation block, a decimal string (uint256 convention). */
-  blockNumber?: string;
+  /** The creation block. */
+  blockNumber?: number;
   /** The account that sent the creation transaction. */
   deployer?: Hex;
 }
@@ -39,8 +39,7 @@ export interface RegistrationRecord {
   verifier: Hex;
   metadataURI: string;
   txHash: Hex;
-  /** A decimal string (uint256 convention). */
-  blockNumber: string;
+  blockNumber: number;
   /** The account that sent it (holding REGISTRAR_ROLE). */
   registrar: Hex;
 }

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { auditRegistry } from "../../audit/auditRegistry.ts";
-import { writeAuditReport } from "../../audit/writeAuditReport.ts";
+import { auditReportToJson, writeAuditReport } from "../../audit/writeAuditReport.ts";
 import { verdictText } from "../../audit/reportText.ts";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
 import { EXIT, printJson } from "../command.ts";
@@ -70,7 +70,7 @@ ${NETWORK_USAGE}`,
         }),
       );
       const files = writeAuditReport({ report, outDir: resolve(values.out ?? "audit") });
-      if (values.json) printJson({ ...report, files });
+      if (values.json) printJson({ ...auditReportToJson(report), files });
       else {
         for (const x of [...report.models, ...report.predictions]) {
           const label =
