@@ -31,6 +31,9 @@ describe("circom --inspect reports no under-constrained signal", function () {
       main: "PolyRescale(10240, 15, 12, 134217728, 64166000, -3692000, 138000, -2000, 100, 4)",
     },
     { name: "inspect-mul", library: "activation.circom", main: "MulRescale(4, 10)" },
+    { name: "inspect-dot", library: "arith.circom", main: "DotRescale(3, 4, 12)" },
+    { name: "inspect-div", library: "arith.circom", main: "DivRound(4, 8, 12)" },
+    { name: "inspect-rsqrt", library: "arith.circom", main: "RsqrtFloor(6, 10, 13, 24)" },
     {
       name: "inspect-packed",
       library: "packed-linear.circom",
@@ -45,7 +48,8 @@ describe("circom --inspect reports no under-constrained signal", function () {
       ).to.deep.equal([]);
     });
   }
-  const wanted = /ArgMax|Sigmoid|LeakyRelu|HardSwish|MaxPool 3x3|Mul of two|Concat|Conv depthwise/;
+  const wanted =
+    /ArgMax|Sigmoid|LeakyRelu|HardSwish|MaxPool 3x3|Mul of two|Concat|Conv depthwise|Div of two|LayerNorm/;
   it("generated model with private weights and hashed outputs (Conv stride 2, pads, dilation)", async function () {
     const c = opCases().find((x) => x.name.startsWith("Conv (stride 2"))!;
     const ir = importOnnx({ file: `${c.name}.onnx`, bytes: c.bytes });

@@ -31,6 +31,11 @@ import { unaryFloat } from "../../sdk/core/src/quantize/unaryFunctions.ts";
  *    L_p = max |p'| on the clip interval.
  *  - piecewise (Exp, Erf, GELU, ...): the op's measured maxError max(1, |f(x')|) (output rounding
  *    included) + 1.1 max |f(x' +- E) - f(x')| + 2^-(f+4).
+ *  - dot: sum_t (|a'| E_b + |b'| E_a + E_a E_b), + 2^-(f+1) when it rescales.
+ *  - div: |a/b - a'/b'| <= (E_a + |a'/b'| E_b) / (|b'| - E_b) (infinite when |b'| <= E_b),
+ *    + 2^-(f+1) (rounded to nearest).
+ *  - rsqrt: |1/sqrt(v) - 1/sqrt(v')| <= E_v / (2 (v' - E_v)^(3/2)) (infinite when v' <= E_v),
+ *    + 2^-f (rounded down).
  * Softmax / LogSoftmax are not quantized (the circuit proves the logits); argmax is compared
  * only where the float margin exceeds the bound.
  */
@@ -138,6 +143,38 @@ export function quantizationErrorBound(p: {
         }
         break;
       }
+      case "dot": {
+        const [a, b] = op.inputs;
+        for (let o = 0; o < n; o++) {
+          let sum = op.shift > 0 ? half(fo) : 0;
+          for (let k = o * op.terms; k < (o + 1) * op.terms; k++) {
+            const ea = E[a][op.aIndex[k]];
+            const eb = E[b][op.bIndex[k]];
+            sum +=
+              Math.abs(real(a, op.aIndex[k])) * eb + Math.abs(real(b, op.bIndex[k])) * ea + ea * eb;
+          }
+          e[o] = sum;
+        }
+        break;
+      }
+      case "div": {
+        const [a, b] = op.inputs;
+        for (let i = 0; i < n; i++) {
+          const ea = E[a][op.aIndex[i]];
+          const eb = E[b][op.bIndex[i]];
+          const bq = Math.abs(real(b, op.bIndex[i]));
+          const ratio = Math.abs(real(a, op.aIndex[i])) / bq;
+          e[i] = bq > eb ? (ea + ratio * eb) / (bq - eb) + half(fo) : Infinity;
+        }
+        break;
+      }
+      case "rsqrt":
+        for (let i = 0; i < n; i++) {
+          const ev = E[op.inputs[0]][i];
+          const v = real(op.inputs[0], i);
+          e[i] = v > ev ? ev / (2 * (v - ev) ** 1.5) + 2 ** -fo : Infinity;
+        }
+        break;
     }
     E[out] = e;
   }

@@ -15,8 +15,10 @@ import { generateModel } from "./generateGraph.ts";
  *   item 8, a private input outside the range: the evaluator accepts, no witness: 4, 5, 21
  *   item 6, a public input outside the range has a witness: 17, 23, 31
  *   circom: "compare.circom not found" (activation.circom without compare.circom): 16, 35
+ * and seeds of the product steps (issue 14): 6 (MatMul of two activations), 14 (Div of two
+ * activations), 32 (Trilu of an activation), 46 (Gemm with B an activation).
  */
-const SEEDS = [2, 4, 5, 16, 17, 21, 23, 25, 29, 30, 31, 35, 76, 111];
+const SEEDS = [2, 4, 5, 6, 14, 16, 17, 21, 23, 25, 29, 30, 31, 32, 35, 46, 76, 111];
 
 describe("differential fuzzer: onnxruntime, float evaluator, quantized evaluator, circuit witness", function () {
   it("draws every supported op and the cases of issue 12 (seeds 1-400, generation only)", function () {
@@ -39,6 +41,12 @@ describe("differential fuzzer: onnxruntime, float evaluator, quantized evaluator
       "residual",
       "concat",
       "mul-activations",
+      "product-matmul",
+      "product-gemm",
+      "product-div",
+      "product-layernorm",
+      "product-instancenorm",
+      "product-mask",
     ])
       expect(tags, t).to.include(t);
   });

@@ -73,7 +73,7 @@ class Graph {
   /** Activation tensors computed so far (candidates for residual / concat operands). */
   pool: T[] = [];
   private n = 0;
-  /** The random stream (swapped for `drawLater`, see generateModel). */
+  /** The random stream (swapped for `drawLater` and the product steps, see generateModel). */
   r: Rng;
   constructor(r: Rng) {
     this.r = r;
@@ -215,6 +215,8 @@ const ACTS: [ActKind, number][] = [
 
 /** Mish (opset 18) and Gelu (opset 20) raise the model's opset to this. */
 const SMOOTH_OPSET = 20;
+/** LayerNormalization is an ONNX op from opset 17. */
+const LAYER_NORM_OPSET = 17;
 
 function activation(g: Graph, x: T, kind: ActKind = g.weighted(ACTS)): T {
   switch (kind) {
@@ -636,6 +638,95 @@ function selectStep(g: Graph, x: T): T {
 }
 
 // ---------------------------------------------------------------------------------------------
+// products and normalizations of activations ([1, n] -> [1, n])
+
+function productStep(g: Graph, x: T): T {
+  const n = x.shape[1];
+  const step = g.pick(["matmul", "gemm", "div", "layernorm", "instancenorm", "mask"] as const);
+  g.tags.add(`product-${step}`);
+  switch (step) {
+    case "matmul": {
+      // x @ (x^T x) / n: a [1, n] row times an [n, n] Gram matrix, both activations
+      const t = g.node("Transpose", [x.name], [n, 1], "perm [1, 0]", { perm: [1, 0] });
+      const gram = g.node("MatMul", [t.name, x.name], [n, n], "x^T x");
+      const y = g.node("MatMul", [x.name, gram.name], [1, n], "x @ gram");
+      return constOp(g, y, "Mul");
+    }
+    case "gemm": {
+      // Gemm(x, s, c): B = an activation [n, n] (transB), C = the row x
+      const t = g.node("Transpose", [x.name], [n, 1], "perm [1, 0]", { perm: [1, 0] });
+      const s = activation(g, g.node("MatMul", [t.name, x.name], [n, n], "x^T x"), "Tanh");
+      const alpha = g.pick([1, 0.5]);
+      return g.node("Gemm", [x.name, s.name, x.name], [1, n], `B an activation, alpha ${alpha}`, {
+        transB: 1,
+        alpha: f(alpha),
+      });
+    }
+    case "div": {
+      // the divisor bounded away from 0 (either sign), as a model's denominators are
+      const lo = g.pick([0.5, 1]);
+      const c = g.node(
+        "Clip",
+        [x.name, g.init("lo", [], [lo]), g.init("hi", [], [4])],
+        x.shape,
+        `min ${lo} max 4`,
+      );
+      const b = g.chance(0.5) ? g.node("Neg", [c.name], x.shape, "") : c;
+      const y = g.earlier(x.shape, b.name) ?? x;
+      return g.node("Div", [y.name, b.name], x.shape, `by ${b.name}`);
+    }
+    case "mask": {
+      // x @ mask(x^T x) / n: Trilu of an activation, or Where with a constant condition
+      const t = g.node("Transpose", [x.name], [n, 1], "perm [1, 0]", { perm: [1, 0] });
+      const gram = g.node("MatMul", [t.name, x.name], [n, n], "x^T x");
+      let m: T;
+      if (g.chance(0.5)) {
+        const upper = g.int(0, 1);
+        const k = g.int(-1, 1);
+        m = g.node("Trilu", [gram.name, g.ints("k", [k])], [n, n], `upper ${upper} k ${k}`, {
+          upper,
+        });
+      } else {
+        const cond = Array.from({ length: n * n }, () => BigInt(g.int(0, 1)));
+        const c = g.fresh("cond");
+        g.inits.push({ name: c, shape: [n, n], data: cond, dataType: "bool" });
+        const fill = g.pick([0, -1, 0.5]);
+        m = g.node("Where", [c, gram.name, g.init("fill", [], [fill])], [n, n], `fill ${fill}`);
+      }
+      return g.node("MatMul", [x.name, m.name], [1, n], "x @ masked");
+    }
+    case "layernorm": {
+      if (n < 2) return x;
+      const scale = g.values(n, "decimal", 1.5);
+      const bias = g.values(n, "decimal");
+      return g.node(
+        "LayerNormalization",
+        [x.name, g.init("g", [n], scale), g.init("b", [n], bias)],
+        x.shape,
+        "axis -1",
+        { axis: -1, epsilon: f(g.pick([1e-5, 1e-3])) },
+      );
+    }
+    case "instancenorm": {
+      if (n < 2) return x;
+      const r = g.node("Reshape", [x.name, g.ints("shape", [1, 1, n])], [1, 1, n], "[1, 1, n]");
+      const i = g.node(
+        "InstanceNormalization",
+        [
+          r.name,
+          g.init("g", [1], g.values(1, "decimal", 1.5)),
+          g.init("b", [1], g.values(1, "decimal")),
+        ],
+        r.shape,
+        "",
+        { epsilon: f(1e-5) },
+      );
+      return g.node("Reshape", [i.name, g.ints("shape", [1, n])], x.shape, "[1, n]");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // image ops ([1, C, H, W])
 
 function convOut(h: number, k: number, s: number, p0: number, p1: number, d = 1): number {
@@ -851,6 +942,15 @@ export function generateModel(seed: number): GeneratedModel {
     }
   };
   if (drawLater(() => g.chance(0.35))) x = drawLater(() => selectStep(g, x));
+  // Products and normalizations draw from their own stream (the seeds above keep their graphs up
+  // to here, their options and rows), appended in about one graph of four.
+  const own = mulberry32({ seed: (seed * 40503) ^ 0x9e37 });
+  if (own() < 0.25) {
+    const main = g.r;
+    g.r = own;
+    x = productStep(g, x);
+    g.r = main;
+  }
   let outputType: "int64" | undefined;
   const head = g.weighted([
     ["none", 7],
@@ -871,7 +971,11 @@ export function generateModel(seed: number): GeneratedModel {
   const last = g.nodes[g.nodes.length - 1];
   last.outputs = ["y"];
   for (const n of g.nodes) n.inputs = n.inputs.map((i) => (i === x.name ? "y" : i));
-  const opset = g.nodes.some((n) => n.opType === "Mish" || n.opType === "Gelu") ? SMOOTH_OPSET : 14;
+  const opset = g.nodes.some((n) => n.opType === "Mish" || n.opType === "Gelu")
+    ? SMOOTH_OPSET
+    : g.nodes.some((n) => n.opType === "LayerNormalization")
+      ? LAYER_NORM_OPSET
+      : 14;
   if (opset >= 18)
     // ReduceMean / ReduceMax take their axes as an input from opset 18
     for (const n of g.nodes) {

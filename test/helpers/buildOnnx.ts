@@ -5,7 +5,7 @@ import { InputError, ShapeError } from "../../sdk/core/src/errors.ts";
 const { onnx } = onnxProto;
 
 /** Element types the builder can write for graph inputs, outputs and initializers. */
-export type OnnxDataType = "float32" | "int64";
+export type OnnxDataType = "float32" | "int64" | "bool";
 
 /**
  * A node attribute. Plain values are typed by inference: a string is STRING, an integral
@@ -77,6 +77,7 @@ const IR_VERSION = 8;
 
 const ELEM_TYPE: Record<OnnxDataType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
+  bool: onnx.TensorProto.DataType.BOOL,
   int64: onnx.TensorProto.DataType.INT64,
 };
 
@@ -175,7 +176,12 @@ function tensor(spec: OnnxInitializerSpec): Onnx.TensorProto {
   }
   const isBig = data instanceof BigInt64Array || typeof data[0] === "bigint";
   const dataType = spec.dataType ?? (isBig ? "int64" : "float32");
-  const raw = dataType === "int64" ? int64Bytes(name, data) : float32Bytes(name, data);
+  const raw =
+    dataType === "int64"
+      ? int64Bytes(name, data)
+      : dataType === "bool"
+        ? Uint8Array.from(data as ArrayLike<number | bigint>, (v) => (Number(v) ? 1 : 0))
+        : float32Bytes(name, data);
   return onnx.TensorProto.create({
     name,
     dims: shape,

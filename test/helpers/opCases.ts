@@ -1,4 +1,5 @@
 import { buildOnnx } from "./buildOnnx.ts";
+import { productCases } from "./productCases.ts";
 import type { OnnxInitializerSpec, OnnxNodeSpec } from "./buildOnnx.ts";
 import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
 import { numel } from "../../sdk/node/src/onnx/ir.ts";
@@ -21,7 +22,7 @@ const rnd = mulberry32({ seed: 11 });
 const rand = (n: number, scale = 1) =>
   Array.from({ length: n }, () => Math.round((rnd() * 2 - 1) * scale * 1000) / 1000);
 
-function model(p: {
+export function model(p: {
   name: string;
   input: number[];
   output: number[];
@@ -48,20 +49,20 @@ function model(p: {
   };
 }
 
-const node = (
+export const node = (
   opType: string,
   inputs: string[],
   outputs: string[],
   attributes?: OnnxNodeSpec["attributes"],
 ): OnnxNodeSpec => ({ opType, inputs, outputs, name: "", ...(attributes ? { attributes } : {}) });
-const f = (value: number) => ({ type: "float" as const, value });
-const ints = (name: string, data: number[]): OnnxInitializerSpec => ({
+export const f = (value: number) => ({ type: "float" as const, value });
+export const ints = (name: string, data: number[]): OnnxInitializerSpec => ({
   name,
   shape: [data.length],
   data: data.map(BigInt),
   dataType: "int64",
 });
-const floats = (name: string, shape: number[], scale = 1): OnnxInitializerSpec => ({
+export const floats = (name: string, shape: number[], scale = 1): OnnxInitializerSpec => ({
   name,
   shape,
   data: rand(
@@ -441,6 +442,7 @@ export function opCases(): OpCase[] {
       opset: 11,
     }),
     ...unaryCases(),
+    ...productCases(),
   ];
 }
 

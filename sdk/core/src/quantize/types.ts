@@ -157,8 +157,62 @@ export interface RangeOp extends QOpBase {
   bits: number;
 }
 
+/**
+ * Sum of products of two activations (MatMul / Gemm of two activations, the variance of a
+ * normalization): out[o] = rescale(sum_{t < terms} a[aIndex[o*terms+t]] * b[bIndex[o*terms+t]], shift).
+ * One constraint per product, one rescale per output (shift 0: a plain range check).
+ */
+export interface DotOp extends QOpBase {
+  kind: "dot";
+  /** Products per output. */
+  terms: number;
+  aIndex: number[];
+  bIndex: number[];
+  shift: number;
+  quotientBits: number;
+}
+
+/**
+ * Division of two activations, rounded to nearest (ties up):
+ * out[i] = floor((2 a 2^shift sgn(b) + |b|) / (2 |b|)) for a = a[aIndex[i]], b = b[bIndex[i]].
+ * b = 0 has no witness (the evaluator throws QuantizationRangeError).
+ */
+export interface DivOp extends QOpBase {
+  kind: "div";
+  aIndex: number[];
+  bIndex: number[];
+  shift: number;
+  quotientBits: number;
+  /** Proven bound of the divisor (it is range-checked). */
+  bBits: number;
+}
+
+/**
+ * Inverse square root, rounded down: out = floor(2^shift / sqrt(in)), i.e. the largest out >= 0
+ * with out^2 in <= 2^(2 shift) (normalizations). in <= 0 has no witness.
+ */
+export interface RsqrtOp extends QOpBase {
+  kind: "rsqrt";
+  shift: number;
+  /** Width of the root's range check (signed bits, sized by calibration). */
+  quotientBits: number;
+  /** Proven bound of the input. */
+  bits: number;
+}
+
 export type QuantizedOp =
-  LinearOp | LayoutOp | MulOp | MaxOp | ClipOp | LeakyOp | PolyOp | PiecewiseOp | RangeOp;
+  | LinearOp
+  | LayoutOp
+  | MulOp
+  | MaxOp
+  | ClipOp
+  | LeakyOp
+  | PolyOp
+  | PiecewiseOp
+  | RangeOp
+  | DotOp
+  | DivOp
+  | RsqrtOp;
 
 /** A graph input or output: its name and static shape. */
 export interface QTensorInfo {

@@ -53,6 +53,7 @@ export const CIRCUIT_LIBRARY = [
   "commitment.circom",
   "packed-linear.circom",
   "piecewise.circom",
+  "arith.circom",
 ] as const;
 
 /** Includes in a fixed order (the library's), whatever order the ops appear in. */

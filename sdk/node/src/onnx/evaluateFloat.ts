@@ -3,7 +3,8 @@ import type { ActivationNode, IrNode, ModelIR } from "./ir.ts";
 import { broadcastIndex, numel, UNARY_ACTIVATIONS } from "./ir.ts";
 import { unaryFloat } from "@zkml-verify/core/internal/quantize/unaryFunctions";
 import { layoutIndex } from "./layoutIndex.ts";
-import { linearTerms, maxGroups } from "./linearTerms.ts";
+import { linearTerms, maxGroups, reduceGroups } from "./linearTerms.ts";
+import { matmulIndex } from "./matmulIndex.ts";
 import type { LinearIrNode, LinearTerms } from "./linearTerms.ts";
 
 export interface EvaluateFloatParameters {
@@ -83,6 +84,28 @@ function evaluateNode(
       const a = broadcastIndex(inShapes[0], outShape);
       const b = broadcastIndex(inShapes[1], outShape);
       return new Float64Array(total).map((_, i) => ins[0][a[i]] * ins[1][b[i]]);
+    }
+    case "MatMul": {
+      const mi = matmulIndex(inShapes[0], inShapes[1])!;
+      const out = new Float64Array(total);
+      for (let o = 0, t = 0; o < total; o++)
+        for (let p = 0; p < mi.terms; p++, t++)
+          out[o] += ins[0][mi.aIndex[t]] * ins[1][mi.bIndex[t]];
+      return out;
+    }
+    case "Div": {
+      const a = broadcastIndex(inShapes[0], outShape);
+      const b = broadcastIndex(inShapes[1], outShape);
+      return new Float64Array(total).map((_, i) => ins[0][a[i]] / ins[1][b[i]]);
+    }
+    case "Normalize": {
+      const out = new Float64Array(total);
+      for (const g of reduceGroups(inShapes[0], node.axes)) {
+        const mean = g.reduce((s, j) => s + x[j], 0) / g.length;
+        const variance = g.reduce((s, j) => s + (x[j] - mean) ** 2, 0) / g.length;
+        for (const j of g) out[j] = (x[j] - mean) / Math.sqrt(variance + node.epsilon);
+      }
+      return out;
     }
     case "Activation":
       return activationFloat(node, x, outShape);

@@ -3,6 +3,7 @@ import { erf } from "@zkml-verify/core/internal/quantize/unaryFunctions";
 import type { Tensor } from "./ir.ts";
 import { broadcastIndex, broadcastShapes, numel, strides } from "./ir.ts";
 import { legacyBroadcast } from "./lowerNode.ts";
+import { triangle } from "./lowerProducts.ts";
 import { tensorFromProto } from "./parseOnnx.ts";
 import { readAttributes } from "./readAttributes.ts";
 import type { OpContext } from "./shapeOps.ts";
@@ -29,6 +30,7 @@ const CONSTANT_UNARY: Record<string, (x: number) => number> = {
 
 const FOLDABLE = [
   "Shape",
+  "Trilu",
   "ConstantOfShape",
   "Gather",
   "Unsqueeze",
@@ -94,6 +96,12 @@ export function foldConstant(c: OpContext & { shapes: Record<string, number[]> }
       const value = a.has("value") ? tensorFromProto(a.tensor("value"), c.name).data[0] : 0;
       const shape = Array.from(x.data);
       return { shape, data: new Float64Array(numel(shape)).fill(value) };
+    }
+    case "Trilu": {
+      const a = readAttributes(n, c.name, ["upper"]);
+      const k = ins[1] ? consts.get(ins[1])!.data[0] : 0;
+      const keep = triangle(x.shape, k, a.int("upper", 1) === 1);
+      return { shape: x.shape, data: x.data.map((v, i) => (keep[i] ? v : 0)) };
     }
     case "Cast":
       readAttributes(n, c.name, ["to", "saturate"]);

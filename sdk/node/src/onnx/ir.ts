@@ -79,6 +79,42 @@ export const UNARY_ACTIVATIONS = {
 } as const satisfies Record<string, UnaryFunction>;
 export type UnaryActivationKind = keyof typeof UNARY_ACTIVATIONS;
 
+/**
+ * Matrix product of two activations with numpy `matmul` semantics (batch axes broadcast, a
+ * 1-D operand promoted and its axis removed): MatMul / Gemm whose B is not a constant.
+ */
+export interface MatMulNode extends NodeBase {
+  op: "MatMul";
+}
+
+/** Elementwise division of two activations, with broadcasting. */
+export interface DivNode extends NodeBase {
+  op: "Div";
+}
+
+/**
+ * (x - mean) / sqrt(var + epsilon) over `axes` (population variance): the normalization of
+ * LayerNormalization (the trailing axes) and InstanceNormalization (the spatial axes); their
+ * scale and bias follow as an Affine node.
+ */
+export interface NormalizeNode extends NodeBase {
+  op: "Normalize";
+  axes: number[];
+  epsilon: number;
+}
+
+/**
+ * out[i] = keep[i] ? in[broadcast(i)] : fill: Where with a constant condition and a constant
+ * scalar on one side, Trilu of an activation (fill 0). A fill of -Infinity (a causal mask) is
+ * only quantizable as the input of a Softmax, which leaves the masked elements out.
+ */
+export interface MaskNode extends NodeBase {
+  op: "Mask";
+  /** 1 where the input is kept, per output element. */
+  keep: Uint8Array;
+  fill: number;
+}
+
 export type ActivationKind =
   | "Relu"
   | "LeakyRelu"
@@ -178,6 +214,10 @@ export type IrNode =
   | ConvNode
   | AffineNode
   | BinaryNode
+  | MatMulNode
+  | DivNode
+  | NormalizeNode
+  | MaskNode
   | ActivationNode
   | SoftmaxNode
   | ArgMaxNode

@@ -1,16 +1,17 @@
 import type {
   ConcatNode,
   GatherNode,
+  MaskNode,
   PadNode,
   ReshapeNode,
   SliceNode,
   TransposeNode,
 } from "./ir.ts";
-import { numel, strides } from "./ir.ts";
+import { broadcastIndex, numel, strides } from "./ir.ts";
 import { sliceIndex } from "./shapeOps.ts";
 
 export type LayoutNode =
-  ReshapeNode | TransposeNode | ConcatNode | SliceNode | PadNode | GatherNode;
+  ReshapeNode | TransposeNode | ConcatNode | SliceNode | PadNode | GatherNode | MaskNode;
 
 export interface LayoutIndex {
   /** Which input each output element comes from (-1: the constant `fill`). */
@@ -56,6 +57,15 @@ export function layoutIndex(p: {
     case "Gather":
       index = Int32Array.from(node.index);
       break;
+    case "Mask": {
+      fill = node.fill;
+      const b = broadcastIndex(inputShapes[0], outShape);
+      for (let i = 0; i < total; i++) {
+        operand[i] = node.keep[i] ? 0 : -1;
+        index[i] = node.keep[i] ? b[i] : 0;
+      }
+      break;
+    }
     case "Slice":
       index = sliceIndex(inputShapes[0], node.starts, node.steps, outShape);
       break;

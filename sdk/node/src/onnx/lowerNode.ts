@@ -16,6 +16,7 @@ import type { OpContext } from "./shapeOps.ts";
 import { lowerSelect, readReduce, SELECT_OPS } from "./lowerSelect.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { fuseSwish, lowerUnary } from "./lowerUnary.ts";
+import { lowerMask, lowerNormalization } from "./lowerProducts.ts";
 import { SUPPORTED_OPS } from "./supportedOps.ts";
 
 export interface LowerContext extends OpContext {
@@ -308,6 +309,12 @@ export function lowerNode(c: LowerContext): void {
     case "Softsign":
     case "Mish":
       return lowerUnary(c, x, push);
+    case "LayerNormalization":
+    case "InstanceNormalization":
+      return lowerNormalization(c, x, push);
+    case "Trilu":
+    case "Where":
+      return lowerMask(c, x, push);
     default:
       lowerSpatial(c, x, push);
   }
@@ -384,8 +391,6 @@ function lowerArithmetic(
     return push({ op: "Affine", name: c.name, inputs: [x], output, scale: one, bias: zero() }, xs);
   }
   if (acts.length === 2) {
-    if (op === "Div")
-      throw unsupported(c, undefined, "division by an activation (only by a constant)");
     const shape = broadcastShapes(xs, shapes[acts[1]]);
     if (!shape)
       throw new ShapeError(
@@ -394,7 +399,7 @@ function lowerArithmetic(
           details: { tensor: output, node: c.name, shape: xs },
         },
       );
-    return push({ op, name: c.name, inputs: [...ins], output }, shape);
+    return push({ op, name: c.name, inputs: [ins[0], ins[1]], output }, shape);
   }
   const k = legacyBroadcast(consts.get(ins[0] === x ? ins[1] : ins[0])!, xs.length, legacy);
   const shape = broadcastShapes(xs, k.shape);
@@ -425,7 +430,11 @@ function lowerArithmetic(
     );
   }
   if (op === "Div" && !xFirst)
-    throw unsupported(c, undefined, "division by an activation (only by a constant)");
+    throw unsupported(
+      c,
+      undefined,
+      "a constant divided by an activation (divide two activations, or use Reciprocal)",
+    );
   const scale = op === "Mul" ? k : { shape: k.shape, data: k.data.map((v) => 1 / v) };
   if (scale.data.some((v) => !Number.isFinite(v)))
     throw unsupported(c, undefined, "division by zero");

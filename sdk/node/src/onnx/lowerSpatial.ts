@@ -4,6 +4,7 @@ import { numel } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
 import { lower1d, lower3d } from "./lowerNd.ts";
+import { lowerMatMulActs } from "./lowerProducts.ts";
 import { readAttributes } from "./readAttributes.ts";
 import { SUPPORTED_OPS } from "./supportedOps.ts";
 
@@ -34,12 +35,7 @@ export function lower2d(c: LowerContext, x: string, push: Push): void {
     case "Gemm": {
       const a = readAttributes(n, c.name, ["alpha", "beta", "transA", "transB", "broadcast"]);
       const b = consts.get(ins[1]);
-      if (!b || ins[0] !== x)
-        throw unsupported(
-          c,
-          undefined,
-          "B must be a constant (a product of two activations is not supported)",
-        );
+      if (!b || consts.has(ins[0])) return lowerMatMulActs(c, push);
       let input = x;
       if (a.int("transA", 0)) {
         input = `${output}__transA`;
@@ -74,8 +70,9 @@ export function lower2d(c: LowerContext, x: string, push: Push): void {
     case "MatMul": {
       readAttributes(n, c.name, []);
       const w = consts.get(ins[1]);
-      if (!w || ins[0] !== x || w.shape.length !== 2)
-        throw unsupported(c, undefined, "the second operand must be a constant 2-D matrix");
+      if (!w || consts.has(ins[0])) return lowerMatMulActs(c, push);
+      if (w.shape.length !== 2)
+        throw unsupported(c, undefined, "a constant second operand must be a 2-D matrix");
       const weight = transpose2(w);
       checkFeatures(c, xs, weight);
       return push({ op: "Dense", name: c.name, inputs: [x], output, weight, bias: null }, [
@@ -239,7 +236,13 @@ function checkFeatures(c: LowerContext, input: number[], weight: Tensor): void {
     );
 }
 
-function transpose2(t: Tensor): Tensor {
+/**
+ * The transpose of a 2-D constant.
+ *
+ * @example
+ * transpose2({ shape: [1, 2], data: Float64Array.of(1, 2) }).shape; // [2, 1]
+ */
+export function transpose2(t: Tensor): Tensor {
   const [r, cols] = t.shape;
   const data = new Float64Array(r * cols);
   for (let i = 0; i < r; i++) for (let j = 0; j < cols; j++) data[j * r + i] = t.data[i * cols + j];

@@ -52,7 +52,7 @@ export function parseOnnx({ file, bytes }: ParseOnnxParameters): ParseOnnxReturn
 
 const DT = onnx.TensorProto.DataType;
 
-/** Converts a float or integer TensorProto to a float64 tensor. */
+/** Converts a float, integer or boolean TensorProto to a float64 tensor. */
 export function tensorFromProto(t: OnnxTensorProto, file: string): Tensor {
   const shape = (t.dims ?? []).map((d) => Number(d));
   const n = shape.reduce((a, b) => a * b, 1);
@@ -73,9 +73,14 @@ export function tensorFromProto(t: OnnxTensorProto, file: string): Tensor {
     case DT.INT32:
       for (let i = 0; i < n; i++) out[i] = view ? view.getInt32(i * 4, true) : t.int32Data![i];
       break;
+    case DT.BOOL:
+    case DT.UINT8:
+      // one byte per element in raw_data; int32_data otherwise (masks)
+      for (let i = 0; i < n; i++) out[i] = view ? view.getUint8(i) : t.int32Data![i];
+      break;
     default:
       throw new OnnxParseError(
-        `tensor ${t.name} in ${file} has data type ${DT[t.dataType ?? 0]}, expected FLOAT, DOUBLE, INT32 or INT64`,
+        `tensor ${t.name} in ${file} has data type ${DT[t.dataType ?? 0]}, expected FLOAT, DOUBLE, INT32, INT64, BOOL or UINT8`,
         { details: { file } },
       );
   }

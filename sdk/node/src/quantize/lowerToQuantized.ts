@@ -6,7 +6,10 @@ import type { UnaryFunction } from "@zkml-verify/core/internal/quantize/unaryFun
 import { layoutIndex } from "../onnx/layoutIndex.ts";
 import { linearTerms, maxGroups } from "../onnx/linearTerms.ts";
 import type { LinearIrNode, LinearTerms } from "../onnx/linearTerms.ts";
+import { requireMatMul } from "../onnx/matmulIndex.ts";
 import { POLY_COEF_FRAC, polyCoefficients } from "./approximations.ts";
+import { lowerNormalize } from "./lowerNormalize.ts";
+import { MASKED_FILL } from "./lowerSoftmax.ts";
 import { bitLength } from "@zkml-verify/core/internal/quantize/fixedPoint";
 import { MODE_LIMITS } from "@zkml-verify/core/internal/quantize/modeLimits";
 import type {
@@ -221,6 +224,56 @@ export function lowerToQuantized(p: {
         });
         break;
       }
+      case "MatMul": {
+        const a = boundedId(ins[0], node.name);
+        const b = boundedId(ins[1], node.name);
+        const mi = requireMatMul(inShapes[0], inShapes[1], node.name);
+        const shift = tensors[a].frac + tensors[b].frac - frac;
+        ops.push({
+          kind: "dot",
+          name: node.name,
+          inputs: [a, b],
+          output: addTensor(node.output, outShape, frac, true),
+          terms: mi.terms,
+          aIndex: Array.from(mi.aIndex),
+          bIndex: Array.from(mi.bIndex),
+          shift,
+          quotientBits: 250 - shift,
+        });
+        break;
+      }
+      case "Div": {
+        const a = boundedId(ins[0], node.name);
+        const b = boundedId(ins[1], node.name);
+        const shift = frac + tensors[b].frac - tensors[a].frac;
+        ops.push({
+          kind: "div",
+          name: node.name,
+          inputs: [a, b],
+          output: addTensor(node.output, outShape, frac, true),
+          aIndex: Array.from(broadcastIndex(inShapes[0], outShape)),
+          bIndex: Array.from(broadcastIndex(inShapes[1], outShape)),
+          shift,
+          quotientBits: 250 - shift,
+          bBits: 0,
+        });
+        break;
+      }
+      case "Normalize":
+        lowerNormalize(
+          {
+            tensors,
+            ops,
+            addTensor,
+            boundedId,
+            linear: (name, inputs, t, outName, outShape) =>
+              linear(name, inputs, t, outName, outShape, false),
+          },
+          node,
+          ins[0],
+          inShapes[0],
+        );
+        break;
       case "Activation":
         lowerActivation(node, ins[0], f);
         break;
@@ -246,7 +299,13 @@ export function lowerToQuantized(p: {
       case "Concat":
       case "Slice":
       case "Gather":
+      case "Mask":
       case "Pad": {
+        if (node.op === "Mask" && !(node.fill > MASKED_FILL))
+          throw unsupportedAt(
+            node,
+            `a fill of ${node.fill} (a mask) is only supported in front of a Softmax`,
+          );
         if (ins.some((i) => tensors[i].frac !== f))
           throw unsupportedAt(
             node,

@@ -1,5 +1,7 @@
 import type { QuantizedOp } from "../types.ts";
 import { clip } from "./clip.ts";
+import { div } from "./div.ts";
+import { dot } from "./dot.ts";
 import { layout } from "./layout.ts";
 import { leaky } from "./leaky.ts";
 import { linear } from "./linear.ts";
@@ -9,6 +11,7 @@ import type { OpModule } from "./opModule.ts";
 import { piecewise } from "./piecewise.ts";
 import { poly } from "./poly.ts";
 import { range } from "./range.ts";
+import { rsqrt } from "./rsqrt.ts";
 
 export type QuantizedOpKind = QuantizedOp["kind"];
 
@@ -29,6 +32,9 @@ export const OP_MODULES: { [K in QuantizedOpKind]: OpModule<QuantizedOp & { kind
   poly,
   piecewise,
   range,
+  dot,
+  div,
+  rsqrt,
 };
 
 /**

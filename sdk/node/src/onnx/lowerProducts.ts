@@ -1,0 +1,253 @@
+import { ShapeError } from "@zkml-verify/core/internal/errors";
+import type { Tensor } from "./ir.ts";
+import { broadcastIndex, broadcastShapes, numel } from "./ir.ts";
+import type { LowerContext } from "./lowerNode.ts";
+import { unsupported } from "./lowerNode.ts";
+import type { Push } from "./lowerSpatial.ts";
+import { transpose2 } from "./lowerSpatial.ts";
+import { requireMatMul } from "./matmulIndex.ts";
+import { readAttributes } from "./readAttributes.ts";
+import { normAxis } from "./shapeOps.ts";
+
+/**
+ * Products and normalizations of activations: MatMul / Gemm whose operands are both
+ * activations (or whose left operand is the constant), Div of two activations,
+ * LayerNormalization and InstanceNormalization, and the masks of attention (Trilu, Where with
+ * a constant condition).
+ */
+
+/**
+ * MatMul / Gemm where B is not a constant: a MatMul node of two activations, or, with a
+ * constant A, the Dense of the transposed product ((A B)^T = B^T A^T); Gemm's transA / transB
+ * become Transposes, alpha an Affine, C an Affine bias (constant) or an Add (activation).
+ *
+ * @example
+ * lowerMatMulActs(c, push); // Gemm(x, y, z) -> MatMul(x, y), Add(., z)
+ */
+export function lowerMatMulActs(c: LowerContext, push: Push): void {
+  const { n, consts, shapes } = c;
+  const op = n.opType ?? "";
+  const ins = n.input ?? [];
+  const output = n.output![0];
+  const gemm = op === "Gemm";
+  const a = gemm
+    ? readAttributes(n, c.name, ["alpha", "beta", "transA", "transB", "broadcast"])
+    : readAttributes(n, c.name, []);
+  const steps: string[] = [];
+  const alpha = gemm ? a.float("alpha", 1) : 1;
+  const beta = gemm ? a.float("beta", 1) : 1;
+  const cName = gemm && ins[2] ? ins[2] : "";
+  const cConst = cName ? consts.get(cName) : undefined;
+  const hasC = !!cName && beta !== 0 && !(cConst && cConst.data.every((v) => v === 0));
+  if (alpha !== 1) steps.push("alpha");
+  if (hasC) steps.push("C");
+  const name = (what: string) => `${output}__${what}`;
+  const product = steps.length ? name("product") : output;
+  const operand = (i: number, trans: boolean): string | Tensor => {
+    const t = ins[i];
+    const k = consts.get(t);
+    if (k) return trans ? transpose2(k) : k;
+    if (!trans) return t;
+    const s = shapes[t];
+    const out = name(`trans${"AB"[i]}`);
+    push(
+      {
+        op: "Transpose",
+        name: `${c.name}/trans${"AB"[i]}`,
+        inputs: [t],
+        output: out,
+        perm: [1, 0],
+      },
+      [s[1], s[0]],
+    );
+    return out;
+  };
+  const A = operand(0, gemm && a.int("transA", 0) === 1);
+  const B = operand(1, gemm && a.int("transB", 0) === 1);
+  if (typeof B !== "string") throw new TypeError("lowerMatMulActs: B is a constant");
+  const bs = shapes[B];
+  if (typeof A === "string") {
+    const mi = requireMatMul(shapes[A], bs, c.name);
+    push({ op: "MatMul", name: c.name, inputs: [A, B], output: product }, mi.shape);
+  } else {
+    // A constant [M, K] times an activation [..., K, N]: transpose B, a Dense with weight A, transpose back.
+    if (A.shape.length !== 2 || bs.length < 2)
+      throw unsupported(
+        c,
+        "A",
+        "a constant left operand must be 2-D and the right one at least 2-D",
+      );
+    requireMatMul(A.shape, bs, c.name);
+    const perm = bs.map((_, i) => i);
+    [perm[bs.length - 2], perm[bs.length - 1]] = [perm[bs.length - 1], perm[bs.length - 2]];
+    const bt = perm.map((p) => bs[p]);
+    push({ op: "Transpose", name: `${c.name}/Bt`, inputs: [B], output: name("Bt"), perm }, bt);
+    const dense = [...bt.slice(0, -1), A.shape[0]];
+    push(
+      {
+        op: "Dense",
+        name: c.name,
+        inputs: [name("Bt")],
+        output: name("ABt"),
+        weight: A,
+        bias: null,
+      },
+      dense,
+    );
+    push(
+      { op: "Transpose", name: `${c.name}/ABt`, inputs: [name("ABt")], output: product, perm },
+      perm.map((p) => dense[p]),
+    );
+  }
+  let cur = product;
+  const shape = shapes[product];
+  if (alpha !== 1) {
+    const out = hasC ? name("alpha") : output;
+    const scale = { shape: [], data: Float64Array.of(alpha) };
+    push(
+      { op: "Affine", name: `${c.name}/alpha`, inputs: [cur], output: out, scale, bias: scalar(0) },
+      shape,
+    );
+    cur = out;
+  }
+  if (!hasC) return;
+  if (cConst) {
+    const bias = { shape: cConst.shape, data: cConst.data.map((v) => v * beta) };
+    const sb = broadcastShapes(shape, bias.shape);
+    if (!sb || numel(sb) !== numel(shape))
+      throw unsupported(c, "C", `C of shape [${bias.shape}] does not broadcast to [${shape}]`);
+    return push(
+      { op: "Affine", name: `${c.name}/C`, inputs: [cur], output, scale: scalar(1), bias },
+      shape,
+    );
+  }
+  let cAct = cName;
+  const cs = shapes[cName];
+  const sb = broadcastShapes(shape, cs);
+  if (!sb || numel(sb) !== numel(shape))
+    throw new ShapeError(
+      `Gemm node "${c.name}": C of shape [${cs}] does not broadcast to [${shape}]`,
+      {
+        details: { tensor: cName, node: c.name, shape: cs },
+      },
+    );
+  if (beta !== 1) {
+    cAct = name("betaC");
+    push(
+      {
+        op: "Affine",
+        name: `${c.name}/beta`,
+        inputs: [cName],
+        output: cAct,
+        scale: scalar(beta),
+        bias: scalar(0),
+      },
+      cs,
+    );
+  }
+  push({ op: "Add", name: `${c.name}/C`, inputs: [cur, cAct], output }, shape);
+}
+
+/**
+ * LayerNormalization (axes from `axis` to the end) and InstanceNormalization (the spatial
+ * axes): a Normalize node, then an Affine with the constant scale and bias.
+ *
+ * @example
+ * lowerNormalization(c, "x", push);
+ */
+export function lowerNormalization(c: LowerContext, x: string, push: Push): void {
+  const { n, consts, shapes } = c;
+  const op = n.opType ?? "";
+  const ins = n.input ?? [];
+  const output = n.output![0];
+  const xs = shapes[x];
+  const layer = op === "LayerNormalization";
+  const a = readAttributes(n, c.name, layer ? ["axis", "epsilon", "stash_type"] : ["epsilon"]);
+  if (!layer && xs.length < 3)
+    throw unsupported(
+      c,
+      undefined,
+      `InstanceNormalization needs N, C and spatial axes, got [${xs}]`,
+    );
+  const first = layer ? normAxis(a.int("axis", -1), xs.length) : 2;
+  const axes = xs.map((_, i) => i).filter((i) => i >= first);
+  const scale = consts.get(ins[1]);
+  const bias = ins[2] ? consts.get(ins[2]) : undefined;
+  if (!scale || (ins[2] && !bias))
+    throw unsupported(c, undefined, "scale and bias must be constants");
+  const epsilon = a.float("epsilon", 1e-5);
+  const norm = `${output}__normalized`;
+  push({ op: "Normalize", name: c.name, inputs: [x], output: norm, axes, epsilon }, xs);
+  // InstanceNormalization's scale and bias are per channel: [C] -> [C, 1, ..., 1]
+  const shapeOf = (t: Tensor) => (layer ? t.shape : [t.data.length, ...xs.slice(2).map(() => 1)]);
+  const s = { shape: shapeOf(scale), data: scale.data };
+  const b = bias ? { shape: shapeOf(bias), data: bias.data } : scalar(0);
+  for (const t of [s, b]) {
+    const sb = broadcastShapes(xs, t.shape);
+    if (!sb || numel(sb) !== numel(xs))
+      throw new ShapeError(
+        `${op} node "${c.name}": scale / bias of shape [${t.shape}] do not broadcast to [${xs}]`,
+        {
+          details: { tensor: output, node: c.name, shape: t.shape },
+        },
+      );
+  }
+  push({ op: "Affine", name: `${c.name}/affine`, inputs: [norm], output, scale: s, bias: b }, xs);
+}
+
+const scalar = (v: number): Tensor => ({ shape: [], data: Float64Array.of(v) });
+
+/**
+ * Trilu of an activation (the other triangle set to 0) and Where with a constant condition and
+ * a constant scalar on one side (a causal mask: Where(mask, scores, -inf)): a Mask node.
+ *
+ * @example
+ * lowerMask(c, "scores", push); // Where(cond, scores, -inf) -> Mask(keep = cond, fill -inf)
+ */
+export function lowerMask(c: LowerContext, x: string, push: Push): void {
+  const { n, consts, shapes } = c;
+  const ins = n.input ?? [];
+  const output = n.output![0];
+  if (n.opType === "Trilu") {
+    const a = readAttributes(n, c.name, ["upper"]);
+    const xs = shapes[x];
+    if (xs.length < 2) throw unsupported(c, undefined, `Trilu needs a matrix, got [${xs}]`);
+    const k = ins[1] ? consts.get(ins[1]) : undefined;
+    if (ins[1] && !k) throw unsupported(c, "k", "k must be a constant");
+    const keep = triangle(xs, k ? k.data[0] : 0, a.int("upper", 1) === 1);
+    return push({ op: "Mask", name: c.name, inputs: [x], output, keep, fill: 0 }, xs);
+  }
+  readAttributes(n, c.name, []);
+  const cond = consts.get(ins[0]);
+  if (!cond) throw unsupported(c, "condition", "only a constant condition (a mask) is supported");
+  const xAct = !consts.has(ins[1]);
+  const other = consts.get(xAct ? ins[2] : ins[1]);
+  if (!other || !(xAct ? !consts.has(ins[1]) && consts.has(ins[2]) : !consts.has(ins[2])))
+    throw unsupported(c, undefined, "one of X and Y must be an activation, the other a constant");
+  if (new Set(other.data).size > 1)
+    throw unsupported(c, xAct ? "Y" : "X", "the constant side must be one value (a scalar fill)");
+  const xs = shapes[x];
+  const shape = broadcastShapes(broadcastShapes(cond.shape, xs) ?? [], other.shape);
+  if (!shape || broadcastShapes(cond.shape, xs) === null)
+    throw new ShapeError(`Where node "${c.name}": shapes do not broadcast`, {
+      details: { tensor: output, node: c.name, shape: [cond.shape, xs, other.shape] },
+    });
+  const ci = broadcastIndex(cond.shape, shape);
+  const keep = Uint8Array.from(ci, (j) => ((cond.data[j] !== 0) === xAct ? 1 : 0));
+  push({ op: "Mask", name: c.name, inputs: [x], output, keep, fill: other.data[0] }, shape);
+}
+
+/**
+ * Which elements of a [..., N, M] tensor Trilu keeps: j - i >= k (upper) or j - i <= k (lower).
+ *
+ * @example
+ * triangle([2, 2], 0, true); // Uint8Array [1, 1, 0, 1]
+ */
+export function triangle(shape: number[], k: number, upper: boolean): Uint8Array {
+  const [rows, cols] = shape.slice(-2);
+  return Uint8Array.from({ length: numel(shape) }, (_, idx) => {
+    const i = Math.floor(idx / cols) % rows;
+    const j = idx % cols;
+    return (upper ? j - i >= k : j - i <= k) ? 1 : 0;
+  });
+}
