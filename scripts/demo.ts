@@ -59,7 +59,7 @@ function summary(r: DemoResult) {
     setupSeconds: r.setup.ms / 1000,
     setupCached: r.setup.cached,
     proveSeconds: r.proof.ms / 1000,
-    proofBytes: r.proof.proofSize,
+    proofSize: r.proof.proofSize,
     offchainValid: r.offchainValid,
     agreement: r.fidelity.agreement,
     sample: r.sample,
@@ -87,7 +87,7 @@ function printSummary(r: DemoResult) {
     ],
     [
       "proof",
-      `${s.proofBytes} bytes, proved in ${s.proveSeconds.toFixed(2)} s, off-chain verify: ${s.offchainValid ? "valid" : "INVALID"}`,
+      `${s.proofSize} bytes, proved in ${s.proveSeconds.toFixed(2)} s, off-chain verify: ${s.offchainValid ? "valid" : "INVALID"}`,
     ],
     [
       "input",

@@ -128,7 +128,9 @@ describe("the zkml CLI: exit codes and --json", function () {
     expect(p.code, p.stderr).to.equal(0);
     const proved = JSON.parse(p.stdout);
     expect(proved.valid).to.equal(true);
-    expect(proved.publicSignals[0]).to.equal(compiled.weightCommitment);
+    // bytes32 hex in every command's JSON; the same field element as public signal 0.
+    expect(compiled.weightCommitment).to.match(/^0x[0-9a-f]{64}$/);
+    expect(BigInt(proved.publicSignals[0])).to.equal(BigInt(compiled.weightCommitment));
     const q = readQuantizedModel({ file: join(dir, "quantized.json") });
     const input = quantizeInput({ model: q, input: row });
     const { outputs } = evaluateQuantized({ model: q, input });

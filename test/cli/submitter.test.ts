@@ -45,12 +45,13 @@ describe("the zkml CLI with a bound submitter: compile --submitter bound, prove 
     expect(s.code, s.stderr).to.equal(0);
   });
 
-  it("prove needs --submitter for a bound model (exit 3, naming the flag); bad values are refused", async function () {
+  it("prove needs --submitter for a bound model (exit 3, naming the flag); bad values are refused (exit 2)", async function () {
     const missing = await zkml("prove", DIR, "--input", input, "--json");
     expect(missing.code).to.equal(3);
     expect(missing.stderr).to.contain("--submitter <0x address>");
+    // A malformed option value is bad usage (exit 2), named.
     const bad = await zkml("prove", DIR, "--input", input, "--submitter", "0x1234", "--json");
-    expect(bad.code).to.equal(3);
+    expect(bad.code).to.equal(2);
     expect(bad.stderr).to.contain("20-byte hex address");
     const usage = await zkml("compile", "x.onnx", "--out", WORK, "--submitter", "maybe");
     expect(usage.code).to.equal(2);

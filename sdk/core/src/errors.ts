@@ -210,3 +210,41 @@ export class AlreadyRegisteredError extends ZkmlError<{
 }> {
   override name = "AlreadyRegisteredError" as const;
 }
+
+/**
+ * A command line the CLI cannot run: an unknown command or option, a missing argument, a value
+ * outside the option's choices. `suggestion` is the nearest valid name, when one is close.
+ */
+export class UsageError extends ZkmlError<{
+  command?: string;
+  option?: string;
+  value?: string;
+  expected?: readonly string[];
+  suggestion?: string;
+}> {
+  override name = "UsageError" as const;
+}
+
+/** A JSON-RPC endpoint or Hardhat network that cannot be reached, or that does not answer in time. */
+export class ConnectionError extends ZkmlError<{
+  network: string;
+  /** The endpoint's origin only (a URL's path and query can carry an API key). */
+  endpoint?: string;
+  timeoutMs?: number;
+  reason: "refused" | "timeout" | "unknown-network" | "bad-response" | "unreachable";
+  known?: readonly string[];
+}> {
+  override name = "ConnectionError" as const;
+}
+
+/** A model parameter (weight, bias, constant) that is NaN or infinite, named with the node reading it. */
+export class InvalidWeightError extends ZkmlError<{
+  file: string;
+  op: string;
+  node: string;
+  tensor: string;
+  index: number;
+  value: string;
+}> {
+  override name = "InvalidWeightError" as const;
+}

@@ -1,32 +1,35 @@
+/** Colour and style escape sequences (ESC [ ... m). */
+const ANSI_SGR = /\x1b\[[0-9;]*m/g;
+
 /**
- * Progress for long CLI steps: `» label` then `  done in 1.23 s` on stderr (so --json stdout
- * stays machine-readable), with a ticking elapsed-time line on a terminal. Silent when quiet.
+ * Progress for long CLI steps, always on stderr (stdout carries only the result, so `--json`
+ * output stays machine-readable and progress stays visible in both modes): `» label`, then
+ * `  done in 1.23 s`. On a terminal a ticking elapsed-time line is redrawn in place; when
+ * stderr is not a terminal (a pipe, a file, CI) no control codes are written.
  */
-export function progress(quiet: boolean) {
-  const tty = process.stderr.isTTY && !quiet;
-  const write = (s: string) => {
-    if (!quiet) process.stderr.write(s);
-  };
+export function progress() {
+  const tty = Boolean(process.stderr.isTTY);
+  // Tools' own colour codes (circom2's) are dropped too when stderr is not a terminal.
+  const write = (s: string) => process.stderr.write(tty ? s : s.replace(ANSI_SGR, ""));
   return {
     log: (line: string) => write(`  ${line}\n`),
     async step<T>(label: string, f: () => Promise<T>): Promise<T> {
       write(`» ${label}\n`);
       const start = performance.now();
-      const timer = tty
-        ? setInterval(
-            () =>
-              process.stderr.write(`\r  … ${((performance.now() - start) / 1000).toFixed(0)} s`),
-            1000,
-          )
-        : undefined;
+      const seconds = () => ((performance.now() - start) / 1000).toFixed(0);
+      const timer = tty ? setInterval(() => write(`\r  … ${seconds()} s`), 1000) : undefined;
+      let ok = false;
       try {
-        return await f();
+        const result = await f();
+        ok = true;
+        return result;
       } finally {
         if (timer) {
           clearInterval(timer);
-          process.stderr.write("\r\x1b[K");
+          write("\r\x1b[K");
         }
-        write(`  done in ${((performance.now() - start) / 1000).toFixed(2)} s\n`);
+        const elapsed = ((performance.now() - start) / 1000).toFixed(2);
+        write(ok ? `  done in ${elapsed} s\n` : `  failed after ${elapsed} s\n`);
       }
     },
   };

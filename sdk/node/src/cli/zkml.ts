@@ -1,74 +1,92 @@
 #!/usr/bin/env node
-// The `zkml` command line. Each subcommand is a thin layer over the SDK (@zkml-verify/node) and lives in
-// sdk/node/src/cli/commands/<name>.ts (see sdk/node/src/cli/command.ts).
-import { existsSync, readdirSync } from "node:fs";
-import { extname, join } from "node:path";
-import { ZkmlError } from "@zkml-verify/core/internal/errors";
+// The `zkml` command line. Each subcommand is a thin layer over the SDK (@zkml-verify/node) in
+// sdk/node/src/cli/commands/<name>.ts, loaded only when run (cli/commandTable.ts). Exit codes
+// and error output: cli/exitCode.ts. Output is complete on a pipe: the process exits only once
+// stdout and stderr have drained.
+import { UsageError } from "@zkml-verify/core/internal/errors";
+import { nearest } from "./args.ts";
 import { EXIT } from "./command.ts";
-import type { Command } from "./command.ts";
+import { COMMANDS } from "./commandTable.ts";
+import { errorReport } from "./exitCode.ts";
 
-const COMMANDS_DIR = join(import.meta.dirname, "commands");
-/** .ts when run from source, .js when run from the built package. */
-const EXT = extname(import.meta.filename);
+const HELP_FLAGS = ["--help", "-h"];
 
-async function load(name: string): Promise<Command | undefined> {
-  const file = join(COMMANDS_DIR, `${name}${EXT}`);
-  if (!/^[a-z][a-z-]*$/.test(name) || !existsSync(file)) return undefined;
-  return ((await import(file)) as { command: Command }).command;
-}
-
-async function usage(): Promise<string> {
-  const names = readdirSync(COMMANDS_DIR)
-    .filter((f) => f.endsWith(EXT) && !f.endsWith(`.d${EXT}`))
-    .map((f) => f.slice(0, -EXT.length))
-    .sort();
-  const commands = (await Promise.all(names.map(load))).filter(
-    (c): c is Command => c !== undefined,
-  );
-  const w = Math.max(...commands.map((c) => c.name.length));
+function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const w = Math.max(...names.map((n) => n.length));
   return [
     "zkml <command> [options]   (zkml <command> --help for details)",
     "",
     "Commands:",
-    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    ...names.map((n) => `  ${n.padEnd(w)}  ${COMMANDS[n].summary}`),
     "",
     "Exit codes: 0 success, 1 a check failed, 2 bad usage, 3 an error (the message names the cause).",
+    "Every command takes --json (the result on stdout; progress stays on stderr).",
   ].join("\n");
 }
 
+async function loadCommand(name: string) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    const suggestion = nearest(name, Object.keys(COMMANDS));
+    throw new UsageError(
+      `unknown command "${name}"${suggestion ? ` (did you mean zkml ${suggestion}?)` : ""}`,
+      { details: { value: name, suggestion, expected: Object.keys(COMMANDS) } },
+    );
+  }
+  return (await entry.load()).command;
+}
+
+let running: string | undefined;
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "help" || name === "--help") {
-    console.log(await usage());
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  const command = await load(name);
-  if (!command) {
-    console.error(`unknown command "${name}"\n\n${await usage()}`);
+  if (name === undefined) {
+    process.stderr.write(usage() + "\n");
     return EXIT.usage;
   }
-  if (rest.includes("--help")) {
-    console.log(command.usage);
+  if (name === "help" || HELP_FLAGS.includes(name)) {
+    const topic = name === "help" ? rest[0] : undefined;
+    process.stdout.write((topic ? (await loadCommand(topic)).usage : usage()) + "\n");
+    return EXIT.ok;
+  }
+  const command = await loadCommand(name);
+  running = name;
+  if (rest.some((a) => HELP_FLAGS.includes(a))) {
+    process.stdout.write(command.usage + "\n");
     return EXIT.ok;
   }
   return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ZkmlError) {
-      console.error(error.describe());
-      process.exit(EXIT.error);
-    }
-    if (
-      error instanceof TypeError &&
-      (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
-    ) {
-      console.error(error.message);
-      process.exit(EXIT.usage);
-    }
-    console.error(error);
-    process.exit(EXIT.checkFailed);
-  },
-);
+/** Resolves once everything written so far to `stream` is handed to the OS. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((done) => {
+    if (stream.destroyed || !stream.writable) return done();
+    stream.write("", () => done());
+  });
+}
+
+let exiting = false;
+async function exit(code: number): Promise<never> {
+  if (!exiting) {
+    exiting = true;
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  }
+  process.exit(code);
+}
+
+function fail(error: unknown): Promise<never> {
+  const { code, text } = errorReport(error, running);
+  process.stderr.write(text + "\n");
+  return exit(code);
+}
+
+// A reader that stops early (`zkml ... --json | head -1`): nothing more to say, exit quietly.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(EXIT.ok);
+});
+process.on("uncaughtException", (e) => void fail(e));
+process.on("unhandledRejection", (e) => void fail(e));
+
+main(process.argv.slice(2)).then(exit, fail);

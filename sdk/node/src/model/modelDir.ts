@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { id as keccakId, isHexString } from "ethers";
-import { MissingKeyError, ZkmlError } from "@zkml-verify/core/internal/errors";
+import { InputError, MissingKeyError, ZkmlError } from "@zkml-verify/core/internal/errors";
 import type { Manifest } from "@zkml-verify/core/internal/manifest";
 import { importOnnx } from "../onnx/importOnnx.ts";
 import { rebindWeights } from "../quantize/rebindWeights.ts";
 import { checkKeyFiles } from "../setup/checkDeployable.ts";
 import { listDeployments } from "./deploymentRecord.ts";
+import { PROOF_SYSTEMS } from "@zkml-verify/core/internal/prove/proofSystem";
 import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
 import { artifactNames } from "../setup/setupCircuit.ts";
 import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
@@ -48,17 +49,48 @@ export interface ProofFile {
   publicSignals: string[];
   /** Circuit outputs dequantized to floats (logits at 2^outputFrac), when known. */
   outputs?: number[];
+  /** The same outputs as the circuit's signed fixed-point integers (decimal strings). */
+  outputsRaw?: string[];
+  predictedClass?: number;
   /** The float model's outputs on the same input (onnxruntime), when the model file was found. */
   floatOutputs?: number[];
+  /** bytes32 hex (cli/jsonConvention.ts). */
   weightCommitment?: string;
 }
 
+/**
+ * A proof file written by `zkml prove`, checked field by field: a file that is not one (`{}`,
+ * another JSON document) is an `InputError` naming the field, never a TypeError later.
+ */
 export function readProofFile(file: string): ProofFile {
+  let p: ProofFile;
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as ProofFile;
+    p = JSON.parse(readFileSync(file, "utf8")) as ProofFile;
   } catch (cause) {
-    throw new ZkmlError(`cannot read the proof file ${file}`, { details: { file }, cause });
+    throw new InputError(`cannot read the proof file ${file}`, { details: { input: file }, cause });
   }
+  const bad = (field: string, expected: string) =>
+    new InputError(`${file} is not a proof file from zkml prove: ${field} ${expected}`, {
+      details: { input: file, value: field },
+    });
+  if (typeof p !== "object" || p === null || Array.isArray(p))
+    throw bad("the file", "is not a JSON object");
+  if (p.system !== undefined && !PROOF_SYSTEMS.includes(p.system)) {
+    throw bad("system", `must be one of ${PROOF_SYSTEMS.join(", ")}`);
+  }
+  if (typeof p.proof !== "object" || p.proof === null)
+    throw bad("proof", "is missing (the snarkjs proof object)");
+  if (typeof p.proofBytes !== "string" || !/^0x([0-9a-fA-F]{2})*$/.test(p.proofBytes)) {
+    throw bad("proofBytes", "must be the ABI-encoded proof as 0x hex");
+  }
+  if (
+    !Array.isArray(p.publicSignals) ||
+    p.publicSignals.length === 0 ||
+    !p.publicSignals.every((x) => typeof x === "string" && /^\d+$/.test(x))
+  ) {
+    throw bad("publicSignals", "must be a non-empty array of decimal strings");
+  }
+  return p;
 }
 
 /**

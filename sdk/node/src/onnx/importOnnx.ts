@@ -1,10 +1,11 @@
 import { basename } from "node:path";
-import { ShapeError } from "@zkml-verify/core/internal/errors";
+import { InvalidWeightError, ShapeError } from "@zkml-verify/core/internal/errors";
 import { foldConstant } from "./foldConstant.ts";
+import { MAX_TENSOR_ELEMENTS, numel } from "./ir.ts";
 import type { IrNode, ModelIR, Tensor, ValueInfo } from "./ir.ts";
 import { lowerNode } from "./lowerNode.ts";
 import { parseOnnx, tensorFromProto } from "./parseOnnx.ts";
-import type { OnnxModelProto } from "./parseOnnx.ts";
+import type { OnnxModelProto, OnnxNodeProto } from "./parseOnnx.ts";
 import { readAttributes } from "./readAttributes.ts";
 
 export { SUPPORTED_OPS } from "./supportedOps.ts";
@@ -57,7 +58,9 @@ export function importOnnx({
   const inputs: ValueInfo[] = [];
   for (const vi of graph.input ?? []) {
     if (consts.has(vi.name!)) continue; // old exporters list initializers as inputs
-    inputs.push({ name: vi.name!, shape: inputShape(vi, file, inputShapes, batchSize, onWarning) });
+    const shape = inputShape(vi, file, inputShapes, batchSize, onWarning);
+    checkSize(vi.name!, shape);
+    inputs.push({ name: vi.name!, shape });
   }
 
   // How many nodes (and graph outputs) read each tensor: folding into a producer is only
@@ -70,11 +73,13 @@ export function importOnnx({
   const shapes: Record<string, number[]> = {};
   for (const i of inputs) shapes[i.name] = i.shape;
   const nodes: IrNode[] = [];
+  const checked = new Set<string>();
   graph.node!.forEach((n, index) => {
     const name = n.name || `${n.opType}_${index}`;
     if ((n.domain ?? "") !== "" && n.domain !== "ai.onnx") {
       lowerNode({ n, name, consts, shapes, nodes, uses, opset, file }); // throws unsupported
     }
+    checkParameters({ n, name, consts, file, checked });
     if (n.opType === "Constant") {
       const a = readAttributes(n, name, ["value"]);
       consts.set(n.output![0], tensorFromProto(a.tensor("value"), file));
@@ -86,6 +91,7 @@ export function importOnnx({
       return;
     }
     lowerNode({ n, name, consts, shapes, nodes, uses, opset, file });
+    for (const out of n.output ?? []) checkSize(out, shapes[out], name);
   });
 
   const outputs = (graph.output ?? []).map((o) => {
@@ -104,6 +110,59 @@ export function importOnnx({
     shapes,
     source: { file: basename(file), sha256, opset, producer: model.producerName ?? "" },
   };
+}
+
+/** A tensor of more than MAX_TENSOR_ELEMENTS elements is a ShapeError (before anything allocates it). */
+function checkSize(tensor: string, shape: number[] | undefined, node?: string) {
+  if (!shape) return;
+  const n = numel(shape);
+  if (n > MAX_TENSOR_ELEMENTS) {
+    throw new ShapeError(
+      `${node ? `the output of node ${node}` : "input"} ${tensor} has ${n} elements [${shape.join(", ")}]; at most ${MAX_TENSOR_ELEMENTS} (2^24) per tensor: every value is a circuit signal and snarkjs proves at most 2^28 constraints`,
+      { details: { tensor, node, shape } },
+    );
+  }
+}
+
+/** Ops whose constant operands may be infinite (bounds: Clip's min/max, Max/Min, a Where mask). */
+const INFINITY_OK = new Set(["Clip", "Max", "Min", "Where"]);
+
+/**
+ * The constant operands of a node (initializers, Constant outputs) hold no NaN, nor an infinity
+ * unless the op takes bounds: an `InvalidWeightError` names the op, node and tensor, instead of
+ * a RangeError deep in quantization.
+ */
+function checkParameters(p: {
+  n: OnnxNodeProto;
+  name: string;
+  consts: Map<string, Tensor>;
+  file: string;
+  checked: Set<string>;
+}) {
+  for (const input of p.n.input ?? []) {
+    const t = p.consts.get(input);
+    const key = `${input}\u0000${p.n.opType}`;
+    if (!t || p.checked.has(key)) continue;
+    p.checked.add(key);
+    const index = t.data.findIndex(
+      (v) => Number.isNaN(v) || (!Number.isFinite(v) && !INFINITY_OK.has(p.n.opType!)),
+    );
+    if (index >= 0) {
+      throw new InvalidWeightError(
+        `${p.n.opType} node ${p.name}: tensor ${input} holds ${t.data[index]} at index ${index}; a model parameter must be a finite number (re-export the model, or fix the weights)`,
+        {
+          details: {
+            file: p.file,
+            op: p.n.opType!,
+            node: p.name,
+            tensor: input,
+            index,
+            value: String(t.data[index]),
+          },
+        },
+      );
+    }
+  }
 }
 
 type OnnxValueInfo = NonNullable<OnnxModelProto["graph"]>["input"] extends

@@ -248,6 +248,14 @@ export interface ModelIR {
 export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
+ * The most elements one tensor may have (2^24, 16.8M). Every value of a tensor the circuit
+ * computes is at least one signal, and snarkjs proves at most 2^28 constraints, so a larger
+ * tensor is beyond any provable circuit; the importer refuses it with a ShapeError before
+ * allocating anything (a [1, 2e9] input would otherwise exhaust memory).
+ */
+export const MAX_TENSOR_ELEMENTS = 2 ** 24;
+
+/**
  * Row-major strides of a shape.
  *
  * @example

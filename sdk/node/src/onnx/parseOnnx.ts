@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import onnxProto from "onnx-proto";
 import { OnnxParseError } from "@zkml-verify/core/internal/errors";
+import { MAX_TENSOR_ELEMENTS } from "./ir.ts";
 import type { Tensor } from "./ir.ts";
 
 const { onnx } = onnxProto;
@@ -52,11 +53,38 @@ export function parseOnnx({ file, bytes }: ParseOnnxParameters): ParseOnnxReturn
 
 const DT = onnx.TensorProto.DataType;
 
+/** Bytes per element of the data types `tensorFromProto` reads. */
+const BYTES_PER_ELEMENT: Partial<Record<number, number>> = {
+  [DT.FLOAT]: 4,
+  [DT.DOUBLE]: 8,
+  [DT.INT64]: 8,
+  [DT.INT32]: 4,
+  [DT.BOOL]: 1,
+  [DT.UINT8]: 1,
+};
+
 /** Converts a float, integer or boolean TensorProto to a float64 tensor. */
 export function tensorFromProto(t: OnnxTensorProto, file: string): Tensor {
   const shape = (t.dims ?? []).map((d) => Number(d));
   const n = shape.reduce((a, b) => a * b, 1);
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
+  // The data must hold exactly the elements the dims declare (checked before allocating).
+  const width = BYTES_PER_ELEMENT[t.dataType ?? 0];
+  const stored = raw
+    ? raw.byteLength / (width ?? 1)
+    : ((t.floatData?.length ||
+        t.doubleData?.length ||
+        t.int64Data?.length ||
+        t.int32Data?.length) ??
+      0);
+  if (width !== undefined && (n > MAX_TENSOR_ELEMENTS || stored !== n)) {
+    throw new OnnxParseError(
+      n > MAX_TENSOR_ELEMENTS
+        ? `tensor ${t.name} in ${file} has ${n} elements [${shape}], more than the ${MAX_TENSOR_ELEMENTS} a circuit can hold`
+        : `tensor ${t.name} in ${file} declares ${n} elements [${shape}] but stores ${stored}`,
+      { details: { file } },
+    );
+  }
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : null;
   const out = new Float64Array(n);
   switch (t.dataType) {

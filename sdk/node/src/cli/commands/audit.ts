@@ -1,18 +1,23 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { auditRegistry } from "../../audit/auditRegistry.ts";
 import { auditReportToJson, writeAuditReport } from "../../audit/writeAuditReport.ts";
 import { verdictText } from "../../audit/reportText.ts";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import {
+  addressOption,
+  integerOption,
+  parseCommandArgs,
+  positionalArgs,
+  requiredOption,
+} from "../args.ts";
+import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { connect, NETWORK_OPTIONS, NETWORK_USAGE } from "../network.ts";
 import { progress } from "../progress.ts";
 
 export const command: Command = {
   name: "audit",
-  summary:
-    "re-check a registry's history: events vs calldata, proofs vs manifests (exit 1 on a finding)",
   usage: `zkml audit --registry <address> [--manifest <dir>]... [--strict] [--from-block N]
            [--to-block N] [--out <dir>] [--json]
 
@@ -38,32 +43,33 @@ export const command: Command = {
   --from-block N     first block to scan (default: the registry's creation block)
 ${NETWORK_USAGE}`,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        ...NETWORK_OPTIONS,
-        registry: { type: "string" },
-        "from-block": { type: "string" },
-        "to-block": { type: "string" },
-        manifest: { type: "string", multiple: true },
-        strict: { type: "boolean" },
-        out: { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      ...NETWORK_OPTIONS,
+      registry: { type: "string" },
+      "from-block": { type: "string" },
+      "to-block": { type: "string" },
+      manifest: { type: "string", multiple: true },
+      strict: { type: "boolean" },
+      out: { type: "string" },
+      json: { type: "boolean" },
     });
-    if (!values.registry) {
-      console.error(this.usage);
-      return EXIT.usage;
-    }
-    const ui = progress(Boolean(values.json));
-    const conn = await connect({ ...values, readOnly: true });
+    positionalArgs(this.name, positionals, []);
+    const registry = addressOption(
+      this.name,
+      "registry",
+      requiredOption(this.name, values.registry, "registry", "address"),
+    )!;
+    const fromBlock = integerOption(this.name, "from-block", values["from-block"]);
+    const toBlock = integerOption(this.name, "to-block", values["to-block"]);
+    const ui = progress();
+    const conn = await connect({ ...values, command: this.name, readOnly: true });
     try {
-      const report = await ui.step(`audit ${values.registry} on ${conn.name}`, () =>
+      const report = await ui.step(`audit ${registry} on ${conn.name}`, () =>
         auditRegistry({
           client: conn.client,
-          registry: values.registry!,
-          fromBlock: values["from-block"] === undefined ? undefined : BigInt(values["from-block"]),
-          toBlock: values["to-block"] === undefined ? undefined : BigInt(values["to-block"]),
+          registry,
+          fromBlock: fromBlock === undefined ? undefined : BigInt(fromBlock),
+          toBlock: toBlock === undefined ? undefined : BigInt(toBlock),
           manifests: (values.manifest ?? []).map((d) => resolve(d)),
           strict: values.strict,
           onProgress: ui.log,

@@ -1,15 +1,15 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { UntrustedKeyError } from "@zkml-verify/core/internal/errors";
 import { beaconPhase2, contributePhase2, verifyPhase2 } from "../../setup/ceremony.ts";
 import { checkGroth16KeyTrust } from "../../setup/checkGroth16KeyTrust.ts";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import { parseCommandArgs, subcommandUsageError } from "../args.ts";
+import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 
 export const command: Command = {
   name: "ceremony",
-  summary: "Groth16 multi-party phase 2: contribute, beacon, verify (wraps snarkjs)",
   usage: `zkml ceremony contribute <in.zkey> <out.zkey> --name <who> [--entropy <text>] [--json]
 zkml ceremony beacon <in.zkey> <out.zkey> --hash <hex> [--iterations <exp>] [--json]
 zkml ceremony verify <zkey> --r1cs <model.r1cs> --ptau <file.ptau> [--json]
@@ -21,22 +21,18 @@ zkml ceremony verify <zkey> --r1cs <model.r1cs> --ptau <file.ptau> [--json]
   the final key with zkml setup <dir> --system groth16 --ptau <file> --zkey <final.zkey>.
   verify also refuses a key with no contribution (snarkjs zkey new alone: forgeable).`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        name: { type: "string" },
-        entropy: { type: "string" },
-        hash: { type: "string" },
-        iterations: { type: "string" },
-        r1cs: { type: "string" },
-        ptau: { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      name: { type: "string" },
+      entropy: { type: "string" },
+      hash: { type: "string" },
+      iterations: { type: "string" },
+      r1cs: { type: "string" },
+      ptau: { type: "string" },
+      json: { type: "boolean" },
     });
     const [sub, a, b] = positionals;
     const json = Boolean(values.json);
-    const progress = json ? undefined : (l: string) => console.error(l);
+    const progress = (l: string) => console.error(l);
     try {
       if (sub === "contribute" && a && b && values.name) {
         const r = await contributePhase2({
@@ -92,8 +88,7 @@ zkml ceremony verify <zkey> --r1cs <model.r1cs> --ptau <file.ptau> [--json]
           );
         return valid ? EXIT.ok : EXIT.checkFailed;
       }
-      console.error(this.usage);
-      return EXIT.usage;
+      throw subcommandUsageError(this.name, positionals, ["contribute", "beacon", "verify"]);
     } finally {
       await releaseSnarkjs();
     }

@@ -1,17 +1,22 @@
-import { parseArgs } from "node:util";
 import { join, resolve } from "node:path";
 import { compileModel } from "../../circuit/compileModel.ts";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import {
+  choiceOption,
+  integerOption,
+  parseCommandArgs,
+  positionalArgs,
+  requiredOption,
+} from "../args.ts";
+import { bytes32, printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { progress } from "../progress.ts";
 import { importOnnx } from "../../onnx/importOnnx.ts";
 import { readInputFile } from "../../onnx/readInputFile.ts";
-import type { QuantizeMode } from "@zkml-verify/core/internal/quantize/types";
 import { parseInputShapes } from "./fidelity.ts";
 
 export const command: Command = {
   name: "compile",
-  summary: "ONNX model -> quantized model -> circom circuit (r1cs, wasm) + manifest in a folder",
   usage: `zkml compile <model.onnx> --out <dir> [options] [--json]
 
   Imports the ONNX model, quantizes it to fixed point (scales chosen on the calibration data),
@@ -30,41 +35,31 @@ export const command: Command = {
   --batch-size <n>             size of a symbolic leading (batch) dimension (default 1)
   --json                       machine-readable result (constraints, wires, nPublic, ...)`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: "string" },
-        calibration: { type: "string" },
-        mode: { type: "string" },
-        weights: { type: "string" },
-        input: { type: "string" },
-        output: { type: "string" },
-        submitter: { type: "string" },
-        "prove-output": { type: "string" },
-        "input-shape": { type: "string", multiple: true },
-        "batch-size": { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      out: { type: "string" },
+      calibration: { type: "string" },
+      mode: { type: "string" },
+      weights: { type: "string" },
+      input: { type: "string" },
+      output: { type: "string" },
+      submitter: { type: "string" },
+      "prove-output": { type: "string" },
+      "input-shape": { type: "string", multiple: true },
+      "batch-size": { type: "string" },
+      json: { type: "boolean" },
     });
-    const [model] = positionals;
-    if (!model || !values.out || positionals.length > 1) {
-      console.error(this.usage);
-      return EXIT.usage;
-    }
-    const bad = checkChoices(values);
-    if (bad) {
-      console.error(`${bad}\n\n${this.usage}`);
-      return EXIT.usage;
-    }
-    const batchSize = values["batch-size"] === undefined ? undefined : Number(values["batch-size"]);
-    if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) {
-      console.error(
-        `--batch-size must be a positive integer, not "${values["batch-size"]}"\n\n${this.usage}`,
-      );
-      return EXIT.usage;
-    }
-    const ui = progress(Boolean(values.json));
+    const [model] = positionalArgs(this.name, positionals, ["<model.onnx>"]);
+    const out = requiredOption(this.name, values.out, "out", "dir");
+    const choice = <C extends string>(option: keyof typeof values, choices: readonly C[]) =>
+      choiceOption(this.name, option, values[option] as string | undefined, choices);
+    const mode = choice("mode", ["accuracy", "resources"]);
+    const weightVisibility = choice("weights", ["fixed", "private"]);
+    const inputVisibility = choice("input", ["public", "private", "hashed"]);
+    const outputVisibility = choice("output", ["public", "hashed"]);
+    const submitter = choice("submitter", ["none", "bound"]);
+    const proveOutput = choice("prove-output", ["logits", "argmax"]);
+    const batchSize = integerOption(this.name, "batch-size", values["batch-size"], { min: 1 });
+    const ui = progress();
     const inputShapes = parseInputShapes(values["input-shape"]);
     const calibration = values.calibration
       ? readInputFile({
@@ -75,14 +70,14 @@ export const command: Command = {
     const compiled = await ui.step(`compile ${model}`, () =>
       compileModel({
         model,
-        outDir: values.out!,
+        outDir: out,
         calibration,
-        mode: values.mode as QuantizeMode | undefined,
-        output: values["prove-output"] as "logits" | "argmax" | undefined,
-        inputVisibility: values.input as "public" | "private" | "hashed" | undefined,
-        weightVisibility: values.weights as "fixed" | "private" | undefined,
-        outputVisibility: values.output as "public" | "hashed" | undefined,
-        submitter: values.submitter as "none" | "bound" | undefined,
+        mode,
+        output: proveOutput,
+        inputVisibility,
+        weightVisibility,
+        outputVisibility,
+        submitter,
         inputShapes,
         batchSize,
         // A copy of the source model makes the folder self-contained (prove shows float
@@ -93,7 +88,7 @@ export const command: Command = {
         onWarning: (m) => console.error(`warning: ${m}`),
       }),
     );
-    const outDir = resolve(values.out);
+    const outDir = resolve(out);
     const result = {
       model: resolve(model),
       outDir,
@@ -102,7 +97,7 @@ export const command: Command = {
       nPublic: compiled.publicSignals.layout.nPublic,
       publicSignals: compiled.publicSignals.names,
       visibility: compiled.manifest.visibility,
-      weightCommitment: compiled.weightCommitment,
+      weightCommitment: bytes32(compiled.weightCommitment),
       manifest: join(outDir, "manifest.json"),
       r1cs: compiled.circuit.r1cs,
       wasm: compiled.circuit.wasm,
@@ -118,26 +113,9 @@ export const command: Command = {
       console.log(`commitment   ${result.weightCommitment}`);
       console.log(`written to   ${outDir} (manifest.json, model.r1cs, model_js/model.wasm)`);
       console.log(
-        `next         zkml setup ${values.out} --system groth16, then zkml prove ${values.out} --input <input.json>`,
+        `next         zkml setup ${out} --system groth16, then zkml prove ${out} --input <input.json>`,
       );
     }
     return EXIT.ok;
   },
 };
-
-function checkChoices(v: Record<string, unknown>): string | undefined {
-  const choices: [string, string[]][] = [
-    ["mode", ["accuracy", "resources"]],
-    ["weights", ["fixed", "private"]],
-    ["input", ["public", "private", "hashed"]],
-    ["output", ["public", "hashed"]],
-    ["submitter", ["none", "bound"]],
-    ["prove-output", ["logits", "argmax"]],
-  ];
-  for (const [k, allowed] of choices) {
-    if (v[k] !== undefined && !allowed.includes(v[k] as string)) {
-      return `--${k} must be one of ${allowed.join(", ")}, not "${String(v[k])}"`;
-    }
-  }
-  return undefined;
-}

@@ -1,17 +1,17 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
+import { PROOF_SYSTEMS } from "@zkml-verify/core/internal/prove/proofSystem";
+import { readManifest } from "../../manifestFile.ts";
 import { deployStep, registerStep, submitStep } from "../chainSteps.ts";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import { addressOption, choiceOption, parseCommandArgs, positionalArgs } from "../args.ts";
+import { blockNumber, printJson, submissionJson, uint } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { connect, NETWORK_OPTIONS, NETWORK_USAGE } from "../network.ts";
 import { progress } from "../progress.ts";
 
 export const command: Command = {
   name: "deploy",
-  summary:
-    "deploy the model's verifier (and a registry); optionally register and submit in one run",
   usage: `zkml deploy <dir> [--system groth16|plonk|fflonk] [--registry <address>] [--register] [--submit <proof.json>]... [--allow-dev-setup] [--json]
 
   Deploys a ModelRegistry (unless --registry names one) and the model's snarkjs verifier for
@@ -38,34 +38,28 @@ export const command: Command = {
                            the in-process chain or a local dev chain (chain id 31337 / 1337)
 ${NETWORK_USAGE}`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...NETWORK_OPTIONS,
-        registry: { type: "string" },
-        system: { type: "string" },
-        register: { type: "boolean" },
-        "model-id": { type: "string" },
-        "metadata-uri": { type: "string" },
-        submit: { type: "string", multiple: true },
-        "allow-dev-setup": { type: "boolean" },
-        "new-version": { type: "boolean" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      ...NETWORK_OPTIONS,
+      registry: { type: "string" },
+      system: { type: "string" },
+      register: { type: "boolean" },
+      "model-id": { type: "string" },
+      "metadata-uri": { type: "string" },
+      submit: { type: "string", multiple: true },
+      "allow-dev-setup": { type: "boolean" },
+      "new-version": { type: "boolean" },
+      json: { type: "boolean" },
     });
-    const [dirArg] = positionals;
-    const system = (values.system ?? "groth16") as ProofSystem;
-    if (!dirArg || positionals.length > 1 || !["groth16", "plonk", "fflonk"].includes(system)) {
-      console.error(this.usage);
-      return EXIT.usage;
-    }
+    const [dirArg] = positionalArgs(this.name, positionals, ["<dir>"]);
+    const system = choiceOption(this.name, "system", values.system, PROOF_SYSTEMS) ?? "groth16";
+    const registry = addressOption(this.name, "registry", values.registry);
     const dir = resolve(dirArg);
-    const ui = progress(Boolean(values.json));
-    const conn = await connect(values);
+    const manifest = readManifest(dir);
+    const ui = progress();
+    const conn = await connect({ ...values, command: this.name });
     try {
       const deployed = await ui.step(`deploy on ${conn.name} (chain ${conn.chainId})`, () =>
-        deployStep(dir, conn, values.registry, system, {
+        deployStep(dir, conn, registry, system, {
           allowDevSetup: values["allow-dev-setup"],
         }),
       );
@@ -89,8 +83,13 @@ ${NETWORK_USAGE}`,
       }
       const result = {
         ...deployed,
-        registered,
-        submitted,
+        gasUsed: uint(deployed.gasUsed),
+        registered: registered && {
+          ...registered,
+          gasUsed: uint(registered.gasUsed),
+          blockNumber: blockNumber(registered.blockNumber),
+        },
+        submitted: submitted.map((s) => submissionJson(s, manifest)),
       };
       if (values.json) printJson(result);
       else {

@@ -1,18 +1,23 @@
-import { parseArgs } from "node:util";
-import { InputError } from "@zkml-verify/core/internal/errors";
+import { InputError, UsageError } from "@zkml-verify/core/internal/errors";
 import { mulberry32 } from "@zkml-verify/core/internal/util/mulberry32";
 import { importOnnx } from "../../onnx/importOnnx.ts";
 import { numel } from "../../onnx/ir.ts";
 import { readInputFile } from "../../onnx/readInputFile.ts";
 import { fidelity } from "../../quantize/fidelity.ts";
-import type { QuantizeMode } from "@zkml-verify/core/internal/quantize/types";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import {
+  choiceOption,
+  integerOption,
+  numberOption,
+  parseCommandArgs,
+  positionalArgs,
+} from "../args.ts";
+import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { progress } from "../progress.ts";
 
 export const command: Command = {
   name: "fidelity",
-  summary: "how closely the quantized model follows the float model (onnxruntime) on a data set",
   usage: `zkml fidelity <model.onnx> [--data <file> | --random <n> --seed <s>] [options] [--json]
 
   Runs the float model in onnxruntime-node and the quantized evaluator (what the circuit
@@ -29,41 +34,33 @@ export const command: Command = {
   --json                    machine-readable result (agreement as a fraction, errors, scales,
                             and per row the dequantized circuit outputs next to the float ones)`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        data: { type: "string" },
-        random: { type: "string" },
-        seed: { type: "string" },
-        calibration: { type: "string" },
-        mode: { type: "string" },
-        "input-shape": { type: "string", multiple: true },
-        "min-agreement": { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      data: { type: "string" },
+      random: { type: "string" },
+      seed: { type: "string" },
+      calibration: { type: "string" },
+      mode: { type: "string" },
+      "input-shape": { type: "string", multiple: true },
+      "min-agreement": { type: "string" },
+      json: { type: "boolean" },
     });
-    const [model] = positionals;
-    const mode = values.mode as QuantizeMode | undefined;
-    if (
-      !model ||
-      positionals.length > 1 ||
-      (values.data && values.random) ||
-      (mode && mode !== "accuracy" && mode !== "resources")
-    ) {
-      console.error(this.usage);
-      return EXIT.usage;
+    const [model] = positionalArgs(this.name, positionals, ["<model.onnx>"]);
+    const mode = choiceOption(this.name, "mode", values.mode, ["accuracy", "resources"]);
+    if (values.data && values.random) {
+      throw new UsageError("zkml fidelity: --data and --random exclude each other", {
+        details: { command: this.name, option: "--random" },
+      });
     }
-    const ui = progress(Boolean(values.json));
+    const random = integerOption(this.name, "random", values.random, { min: 1 }) ?? 100;
+    const seed = integerOption(this.name, "seed", values.seed) ?? 1;
+    const minAgreement =
+      numberOption(this.name, "min-agreement", values["min-agreement"], { min: 0, max: 1 }) ?? 0;
+    const ui = progress();
     const inputShapes = parseInputShapes(values["input-shape"]);
     const ir = importOnnx({ file: model, inputShapes });
     const rows = values.data
       ? readInputFile({ file: values.data, ir })
-      : randomRows(
-          Number(values.random ?? 100),
-          Number(values.seed ?? 1),
-          numel(ir.inputs[0].shape),
-        );
+      : randomRows(random, seed, numel(ir.inputs[0].shape));
     const calibration = values.calibration
       ? readInputFile({ file: values.calibration, ir })
       : undefined;
@@ -82,8 +79,7 @@ export const command: Command = {
         `scales      ${r.scales.mode} mode, input 2^-${r.scales.inputFrac} (${r.scales.inputBits} bits), output 2^-${r.scales.outputFrac}`,
       );
     }
-    const min = values["min-agreement"] === undefined ? 0 : Number(values["min-agreement"]);
-    return r.agreement >= min ? EXIT.ok : EXIT.checkFailed;
+    return r.agreement >= minAgreement ? EXIT.ok : EXIT.checkFailed;
   },
 };
 

@@ -23,7 +23,6 @@ const DEFAULT_SNAPSHOT_FILE = "gas-snapshot.json";
 
 export const command: Command = {
   name: "gas",
-  summary: "gas lab: real submissions per proof system and batch size on L1, OP stack and Arbitrum",
   usage: `zkml gas <dir> [--systems groth16,plonk,fflonk] [--batch 1,8,32] [--input <rows.json>]
          [--json] [--out <dir>] [--l1-gwei 1] [--eth-usd 3000] [--op base|op-mainnet]
          [--network <name> | --rpc-url <url>] [--chain-type op|arbitrum|l1] [--rpc-timeout <s>]

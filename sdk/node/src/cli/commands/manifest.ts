@@ -1,13 +1,13 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { verifyManifest } from "../../setup/verifyManifest.ts";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import { parseCommandArgs, subcommandUsageError } from "../args.ts";
+import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 
 export const command: Command = {
   name: "manifest",
-  summary: "manifest verify: recompute every hash and check the setup artifacts (audit)",
   usage: `zkml manifest verify <dir> [--model <file.onnx>] [--ptau <file>] [--json]
 
   Recomputes what <dir>/manifest.json claims: model, circuit, r1cs and wasm hashes, the
@@ -22,19 +22,14 @@ export const command: Command = {
   --model names the ONNX file when it is not in <dir>, in models/ or at the recorded path.
   --ptau names the ptau when it is not at the recorded path or in the zkml cache.`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        model: { type: "string" },
-        ptau: { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      model: { type: "string" },
+      ptau: { type: "string" },
+      json: { type: "boolean" },
     });
     const [sub, dir] = positionals;
     if (sub !== "verify" || !dir || positionals.length > 2) {
-      console.error(this.usage);
-      return EXIT.usage;
+      throw subcommandUsageError(this.name, positionals, ["verify"], ["<dir>"]);
     }
     const json = Boolean(values.json);
     try {
@@ -42,7 +37,8 @@ export const command: Command = {
         dir: resolve(dir),
         model: values.model ? resolve(values.model) : undefined,
         ptau: values.ptau ? resolve(values.ptau) : undefined,
-        onProgress: json ? undefined : (l) => console.log(l),
+        // Each check as it runs: the result on stdout, or progress on stderr with --json.
+        onProgress: json ? (l) => console.error(l) : (l) => console.log(l),
       });
       if (json) printJson(r);
       else {

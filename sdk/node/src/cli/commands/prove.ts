@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { submitterSignal } from "@zkml-verify/core/internal/layout/publicSignals";
 import { InputError } from "@zkml-verify/core/internal/errors";
 import type { Manifest } from "@zkml-verify/core/internal/manifest";
@@ -9,10 +8,19 @@ import { runOnnx } from "../../onnx/runOnnx.ts";
 import type { ModelIR } from "../../onnx/ir.ts";
 import { readInputFile } from "../../onnx/readInputFile.ts";
 import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
+import { PROOF_SYSTEMS } from "@zkml-verify/core/internal/prove/proofSystem";
 import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
 import { sha256File } from "../../util/sha256File.ts";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import {
+  addressOption,
+  choiceOption,
+  parseCommandArgs,
+  positionalArgs,
+  requiredOption,
+} from "../args.ts";
+import { bytes32, outputsJson, printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { modelFiles, weightsFrom } from "../../model/modelDir.ts";
 import { loadModelDir } from "../../model/loadModelDir.ts";
@@ -21,7 +29,6 @@ import { progress } from "../progress.ts";
 
 export const command: Command = {
   name: "prove",
-  summary: "prove the model's output on one input (needs the key from zkml setup)",
   usage: `zkml prove <dir> --input <input.json> [--out <proof.json>] [--system groth16|plonk|fflonk] [--weights-from <model.onnx>] [--submitter <0x address>] [--json]
 
   <dir> is a folder written by zkml compile. The input is JSON in the project's format
@@ -37,34 +44,23 @@ export const command: Command = {
   elsewhere): the address that will send the proof; the registry records it only from that
   address, so a copy of the pending transaction cannot be recorded by another account.`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        input: { type: "string" },
-        out: { type: "string" },
-        system: { type: "string" },
-        "weights-from": { type: "string" },
-        submitter: { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      input: { type: "string" },
+      out: { type: "string" },
+      system: { type: "string" },
+      "weights-from": { type: "string" },
+      submitter: { type: "string" },
+      json: { type: "boolean" },
     });
-    const [dirArg] = positionals;
-    const system = (values.system ?? "groth16") as ProofSystem;
-    if (
-      !dirArg ||
-      !values.input ||
-      positionals.length > 1 ||
-      !["groth16", "plonk", "fflonk"].includes(system)
-    ) {
-      console.error(this.usage);
-      return EXIT.usage;
-    }
+    const [dirArg] = positionalArgs(this.name, positionals, ["<dir>"]);
+    const input = requiredOption(this.name, values.input, "input", "input.json");
+    const system = choiceOption(this.name, "system", values.system, PROOF_SYSTEMS) ?? "groth16";
+    addressOption(this.name, "submitter", values.submitter);
     try {
       return await prove(
         resolve(dirArg),
         system,
-        values.input,
+        input,
         values.out,
         Boolean(values.json),
         values["weights-from"],
@@ -85,7 +81,7 @@ async function prove(
   weightsFile: string | undefined,
   submitter: string | undefined,
 ) {
-  const ui = progress(json);
+  const ui = progress();
   const files = modelFiles(dir);
   const manifest = readManifest(dir);
   // Never a setup as a side effect: a missing or changed key is an error (loadModelDir).
@@ -115,21 +111,23 @@ async function prove(
     proof: proof.proof,
     proofBytes: proof.proofBytes,
     publicSignals: proof.publicSignals.map(String),
-    outputs,
+    ...outputsJson(proof.outputs),
     floatOutputs,
-    weightCommitment: proof.weightCommitment.toString(),
+    weightCommitment: bytes32(proof.weightCommitment),
   };
   const outFile = resolve(out ?? join(dir, "proofs", "proof.json"));
-  const { mkdirSync } = await import("node:fs");
   mkdirSync(join(outFile, ".."), { recursive: true });
   writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
   const summary = {
     proofFile: outFile,
     valid: check.valid,
+    system,
     proveSeconds: proof.ms / 1000,
-    proofBytes: proof.proofSize,
-    outputs,
+    proofSize: proof.proofSize,
+    proofBytes: proof.proofBytes,
+    ...outputsJson(proof.outputs),
     floatOutputs: floatOutputs ?? null,
+    weightCommitment: result.weightCommitment,
     publicSignals: result.publicSignals,
     ...(submitter ? { submitter } : {}),
   };

@@ -1,15 +1,15 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import * as snarkjs from "snarkjs";
 import { createPtau, MAX_PTAU_POWER } from "../../setup/createPtau.ts";
 import { readPtauInfo } from "../../setup/readPtauInfo.ts";
 import { releaseSnarkjs, snarkjsLogger } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import { integerOption, parseCommandArgs, requiredOption, subcommandUsageError } from "../args.ts";
+import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 
 export const command: Command = {
   name: "ptau",
-  summary: "local powers of tau: new (fast single-party dev ceremony), verify, info",
   usage: `zkml ptau new --power <k> [--out <file>] [--force] [--json]
 zkml ptau verify <file> [--json]
 zkml ptau info <file> [--json]
@@ -21,25 +21,27 @@ zkml ptau info <file> [--json]
   verify  snarkjs powersoftau verify (contributions, powers, Lagrange sections).
   info    power, whether it is prepared for phase 2, contributions.`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        power: { type: "string" },
-        out: { type: "string" },
-        force: { type: "boolean" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      power: { type: "string" },
+      out: { type: "string" },
+      force: { type: "boolean" },
+      json: { type: "boolean" },
     });
     const [sub, file] = positionals;
     const json = Boolean(values.json);
     try {
-      if (sub === "new" && values.power !== undefined && positionals.length === 1) {
+      if (sub === "new" && positionals.length === 1) {
+        const power = integerOption(
+          `${this.name} new`,
+          "power",
+          requiredOption(`${this.name} new`, values.power, "power", "k"),
+          { min: 1, max: MAX_PTAU_POWER },
+        )!;
         const r = await createPtau({
-          power: Number(values.power),
+          power,
           out: values.out,
           force: values.force,
-          onProgress: json ? undefined : (l) => console.error(l),
+          onProgress: (l) => console.error(l),
         });
         if (json) printJson(r);
         else
@@ -69,8 +71,7 @@ zkml ptau info <file> [--json]
           );
         return EXIT.ok;
       }
-      console.error(this.usage);
-      return EXIT.usage;
+      throw subcommandUsageError(this.name, positionals, ["new", "verify", "info"]);
     } finally {
       await releaseSnarkjs();
     }

@@ -1,14 +1,14 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { registerStep } from "../chainSteps.ts";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import { addressOption, parseCommandArgs, positionalArgs } from "../args.ts";
+import { blockNumber, printJson, uint } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { connect, NETWORK_OPTIONS, NETWORK_USAGE } from "../network.ts";
 import { progress } from "../progress.ts";
 
 export const command: Command = {
   name: "register",
-  summary: "register the model (weight commitment + verifier + signal layout) in a registry",
   usage: `zkml register <dir> [--registry <address>] [--verifier <address>] [--model-id <name|0x..>]
               [--metadata-uri <uri>] [--new-version] [--allow-dev-setup] [--json]
 
@@ -33,38 +33,39 @@ export const command: Command = {
                            the in-process chain or a local dev chain (chain id 31337 / 1337)
 ${NETWORK_USAGE}`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...NETWORK_OPTIONS,
-        registry: { type: "string" },
-        verifier: { type: "string" },
-        "model-id": { type: "string" },
-        "metadata-uri": { type: "string" },
-        "allow-dev-setup": { type: "boolean" },
-        "new-version": { type: "boolean" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      ...NETWORK_OPTIONS,
+      registry: { type: "string" },
+      verifier: { type: "string" },
+      "model-id": { type: "string" },
+      "metadata-uri": { type: "string" },
+      "allow-dev-setup": { type: "boolean" },
+      "new-version": { type: "boolean" },
+      json: { type: "boolean" },
     });
-    const [dirArg] = positionals;
-    if (!dirArg || positionals.length > 1) {
-      console.error(this.usage);
-      return EXIT.usage;
-    }
-    const conn = await connect(values);
+    const [dirArg] = positionalArgs(this.name, positionals, ["<dir>"]);
+    const registry = addressOption(this.name, "registry", values.registry);
+    const verifier = addressOption(this.name, "verifier", values.verifier);
+    const conn = await connect({ ...values, command: this.name });
     try {
-      const r = await progress(Boolean(values.json)).step(`register on ${conn.name}`, () =>
+      const r = await progress().step(`register on ${conn.name}`, () =>
         registerStep(resolve(dirArg), conn, {
-          registry: values.registry,
-          verifier: values.verifier,
+          registry,
+          verifier,
           modelId: values["model-id"],
           metadataURI: values["metadata-uri"],
           allowDevSetup: values["allow-dev-setup"],
           newVersion: values["new-version"],
         }),
       );
-      if (values.json) printJson({ network: conn.network, chainId: conn.chainId, ...r });
+      if (values.json)
+        printJson({
+          network: conn.network,
+          chainId: conn.chainId,
+          ...r,
+          gasUsed: uint(r.gasUsed),
+          blockNumber: blockNumber(r.blockNumber),
+        });
       else if (r.alreadyRegistered) {
         console.log(
           `model      ${r.modelId} version ${r.version} already has this weight commitment, verifier and layout: nothing sent`,

@@ -1,20 +1,19 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { readManifest, writeManifest } from "../../manifestFile.ts";
 import { PROOF_SYSTEMS } from "@zkml-verify/core/internal/prove/proofSystem";
-import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
 import { setupCircuit, setupRecord } from "../../setup/setupCircuit.ts";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import { choiceOption, parseCommandArgs, positionalArgs } from "../args.ts";
+import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { modelFiles } from "../../model/modelDir.ts";
 
 export const command: Command = {
   name: "setup",
-  summary: "trusted setup for a compiled model: groth16, plonk or fflonk (zkey, vk, verifier)",
-  usage: `zkml setup <dir> --system groth16|plonk|fflonk [--ptau <file>] [--zkey <final.zkey>] [--json]
+  usage: `zkml setup <dir> [--system groth16|plonk|fflonk] [--ptau <file>] [--zkey <final.zkey>] [--json]
 
-  Sizes the powers of tau for the system (Groth16: constraints + public signals; PLONK: the
+  Sizes the powers of tau for the system (default groth16; Groth16: constraints + public signals; PLONK: the
   gates snarkjs makes from the r1cs; FFLONK: 9 x domain + 18 points) and says which power
   it needs, then runs the setup (cached by r1cs + ptau hashes) and writes the zkey, the
   verification key JSON and the Solidity verifier into <dir>, recorded in manifest.json.
@@ -28,22 +27,14 @@ export const command: Command = {
   refuse a single-party setup off local dev chains unless --allow-dev-setup.
   --json prints time and memory per step.`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        system: { type: "string" },
-        ptau: { type: "string" },
-        zkey: { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      system: { type: "string" },
+      ptau: { type: "string" },
+      zkey: { type: "string" },
+      json: { type: "boolean" },
     });
-    const [dirArg] = positionals;
-    const system = values.system as ProofSystem;
-    if (!dirArg || positionals.length > 1 || !PROOF_SYSTEMS.includes(system)) {
-      console.error(this.usage);
-      return EXIT.usage;
-    }
+    const [dirArg] = positionalArgs(this.name, positionals, ["<dir>"]);
+    const system = choiceOption(this.name, "system", values.system, PROOF_SYSTEMS) ?? "groth16";
     const json = Boolean(values.json);
     const dir = resolve(dirArg);
     try {
@@ -54,7 +45,7 @@ export const command: Command = {
         outDir: dir,
         ptau: values.ptau ? resolve(values.ptau) : undefined,
         zkey: values.zkey ? resolve(values.zkey) : undefined,
-        onProgress: json ? undefined : (l) => console.error(l),
+        onProgress: (l) => console.error(l),
       });
       const record = setupRecord(s);
       manifest.setups = { ...manifest.setups, [system]: record };

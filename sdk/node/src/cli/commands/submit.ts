@@ -1,17 +1,25 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { resumeSubmission } from "../../chain/resumeSubmission.ts";
 import { listPendingSubmissions } from "../../chain/pendingSubmission.ts";
 import { formatEther, formatUnits } from "ethers";
 import { estimateStep, submitStep } from "../chainSteps.ts";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import {
+  addressOption,
+  integerOption,
+  numberOption,
+  parseCommandArgs,
+  positionalArgs,
+} from "../args.ts";
+import { printJson, submissionJson } from "../jsonConvention.ts";
+import { readManifest } from "../../manifestFile.ts";
+import { UsageError } from "@zkml-verify/core/internal/errors";
 import type { Command } from "../command.ts";
 import { connect, NETWORK_OPTIONS, NETWORK_USAGE } from "../network.ts";
 import { progress } from "../progress.ts";
 
 export const command: Command = {
   name: "submit",
-  summary: "submit proofs to the registry (saved first in <dir>/pending/; --resume resends them)",
   usage: `zkml submit <dir> (--proof <proof.json>... | --resume) [options] [--json]
 
   Each submission is written to <dir>/pending/<predictionId>.json before its transaction is
@@ -34,47 +42,50 @@ export const command: Command = {
   --timeout <seconds>      stop waiting for a receipt after this long (default 120)
 ${NETWORK_USAGE}`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...NETWORK_OPTIONS,
-        proof: { type: "string", multiple: true },
-        resume: { type: "boolean" },
-        estimate: { type: "boolean" },
-        registry: { type: "string" },
-        "model-id": { type: "string" },
-        nonce: { type: "string" },
-        gas: { type: "string" },
-        "max-fee-gwei": { type: "string" },
-        "priority-fee-gwei": { type: "string" },
-        timeout: { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      ...NETWORK_OPTIONS,
+      proof: { type: "string", multiple: true },
+      resume: { type: "boolean" },
+      estimate: { type: "boolean" },
+      registry: { type: "string" },
+      "model-id": { type: "string" },
+      nonce: { type: "string" },
+      gas: { type: "string" },
+      "max-fee-gwei": { type: "string" },
+      "priority-fee-gwei": { type: "string" },
+      timeout: { type: "string" },
+      json: { type: "boolean" },
     });
-    const [dirArg] = positionals;
-    if (!dirArg || positionals.length > 1 || (!values.proof?.length && !values.resume)) {
-      console.error(this.usage);
-      return EXIT.usage;
+    const [dirArg] = positionalArgs(this.name, positionals, ["<dir>"]);
+    if (!values.proof?.length && !values.resume) {
+      throw new UsageError("zkml submit: pass --proof <proof.json> (repeatable) or --resume", {
+        details: { command: this.name, option: "--proof" },
+      });
     }
+    const registry = addressOption(this.name, "registry", values.registry);
     const dir = resolve(dirArg);
-    const gwei = (x?: string) =>
-      x === undefined ? undefined : BigInt(Math.round(Number(x) * 1e9));
-    const overrides = {
-      nonce: values.nonce === undefined ? undefined : Number(values.nonce),
-      gas: values.gas === undefined ? undefined : BigInt(values.gas),
-      maxFeePerGas: gwei(values["max-fee-gwei"]),
-      maxPriorityFeePerGas: gwei(values["priority-fee-gwei"]),
-      timeoutMs: values.timeout === undefined ? undefined : Number(values.timeout) * 1000,
+    const manifest = readManifest(dir);
+    const gwei = (option: string, x?: string) => {
+      const n = numberOption(this.name, option, x, { min: 0 });
+      return n === undefined ? undefined : BigInt(Math.round(n * 1e9));
     };
-    const ui = progress(Boolean(values.json));
-    const conn = await connect(values);
+    const gas = integerOption(this.name, "gas", values.gas, { min: 21_000 });
+    const timeout = numberOption(this.name, "timeout", values.timeout, { min: 0.001 });
+    const overrides = {
+      nonce: integerOption(this.name, "nonce", values.nonce),
+      gas: gas === undefined ? undefined : BigInt(gas),
+      maxFeePerGas: gwei("max-fee-gwei", values["max-fee-gwei"]),
+      maxPriorityFeePerGas: gwei("priority-fee-gwei", values["priority-fee-gwei"]),
+      timeoutMs: timeout === undefined ? undefined : Math.round(timeout * 1000),
+    };
+    const ui = progress();
+    const conn = await connect({ ...values, command: this.name });
     try {
       const results: Record<string, unknown>[] = [];
       if (values.estimate) {
         for (const proof of values.proof ?? []) {
           const e = await estimateStep(dir, conn, proof, {
-            registry: values.registry,
+            registry,
             modelId: values["model-id"],
           });
           results.push({ proof, ...e, outcome: "estimated" });
@@ -99,14 +110,18 @@ ${NETWORK_USAGE}`,
         const r = await ui.step(`submit ${proof} on ${conn.name}`, () =>
           submitStep(dir, conn, proof, {
             ...overrides,
-            registry: values.registry,
+            registry,
             modelId: values["model-id"],
           }),
         );
         results.push({ ...r, outcome: "sent" });
       }
       if (values.json)
-        printJson({ network: conn.name, chainId: conn.chainId, submissions: results });
+        printJson({
+          network: conn.name,
+          chainId: conn.chainId,
+          submissions: results.map((r) => submissionJson(r, manifest)),
+        });
       else {
         for (const r of results) {
           console.log(

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { toFixed } from "@zkml-verify/core/internal/quantize/fixedPoint";
 import { outputCommitment } from "@zkml-verify/core/internal/quantize/outputCommitment";
 import { ZkmlError } from "@zkml-verify/core/internal/errors";
@@ -9,7 +8,9 @@ import { verifyProof } from "@zkml-verify/core/internal/prove/verifyProof";
 import { checkGroth16KeyTrust } from "../../setup/checkGroth16KeyTrust.ts";
 import { artifactNames } from "../../setup/setupCircuit.ts";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import { EXIT, printJson } from "../command.ts";
+import { EXIT } from "../command.ts";
+import { parseCommandArgs, positionalArgs, requiredOption } from "../args.ts";
+import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { readProofFile, weightsFrom } from "../../model/modelDir.ts";
 import { privateWeightCommitment } from "@zkml-verify/core/internal/quantize/packedWeights";
@@ -17,7 +18,6 @@ import { readQuantizedModel } from "../../quantize/readQuantizedModel.ts";
 
 export const command: Command = {
   name: "verify",
-  summary: "verify a proof off-chain against the model's verification key (exit 0 only if valid)",
   usage: `zkml verify <dir> --proof <proof.json> [--weights-from <model.onnx>] [--json]
 
   Checks the proof (its "system": groth16, plonk or fflonk) against the verification key in <dir>, and that its first public
@@ -27,23 +27,16 @@ export const command: Command = {
   which anyone can forge proofs (no phase-2 contribution: delta = gamma) is refused.
   Exit 0: valid. Exit 1: invalid. Exit 3: unreadable files or a refused key.`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        proof: { type: "string" },
-        "weights-from": { type: "string" },
-        json: { type: "boolean" },
-      },
+    const { values, positionals } = parseCommandArgs(this.name, argv, {
+      proof: { type: "string" },
+      "weights-from": { type: "string" },
+      json: { type: "boolean" },
     });
-    const [dirArg] = positionals;
-    if (!dirArg || !values.proof || positionals.length > 1) {
-      console.error(this.usage);
-      return EXIT.usage;
-    }
+    const [dirArg] = positionalArgs(this.name, positionals, ["<dir>"]);
+    const proofFile = requiredOption(this.name, values.proof, "proof", "proof.json");
+    const p = readProofFile(proofFile);
     const dir = resolve(dirArg);
     const manifest = readManifest(dir);
-    const p = readProofFile(values.proof);
     const system = p.system ?? "groth16";
     const vkFile = join(dir, artifactNames(system).verificationKey);
     if (!existsSync(vkFile)) {
@@ -96,8 +89,8 @@ export const command: Command = {
         proofValid: valid,
         commitmentMatches,
         outputsOpen,
-        ms,
-        proof: values.proof,
+        seconds: ms / 1000,
+        proof: proofFile,
       };
       if (values.json) printJson(result);
       else {
