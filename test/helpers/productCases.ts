@@ -67,6 +67,42 @@ export function productCases(): OpCase[] {
       ],
     }),
     model({
+      name: "Softmax in the middle (attention: softmax(x x^T) x)",
+      input: [1, 3, 4],
+      output: [1, 3, 4],
+      nodes: [
+        node("Transpose", ["x"], ["t"], { perm: [0, 2, 1] }),
+        node("MatMul", ["x", "t"], ["s"]),
+        node("Softmax", ["s"], ["p"], { axis: -1 }),
+        node("MatMul", ["p", "x"], ["y"]),
+      ],
+      tolerance: 0.01,
+    }),
+    model({
+      name: "causal mask: Where(tril, scores, -inf), Softmax, MatMul; LogSoftmax in the middle",
+      input: [1, 3, 4],
+      output: [1, 3, 4],
+      init: [
+        {
+          name: "tril",
+          shape: [3, 3],
+          data: [1n, 0n, 0n, 1n, 1n, 0n, 1n, 1n, 1n],
+          dataType: "bool",
+        },
+        { name: "ninf", shape: [], data: [-Infinity] },
+      ],
+      nodes: [
+        node("Transpose", ["x"], ["t"], { perm: [0, 2, 1] }),
+        node("MatMul", ["x", "t"], ["s"]),
+        node("Where", ["tril", "s", "ninf"], ["m"]),
+        node("Softmax", ["m"], ["p"], { axis: -1 }),
+        node("MatMul", ["p", "x"], ["a"]),
+        node("LogSoftmax", ["x"], ["l"], { axis: 1 }),
+        node("Add", ["a", "l"], ["y"]),
+      ],
+      tolerance: 0.01,
+    }),
+    model({
       name: "LayerNormalization (last axis, scale and bias)",
       input: [1, 3, 8],
       output: [1, 3, 8],

@@ -1,3 +1,4 @@
+import { UnsupportedOpError } from "@zkml-verify/core/internal/errors";
 import type { SoftmaxNode } from "../onnx/ir.ts";
 import { numel } from "../onnx/ir.ts";
 import type { LinearTerms } from "../onnx/linearTerms.ts";
@@ -55,24 +56,29 @@ export function lowerSoftmax(
     xs,
     xs.map((d, i) => (i === node.axis ? 1 : d)),
   );
-  // kept elements, numbered compactly; where they come from in the input tensor
+  // kept elements, numbered compactly (group by group) behind a mask; the flat order without one
   const pos = new Int32Array(numel(xs)).fill(-1);
   const src: number[] = [];
-  const groups = all.map((g) =>
-    g.flatMap((j) => {
-      if (mask && !mask.keep[j]) return [];
-      pos[j] = src.length;
-      src.push(mask ? mask.index[j] : j);
-      return [pos[j]];
-    }),
-  );
-  if (groups.some((g) => g.length === 0))
-    throw new TypeError(`${node.op} node "${node.name}": a group is masked entirely`);
-  if (node.op === "LogSoftmax" && mask)
-    throw new TypeError(`LogSoftmax node "${node.name}": a masked element would be -inf`);
+  const groups = mask
+    ? all.map((g) =>
+        g.flatMap((j) => {
+          if (!mask.keep[j]) return [];
+          pos[j] = src.length;
+          src.push(mask.index[j]);
+          return [pos[j]];
+        }),
+      )
+    : all;
+  if (!mask) pos.forEach((_, j) => (pos[j] = j));
+  const refuse = (why: string) =>
+    new UnsupportedOpError(`${node.op} node "${node.name}": ${why}`, {
+      details: { op: node.op, node: node.name, supported: ["Softmax of a -inf mask"] },
+    });
+  if (groups.some((g) => g.length === 0)) throw refuse("a group is masked entirely (NaN)");
+  if (node.op === "LogSoftmax" && mask) throw refuse("a masked element would be -inf");
   let x = s.boundedId(id, node.name);
   const compact = mask !== null;
-  const n = src.length;
+  const n = mask ? src.length : numel(xs);
   if (compact) {
     const g = s.addTensor(nm("kept"), [n], f, true);
     s.ops.push({

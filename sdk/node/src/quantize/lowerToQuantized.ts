@@ -9,7 +9,7 @@ import type { LinearIrNode, LinearTerms } from "../onnx/linearTerms.ts";
 import { requireMatMul } from "../onnx/matmulIndex.ts";
 import { POLY_COEF_FRAC, polyCoefficients } from "./approximations.ts";
 import { lowerNormalize } from "./lowerNormalize.ts";
-import { MASKED_FILL } from "./lowerSoftmax.ts";
+import { lowerSoftmax, MASKED_FILL } from "./lowerSoftmax.ts";
 import { bitLength } from "@zkml-verify/core/internal/quantize/fixedPoint";
 import { MODE_LIMITS } from "@zkml-verify/core/internal/quantize/modeLimits";
 import type {
@@ -178,12 +178,15 @@ export function lowerToQuantized(p: {
     return out;
   };
 
+  /** -inf masks (Where / Trilu) in front of a Softmax: not computed, read by lowerSoftmax. */
+  const masks = new Map<string, { src: number; keep: Uint8Array; index: Int32Array }>();
   for (let k = 0; k < p.nodes.length; k++) {
     const node = p.nodes[k];
     const ins = node.inputs.map((n) => ids.get(n)!);
     const inShapes = node.inputs.map((n) => ir.shapes[n]);
     const outShape = ir.shapes[node.output];
-    const f = tensors[ins[0]].frac;
+    // (a Softmax reading a -inf mask has no tensor id for it: lowerSoftmax reads the mask's source)
+    const f = ins[0] === undefined ? frac : tensors[ins[0]].frac;
     switch (node.op) {
       case "Dense":
       case "Conv":
@@ -259,6 +262,26 @@ export function lowerToQuantized(p: {
         });
         break;
       }
+      case "Softmax":
+      case "LogSoftmax": {
+        const masked = masks.get(node.inputs[0]);
+        lowerSoftmax(
+          {
+            tensors,
+            ops,
+            addTensor,
+            boundedId,
+            linear: (name, inputs, t, outName, outShape) =>
+              linear(name, inputs, t, outName, outShape, false),
+            unary: (name, id, fn, outName) => unary(name, id, fn, {}, outName),
+          },
+          node,
+          masked ? masked.src : ins[0],
+          inShapes[0],
+          masked ?? null,
+        );
+        break;
+      }
       case "Normalize":
         lowerNormalize(
           {
@@ -301,11 +324,18 @@ export function lowerToQuantized(p: {
       case "Gather":
       case "Mask":
       case "Pad": {
-        if (node.op === "Mask" && !(node.fill > MASKED_FILL))
-          throw unsupportedAt(
-            node,
-            `a fill of ${node.fill} (a mask) is only supported in front of a Softmax`,
-          );
+        if (node.op === "Mask" && !(node.fill > MASKED_FILL)) {
+          // a -inf mask: the Softmax that reads it leaves the masked elements out
+          const readers = p.nodes.filter((n) => n.inputs.includes(node.output));
+          if (outputNames.has(node.output) || readers.some((n) => n.op !== "Softmax"))
+            throw unsupportedAt(
+              node,
+              `a fill of ${node.fill} (a mask) is only supported in front of a Softmax`,
+            );
+          const index = broadcastIndex(inShapes[0], outShape);
+          masks.set(node.output, { src: ins[0], keep: node.keep, index });
+          break;
+        }
         if (ins.some((i) => tensors[i].frac !== f))
           throw unsupportedAt(
             node,

@@ -4,6 +4,7 @@ import type { IrNode, ModelIR } from "../onnx/ir.ts";
 import { numel } from "../onnx/ir.ts";
 import { calibrateModel } from "./calibrateModel.ts";
 import { lowerToQuantized } from "./lowerToQuantized.ts";
+import { MASKED_FILL } from "./lowerSoftmax.ts";
 import { MODE_LIMITS } from "@zkml-verify/core/internal/quantize/modeLimits";
 import type { QuantizedModel, QuantizeOptions } from "@zkml-verify/core/internal/quantize/types";
 
@@ -38,7 +39,7 @@ export function quantizeModel(p: QuantizeModelParameters): QuantizedModel {
       ir,
       inputs: splitRow(ir, row),
       onTensor: (name, v) => {
-        if (nodes.some((n) => n.output === name && n.op !== "ArgMax"))
+        if (nodes.some((n) => n.output === name && n.op !== "ArgMax" && !isSoftmaxMask(n)))
           for (const x of v) maxAbs = Math.max(maxAbs, Math.abs(x));
       },
     });
@@ -61,7 +62,10 @@ export function quantizeModel(p: QuantizeModelParameters): QuantizedModel {
   return model;
 }
 
-/** The nodes to prove: all of them, minus a final Softmax/LogSoftmax (proven as logits). */
+/**
+ * The nodes to prove: all of them, minus a final Softmax/LogSoftmax (proven as logits: argmax is
+ * unchanged and the logits cost nothing more; a Softmax elsewhere is proven, see lowerSoftmax.ts).
+ */
 function provenNodes(ir: ModelIR): { nodes: IrNode[]; droppedSoftmax: boolean } {
   const last = ir.nodes[ir.nodes.length - 1];
   const droppedSoftmax =
@@ -72,16 +76,10 @@ function provenNodes(ir: ModelIR): { nodes: IrNode[]; droppedSoftmax: boolean } 
   const nodes = droppedSoftmax ? ir.nodes.slice(0, -1) : ir.nodes;
   for (const [i, n] of nodes.entries()) {
     const final = i === nodes.length - 1;
-    if (n.op === "Softmax" || n.op === "LogSoftmax" || (n.op === "ArgMax" && !final)) {
+    if (n.op === "ArgMax" && !final) {
       throw new UnsupportedOpError(
-        `${n.op} node "${n.name}" can only be the model's last op (it is proven as logits / an index)`,
-        {
-          details: {
-            op: n.op,
-            node: n.name,
-            supported: ["Softmax/LogSoftmax/ArgMax as the final op"],
-          },
-        },
+        `${n.op} node "${n.name}" can only be the model's last op (it is proven as an index)`,
+        { details: { op: n.op, node: n.name, supported: ["ArgMax as the final op"] } },
       );
     }
   }
@@ -109,3 +107,6 @@ export function splitRow(ir: ModelIR, row: readonly number[]): Record<string, nu
     );
   return named;
 }
+
+/** A -inf (or huge negative) mask in front of a Softmax: not a value the circuit holds. */
+const isSoftmaxMask = (n: IrNode) => n.op === "Mask" && !(n.fill > MASKED_FILL);
