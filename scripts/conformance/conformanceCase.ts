@@ -301,7 +301,6 @@ export function causeOf(e: Error & { details?: Record<string, unknown> }): strin
   const d = e.details ?? {};
   const m = e.message;
   if (e.name === "UnsupportedOpError") {
-    if (/models with \d+ inputs and \d+ outputs/.test(m)) return "several inputs or outputs";
     if (/no op to prove/.test(m)) return "no op to prove";
     if (/can only be the model's last op/.test(m)) return `${d.op} not last`;
     const op = String(d.op || "");
