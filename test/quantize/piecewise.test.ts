@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { buildOnnx } from "../helpers/buildOnnx.ts";
+import { importOnnx } from "../../sdk/node/src/onnx/importOnnx.ts";
+import { quantizeModel } from "../../sdk/node/src/quantize/quantizeModel.ts";
 import { QuantizationRangeError } from "../../sdk/core/src/errors.ts";
 import { piecewise, piecewiseOp } from "../../sdk/core/src/quantize/ops/piecewise.ts";
 import { piecewiseAccumulator } from "../../sdk/core/src/quantize/piecewiseFit.ts";
@@ -80,5 +83,18 @@ describe("the piecewise op (smooth unary functions)", function () {
     expect(Math.max(...need.map((n) => n.bits))).to.be.greaterThan(250);
     // and over |x| < 4096 exp is not even a float
     expect(() => calibrated("exp", 8, 21)).to.throw(QuantizationRangeError, /exp\(\d+/);
+  });
+
+  it("calibration data on which the float model computes NaN (Sqrt of a negative value) is refused, naming the node", function () {
+    const bytes = buildOnnx({
+      inputs: [{ name: "x", shape: [1, 3] }],
+      outputs: [{ name: "y", shape: [1, 3] }],
+      nodes: [{ opType: "Sqrt", name: "the_sqrt", inputs: ["x"], outputs: ["y"] }],
+    });
+    const ir = importOnnx({ file: "sqrt.onnx", bytes });
+    expect(() => quantizeModel({ ir, calibration: [[0.5, -0.25, 1]] })).to.throw(
+      QuantizationRangeError,
+      'Sqrt node "the_sqrt" computes NaN at y[1] on calibration row 0',
+    );
   });
 });

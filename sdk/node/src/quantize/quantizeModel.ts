@@ -1,4 +1,8 @@
-import { InputError, UnsupportedOpError } from "@zkml-verify/core/internal/errors";
+import {
+  InputError,
+  QuantizationRangeError,
+  UnsupportedOpError,
+} from "@zkml-verify/core/internal/errors";
 import { evaluateFloat } from "../onnx/evaluateFloat.ts";
 import type { IrNode, ModelIR } from "../onnx/ir.ts";
 import { numel } from "../onnx/ir.ts";
@@ -34,13 +38,22 @@ export function quantizeModel(p: QuantizeModelParameters): QuantizedModel {
   const limits = MODE_LIMITS[mode];
   const { nodes, droppedSoftmax } = provenNodes(ir);
   let maxAbs = 0;
-  for (const row of p.calibration) {
+  for (const [r, row] of p.calibration.entries()) {
     evaluateFloat({
       ir,
       inputs: splitRow(ir, row),
       onTensor: (name, v) => {
-        if (nodes.some((n) => n.output === name && n.op !== "ArgMax" && !isSoftmaxMask(n)))
-          for (const x of v) maxAbs = Math.max(maxAbs, Math.abs(x));
+        const node = nodes.find((n) => n.output === name);
+        if (!node || node.op === "ArgMax" || isSoftmaxMask(node)) return;
+        v.forEach((x, index) => {
+          // NaN / Infinity (Sqrt or Log of a negative value, Exp overflow) has no fixed point
+          if (!Number.isFinite(x))
+            throw new QuantizationRangeError(
+              `${node.op === "Activation" ? node.kind : node.op} node "${node.name}" computes ${x} at ${name}[${index}] on calibration row ${r}: no circuit proves that value (e.g. Sqrt or Log of a negative number)`,
+              { details: { tensor: name, index, value: String(x), min: "", max: "" } },
+            );
+          maxAbs = Math.max(maxAbs, Math.abs(x));
+        });
       },
     });
     for (const x of row) maxAbs = Math.max(maxAbs, Math.abs(x));
