@@ -24,6 +24,9 @@ import { unaryFloat } from "../../sdk/core/src/quantize/unaryFunctions.ts";
  *  - layout: the source element's E (a Pad fill: 2^-(f+1)).
  *  - mul: |ab - a'b'| <= |a'| E_b + |b'| E_a + E_a E_b, + 2^-(f+1).
  *  - max / clip / range: max of the inputs' E (clip bounds are rounded: at least 2^-(f+1)).
+ *  - decision bits (Compare, tree splits: a clip to [0, 1] of an integer difference D): 0 when
+ *    |D - 1/2| exceeds D's error (in units) + 1.5, else 1; a tree's leaf indicators: 0 while
+ *    the path sum's error is below 1, else 1.
  *  - leaky: max(1, |s|) E + |s - s~| |x'| + 2^-(f+1), |s - s~| <= 2^-(slopeFrac+1).
  *  - poly (Sigmoid/Tanh, float reference exact): L_f E + the stated approximation bound
  *    (approximations.ts: 0.0072 / 0.0143 for all x) + L_p 2^-(f+1) (rounded clip point)
@@ -60,8 +63,14 @@ export function quantizationErrorBound(p: {
     const e = new Float64Array(n);
     switch (op.kind) {
       case "linear": {
-        const fl = floatTerms(ir, op);
         const inF = t[op.inputs[0]].frac;
+        // the integer differences and path sums of decisions (lowerDecisions.ts) are exact
+        const fl = /\/(diff|paths)$/.test(op.name)
+          ? {
+              coef: Float64Array.from(op.weight, (w) => Number(w) / 2 ** op.weightFrac),
+              bias: Float64Array.from(op.bias, (b) => Number(b) / 2 ** (inF + op.weightFrac)),
+            }
+          : floatTerms(ir, op);
         for (let o = 0; o < n; o++) {
           const bq = Number(op.bias[o]) / 2 ** (inF + op.weightFrac);
           let s = fl ? Math.abs(fl.bias[o] - bq) : half(inF + op.weightFrac);
@@ -98,9 +107,21 @@ export function quantizationErrorBound(p: {
         break;
       case "argmax":
         break; // an index: compared by margin, see fuzzModel.ts
-      case "clip":
-        for (let i = 0; i < n; i++) e[i] = Math.max(E[op.inputs[0]][i], half(fo));
+      case "clip": {
+        const inp = op.inputs[0];
+        if (op.name.endsWith("/bits")) {
+          // a decision bit [D >= 1] of the integer difference D (lowerDecisions.ts): the float
+          // model decides alike unless D is within its error (plus one unit for a rounded
+          // threshold) of the step; then the bit may be off by 1
+          const unit = 2 ** t[inp].frac;
+          for (let i = 0; i < n; i++)
+            e[i] = Math.abs(Number(values[inp][i]) - 0.5) > E[inp][i] * unit + 1.5 ? 0 : 1;
+        } else if (op.name.endsWith("/leaves")) {
+          // a leaf indicator from an integer path sum: exact while every path bit is
+          for (let i = 0; i < n; i++) e[i] = E[inp][i] < 1 ? 0 : 1;
+        } else for (let i = 0; i < n; i++) e[i] = Math.max(E[inp][i], half(fo));
         break;
+      }
       case "range":
         e.set(E[op.inputs[0]]);
         break;
@@ -184,6 +205,7 @@ export function quantizationErrorBound(p: {
 const LINEAR = new Set([
   "Dense",
   "Conv",
+  "ConvTranspose",
   "Affine",
   "Add",
   "Sub",

@@ -4,6 +4,7 @@ import type {
   OnnxInitializerSpec,
   OnnxNodeSpec,
 } from "../helpers/buildOnnx.ts";
+import { treeAttributes } from "../helpers/treeModels.ts";
 import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
 import type { QuantizeMode } from "../../sdk/core/src/quantize/types.ts";
 
@@ -137,14 +138,18 @@ class Graph {
     shape: number[],
     describe: string,
     attributes?: Record<string, OnnxAttributeValue>,
+    /** ai.onnx.ml ops; `extra` outputs come first (a classifier's label), the tensor last. */
+    ml?: { extra: number },
   ): T {
     const output = this.fresh(opType.toLowerCase());
+    const extra = Array.from({ length: ml?.extra ?? 0 }, () => this.fresh("unused"));
     this.nodes.push({
       opType,
       inputs,
-      outputs: [output],
+      outputs: [...extra, output],
       name: `${opType}_${this.nodes.length}`,
       ...(attributes ? { attributes } : {}),
+      ...(ml ? { domain: "ai.onnx.ml" } : {}),
     });
     this.ops.push(`${opType}${describe ? ` ${describe}` : ""} -> [${shape}]`);
     const t = { name: output, shape };
@@ -727,6 +732,172 @@ function productStep(g: Graph, x: T): T {
 }
 
 // ---------------------------------------------------------------------------------------------
+// decisions ([1, n]): comparisons, booleans, Where, tree ensembles, linear models
+
+function decisionStep(g: Graph, x: T): T {
+  const n = x.shape[1];
+  const k = () => g.values(1, g.pick(["dyadic", "decimal"] as const), 1)[0];
+  const other = () => g.earlier(x.shape, x.name) ?? g.node("Neg", [x.name], x.shape, "");
+  // booleans are no operands for the float ops: out of the pool
+  const bool = (t: T): T => {
+    g.pool.splice(g.pool.indexOf(t), 1);
+    return t;
+  };
+  const compare = (a: T): T => bool(compareOf(a));
+  const compareOf = (a: T): T => {
+    const op = g.pick(["Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Equal"] as const);
+    if (op === "Equal") {
+      // an Equal that holds on some rows: Relu(x) against 0
+      const r = g.node("Relu", [a.name], a.shape, "");
+      return g.node(op, [r.name, g.init("zero", [], [0])], a.shape, "relu == 0");
+    }
+    if (g.chance(0.5)) return g.node(op, [a.name, other().name], a.shape, "activations");
+    const t = g.values(n, "decimal", 1);
+    const first = g.chance(0.3);
+    const c = g.init("t", [n], t);
+    return g.node(op, first ? [c, a.name] : [a.name, c], a.shape, `const [${t}]`);
+  };
+  const step = g.pick(["where", "logic", "tree", "classifier", "linear", "convT"] as const);
+  switch (step) {
+    case "convT": {
+      // the vector as a 1 x n image, upsampled by a transposed convolution, flattened
+      const img = g.node("Reshape", [x.name, g.ints("shape", [1, 1, 1, n])], [1, 1, 1, n], "");
+      const m = g.int(1, 2);
+      const kw = g.int(1, 3);
+      const st = g.int(1, 2);
+      const ow = (n - 1) * st + kw;
+      const kind = g.weightKind();
+      const w = g.init("W", [1, m, 1, kw], g.values(m * kw, kind, 1));
+      const ct = g.node(
+        "ConvTranspose",
+        [img.name, w],
+        [1, m, 1, ow],
+        `${kind} W [1, ${m}, 1, ${kw}] stride ${st}`,
+        {
+          strides: [1, st],
+        },
+      );
+      return g.node("Flatten", [ct.name], [1, m * ow], "axis 1", { axis: 1 });
+    }
+    case "where": {
+      // Where(x OP y, x, y): a min / max, continuous where the condition flips
+      const y = other();
+      const c = bool(g.node("Less", [x.name, y.name], x.shape, ""));
+      return g.node(
+        "Where",
+        g.chance(0.5) ? [c.name, x.name, y.name] : [c.name, y.name, x.name],
+        x.shape,
+        "min/max",
+      );
+    }
+    case "logic": {
+      const a = compare(x);
+      const b = bool(g.node("Not", [compare(x).name], x.shape, ""));
+      const op = g.pick(["And", "Or", "Xor"] as const);
+      const c = bool(g.node(op, [a.name, b.name], x.shape, ""));
+      if (g.chance(0.3)) return g.node("Cast", [c.name], x.shape, "to float", { to: 1 });
+      const y = g.chance(0.5) ? other().name : g.init("k", [], [k()]);
+      return g.node("Where", [c.name, x.name, y], x.shape, "");
+    }
+    case "tree":
+    case "classifier": {
+      const columns = g.int(step === "tree" ? 1 : 2, 3);
+      const prefix = step === "tree" ? "target" : "class";
+      const attrs = treeAttributes(
+        {
+          seed: g.int(0, 1e9),
+          trees: g.int(1, 2),
+          depth: g.int(1, 3),
+          features: n,
+          columns,
+          weights: step === "tree" ? "signed" : "probabilities",
+          modes: ["BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ"],
+        },
+        prefix,
+      );
+      const typedAttrs = mlAttributes({
+        ...attrs,
+        post_transform: "NONE",
+        ...(step === "tree"
+          ? { n_targets: columns, aggregate_function: g.pick(["SUM", "AVERAGE"]) }
+          : { classlabels_int64s: Array.from({ length: columns }, (_, i) => i) }),
+      });
+      return step === "tree"
+        ? g.node(
+            "TreeEnsembleRegressor",
+            [x.name],
+            [1, columns],
+            `${columns} targets`,
+            typedAttrs,
+            { extra: 0 },
+          )
+        : g.node(
+            "TreeEnsembleClassifier",
+            [x.name],
+            [1, columns],
+            `${columns} classes`,
+            typedAttrs,
+            { extra: 1 },
+          );
+    }
+    case "linear": {
+      const scale = g.values(n, "decimal", 1).map((v) => Math.abs(v) + 0.25);
+      const s = g.node(
+        "Scaler",
+        [x.name],
+        x.shape,
+        "",
+        mlAttributes({ offset: g.values(n, "decimal", 1), scale }),
+        { extra: 0 },
+      );
+      const m = g.int(2, 4);
+      const attrs = {
+        coefficients: g.values(m * n, "decimal", 1),
+        intercepts: g.values(m, "decimal", 1),
+      };
+      return g.chance(0.5)
+        ? g.node(
+            "LinearRegressor",
+            [s.name],
+            [1, m],
+            `${m} targets`,
+            mlAttributes({ ...attrs, targets: m }),
+            { extra: 0 },
+          )
+        : g.node(
+            "LinearClassifier",
+            [s.name],
+            [1, m],
+            `${m} classes`,
+            mlAttributes({
+              ...attrs,
+              classlabels_ints: Array.from({ length: m }, (_, i) => i),
+              post_transform: "NONE",
+            }),
+            { extra: 1 },
+          );
+    }
+  }
+}
+
+/** Attribute lists typed by name (float lists would be written as ints when integral). */
+function mlAttributes(attrs: Record<string, number[] | string[] | string | number>) {
+  const out: Record<string, OnnxAttributeValue> = {};
+  for (const [k, v] of Object.entries(attrs)) {
+    if (Array.isArray(v) && typeof v[0] === "string")
+      out[k] = { type: "strings", value: v as string[] };
+    else if (
+      Array.isArray(v) &&
+      /values|weights|hitrates|offset|scale|coefficients|intercepts/.test(k)
+    )
+      out[k] = { type: "floats", value: v as number[] };
+    else if (Array.isArray(v)) out[k] = { type: "ints", value: v as number[] };
+    else out[k] = v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // image ops ([1, C, H, W])
 
 function convOut(h: number, k: number, s: number, p0: number, p1: number, d = 1): number {
@@ -951,6 +1122,12 @@ export function generateModel(seed: number): GeneratedModel {
     x = productStep(g, x);
     g.r = main;
   }
+  // comparisons, booleans, Where, ConvTranspose and the ai.onnx.ml ops: a stream of their own
+  const decisions = mulberry32({ seed: (seed * 40503) ^ 0xdec1 });
+  const main = g.r;
+  g.r = decisions;
+  if (g.chance(0.3)) x = decisionStep(g, x);
+  g.r = main;
   let outputType: "int64" | undefined;
   const head = g.weighted([
     ["none", 7],
@@ -969,7 +1146,7 @@ export function generateModel(seed: number): GeneratedModel {
   }
   // the last node writes the graph output directly (no trailing Identity)
   const last = g.nodes[g.nodes.length - 1];
-  last.outputs = ["y"];
+  last.outputs = [...last.outputs.slice(0, -1), "y"];
   for (const n of g.nodes) n.inputs = n.inputs.map((i) => (i === x.name ? "y" : i));
   const opset = g.nodes.some((n) => n.opType === "Mish" || n.opType === "Gelu")
     ? SMOOTH_OPSET

@@ -26,6 +26,7 @@ export type OnnxAttributeValue =
   | { type: "ints"; value: (number | bigint)[] }
   | { type: "floats"; value: number[] }
   | { type: "string"; value: string }
+  | { type: "strings"; value: string[] }
   | { type: "tensor"; value: Omit<OnnxInitializerSpec, "name"> };
 
 /** A graph input or output: name, static shape (a string is a symbolic dim) and element type. */
@@ -268,6 +269,13 @@ function attribute(spec: OnnxNodeSpec, name: string, value: OnnxAttributeValue) 
         type: AttributeType.STRING,
         s: new TextEncoder().encode(typed.value),
       });
+    case "strings":
+      if (!typed.value.every((v) => typeof v === "string")) throw bad("must be strings");
+      return onnx.AttributeProto.create({
+        name,
+        type: AttributeType.STRINGS,
+        strings: typed.value.map((v) => new TextEncoder().encode(v)),
+      });
     case "tensor":
       return onnx.AttributeProto.create({
         name,
@@ -294,9 +302,9 @@ function normalize(value: OnnxAttributeValue): TypedAttribute | undefined {
     return undefined;
   }
   if (value !== null && typeof value === "object" && "type" in value) {
-    const known = ["int", "float", "ints", "floats", "string", "tensor"];
+    const known = ["int", "float", "ints", "floats", "string", "strings", "tensor"];
     if (!known.includes(value.type)) return undefined;
-    const isList = value.type === "ints" || value.type === "floats";
+    const isList = value.type === "ints" || value.type === "floats" || value.type === "strings";
     if (isList !== Array.isArray(value.value)) return undefined;
     return value;
   }

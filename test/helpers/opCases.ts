@@ -534,5 +534,72 @@ function unaryCases(): OpCase[] {
         node("Mul", ["m", "half"], ["y"]),
       ],
     }),
+    model({
+      name: "ConvTranspose (stride 2, pads, output_padding, group 2, bias)",
+      input: IMG,
+      output: [1, 4, 9, 9],
+      init: [floats("W", [2, 2, 3, 3], 0.5), floats("B", [4])],
+      nodes: [
+        node("ConvTranspose", ["x", "W", "B"], ["y"], {
+          strides: [2, 2],
+          pads: [1, 0, 0, 1],
+          output_padding: [1, 1],
+          group: 2,
+        }),
+      ],
+    }),
+    model({
+      name: "ConvTranspose (dilation 2, no bias) + Relu",
+      input: IMG,
+      output: [1, 3, 8, 8],
+      init: [floats("W", [2, 3, 3, 3], 0.5)],
+      nodes: [
+        node("ConvTranspose", ["x", "W"], ["h"], { dilations: [2, 2] }),
+        node("Relu", ["h"], ["y"]),
+      ],
+    }),
+    model({
+      name: "Less / Greater / LessOrEqual / Equal (constants and activations) + Not / And / Or / Xor",
+      input: [1, 6],
+      output: [1, 6],
+      init: [
+        { name: "t", shape: [6], data: [-1, -0.5, 0, 0.25, 0.5, 1] },
+        { name: "zero", shape: [], data: [0] },
+        { name: "q", shape: [], data: [0.75] },
+      ],
+      nodes: [
+        node("Less", ["x", "t"], ["a"]),
+        node("Relu", ["x"], ["r"]),
+        node("Neg", ["x"], ["n"]),
+        node("Greater", ["r", "n"], ["g"]),
+        node("Equal", ["zero", "r"], ["e"]),
+        node("LessOrEqual", ["q", "x"], ["l"]),
+        node("Not", ["a"], ["na"]),
+        node("And", ["na", "g"], ["and"]),
+        node("Or", ["and", "e"], ["or"]),
+        node("Xor", ["or", "l"], ["xo"]),
+        node("Cast", ["xo"], ["y"], { to: 1 }),
+      ],
+    }),
+    model({
+      name: "Where (data-dependent and constant conditions) + GreaterOrEqual of activations",
+      input: [1, 6],
+      output: [1, 6],
+      init: [
+        { name: "t", shape: [], data: [0.25] },
+        { name: "half", shape: [], data: [0.5] },
+        ints("mask", [1, 0, 1, 0, 0, 1]),
+      ],
+      nodes: [
+        node("LessOrEqual", ["x", "t"], ["c"]),
+        node("Neg", ["x"], ["n"]),
+        node("Where", ["c", "x", "n"], ["w1"]),
+        node("Where", ["c", "half", "x"], ["w2"]),
+        node("GreaterOrEqual", ["w1", "w2"], ["ge"]),
+        node("Where", ["ge", "w1", "w2"], ["mx"]),
+        node("Cast", ["mask"], ["m"], { to: 9 }),
+        node("Where", ["m", "mx", "w1"], ["y"]),
+      ],
+    }),
   ];
 }

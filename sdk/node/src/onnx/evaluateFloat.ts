@@ -1,5 +1,12 @@
 import { InputError } from "@zkml-verify/core/internal/errors";
-import type { ActivationNode, IrNode, ModelIR } from "./ir.ts";
+import type {
+  ActivationNode,
+  CompareKind,
+  IrNode,
+  ModelIR,
+  TreeEnsembleNode,
+  TreeNodeMode,
+} from "./ir.ts";
 import { broadcastIndex, numel, UNARY_ACTIVATIONS } from "./ir.ts";
 import { unaryFloat } from "@zkml-verify/core/internal/quantize/unaryFunctions";
 import { layoutIndex } from "./layoutIndex.ts";
@@ -63,6 +70,7 @@ function evaluateNode(
   switch (node.op) {
     case "Dense":
     case "Conv":
+    case "ConvTranspose":
     case "Affine":
     case "Add":
     case "Sub":
@@ -109,6 +117,15 @@ function evaluateNode(
     }
     case "Activation":
       return activationFloat(node, x, outShape);
+    case "Compare": {
+      const bShape = node.constant ? node.constant.shape : inShapes[1];
+      const bv = node.constant ? node.constant.data : ins[1];
+      const a = broadcastIndex(inShapes[0], outShape);
+      const b = broadcastIndex(bShape, outShape);
+      return new Float64Array(total).map((_, i) => +holds(node.kind, x[a[i]], bv[b[i]]));
+    }
+    case "TreeEnsemble":
+      return treeEnsembleFloat(node, x);
     case "MaxPool":
     case "ReduceMax":
       return Float64Array.from(maxGroups(node, inShapes[0], outShape), (g) =>
@@ -140,6 +157,62 @@ function evaluateNode(
       );
     }
   }
+}
+
+const holds = (kind: CompareKind | TreeNodeMode, a: number, b: number): boolean => {
+  switch (kind) {
+    case "Less":
+    case "BRANCH_LT":
+      return a < b;
+    case "Greater":
+    case "BRANCH_GT":
+      return a > b;
+    case "LessOrEqual":
+    case "BRANCH_LEQ":
+      return a <= b;
+    case "GreaterOrEqual":
+    case "BRANCH_GTE":
+      return a >= b;
+    case "Equal":
+    case "BRANCH_EQ":
+      return a === b;
+    case "BRANCH_NEQ":
+      return a !== b;
+    case "LEAF":
+      return false;
+  }
+};
+
+/**
+ * Float semantics of a tree ensemble (onnxruntime's): each row walks every tree from its root
+ * (node 0) to a leaf and adds the leaf's votes; then the average (if set) and the base values.
+ *
+ * @example
+ * treeEnsembleFloat(node, Float64Array.of(0.3, 1.2)); // [score per target]
+ */
+export function treeEnsembleFloat(node: TreeEnsembleNode, x: Float64Array): Float64Array {
+  const T = node.nTargets;
+  const rows = node.rows;
+  const F = x.length / rows;
+  const out = new Float64Array(rows * T);
+  for (let r = 0; r < rows; r++) {
+    const sums = new Float64Array(T);
+    for (const tree of node.trees) {
+      let k = 0;
+      for (let steps = 0; tree[k].mode !== "LEAF"; steps++) {
+        const nd = tree[k];
+        k = holds(nd.mode, x[r * F + nd.feature], nd.value) ? nd.trueChild : nd.falseChild;
+        if (steps > tree.length)
+          throw new InputError(`tree ensemble ${node.name} has a cycle`, {
+            details: { input: node.name, value: k },
+          });
+      }
+      for (const [t, w] of tree[k].weights) sums[t] += w;
+    }
+    for (let t = 0; t < T; t++)
+      out[r * T + t] = (node.average ? sums[t] / node.trees.length : sums[t]) + node.base[t];
+  }
+  return out;
 }
 
 /**

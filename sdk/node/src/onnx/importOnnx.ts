@@ -77,7 +77,9 @@ export function importOnnx({
   graph.node!.forEach((n, index) => {
     const name = n.name || `${n.opType}_${index}`;
     if ((n.domain ?? "") !== "" && n.domain !== "ai.onnx") {
-      lowerNode({ n, name, consts, shapes, nodes, uses, opset, file }); // throws unsupported
+      // ai.onnx.ml ops are lowered (lowerMl.ts); any other domain throws UnsupportedOpError
+      lowerNode({ n, name, consts, shapes, nodes, uses, opset, file });
+      return;
     }
     checkParameters({ n, name, consts, file, checked });
     if (n.opType === "Constant") {

@@ -44,6 +44,21 @@ export interface ConvNode extends NodeBase {
   group: number;
 }
 
+/**
+ * 2-D transposed convolution, NCHW, weight [C, M/group, kH, kW]: every input pixel adds its
+ * kernel-weighted copy at (iy * stride - pad_top + ky * dilation, ...) of the output.
+ */
+export interface ConvTransposeNode extends NodeBase {
+  op: "ConvTranspose";
+  weight: Tensor;
+  bias: Tensor | null;
+  strides: [number, number];
+  /** [top, left, bottom, right], cropped from the full output. */
+  pads: [number, number, number, number];
+  dilations: [number, number];
+  group: number;
+}
+
 /** y = x * scale + bias with ONNX (numpy) broadcasting of the constants: Add/Sub/Mul/Div by constants, Neg, BatchNormalization. */
 export interface AffineNode extends NodeBase {
   op: "Affine";
@@ -208,9 +223,56 @@ export interface GatherNode extends NodeBase {
   index: number[];
 }
 
+export type CompareKind = "Less" | "Greater" | "LessOrEqual" | "GreaterOrEqual" | "Equal";
+
+/**
+ * Elementwise comparison of two activations, or of an activation and a constant (then the
+ * activation is inputs[0] and `constant` the right operand, broadcast): 1 where it holds, 0
+ * elsewhere (ONNX bool as a number). Not/And/Or/Xor/Where lower onto it and Affine/Mul/Add.
+ */
+export interface CompareNode extends NodeBase {
+  op: "Compare";
+  kind: CompareKind;
+  constant: Tensor | null;
+}
+
+/** How a tree node routes a row: `LEAF`, or a comparison of x[feature] with `value`. */
+export type TreeNodeMode =
+  "BRANCH_LEQ" | "BRANCH_LT" | "BRANCH_GTE" | "BRANCH_GT" | "BRANCH_EQ" | "BRANCH_NEQ" | "LEAF";
+
+/** One tree node; `trueChild`/`falseChild` index the same tree's `nodes` (root: 0). */
+export interface TreeNode {
+  mode: TreeNodeMode;
+  feature: number;
+  value: number;
+  trueChild: number;
+  falseChild: number;
+  /** Leaves: the (output column, weight) votes. */
+  weights: [number, number][];
+}
+
+/**
+ * The scores of an ai.onnx.ml TreeEnsembleRegressor / TreeEnsembleClassifier, before its
+ * post transform (a Softmax / Sigmoid node after it): for each row b of the [N, F] input,
+ * out[b, t] = base[t] + (1 / trees.length if `average`) * sum over trees of the weights for
+ * column t of the leaf the row reaches.
+ */
+export interface TreeEnsembleNode extends NodeBase {
+  op: "TreeEnsemble";
+  /** Rows N of the input ([N, F], or [F]: one row). */
+  rows: number;
+  nTargets: number;
+  trees: TreeNode[][];
+  base: number[];
+  average: boolean;
+}
+
 export type IrNode =
   | GatherNode
   | DenseNode
+  | ConvTransposeNode
+  | CompareNode
+  | TreeEnsembleNode
   | ConvNode
   | AffineNode
   | BinaryNode

@@ -3,6 +3,7 @@ import type {
   ArgMaxNode,
   BinaryNode,
   ConvNode,
+  ConvTransposeNode,
   DenseNode,
   PoolNode,
   ReduceNode,
@@ -13,6 +14,7 @@ import { broadcastIndex, numel, strides } from "./ir.ts";
 export type LinearIrNode =
   | DenseNode
   | ConvNode
+  | ConvTransposeNode
   | AffineNode
   | (BinaryNode & { op: "Add" | "Sub" })
   | (PoolNode & { op: "AveragePool" })
@@ -114,6 +116,39 @@ export function linearTerms(node: LinearIrNode, inShapes: number[][], out: numbe
                     b.term(0, ((nb * C + g * Cg + c) * H + iy) * W + ix, node.weight.data[id], id);
                   }
                 }
+              b.row(node.bias?.data[m] ?? 0, m);
+            }
+        }
+      break;
+    }
+    case "ConvTranspose": {
+      // out[m, oy, ox] gathers x[c, iy, ix] W[c, m', ky, kx] over oy = iy s - pad + ky d
+      const [, C, H, W] = xs;
+      const [, Mg, KH, KW] = node.weight.shape;
+      const [, M, OH, OW] = out;
+      const Cg = C / node.group;
+      const [sy, sx] = node.strides;
+      const [dy, dx] = node.dilations;
+      for (let nb = 0; nb < out[0]; nb++)
+        for (let m = 0; m < M; m++) {
+          const g = Math.floor(m / Mg);
+          const ml = m % Mg;
+          for (let oy = 0; oy < OH; oy++)
+            for (let ox = 0; ox < OW; ox++) {
+              for (let cl = 0; cl < Cg; cl++) {
+                const c = g * Cg + cl;
+                for (let ky = 0; ky < KH; ky++) {
+                  const ty = oy + node.pads[0] - ky * dy;
+                  if (ty < 0 || ty % sy !== 0 || ty / sy >= H) continue;
+                  for (let kx = 0; kx < KW; kx++) {
+                    const tx = ox + node.pads[1] - kx * dx;
+                    if (tx < 0 || tx % sx !== 0 || tx / sx >= W) continue;
+                    const id = ((c * Mg + ml) * KH + ky) * KW + kx;
+                    const ix = ((nb * C + c) * H + ty / sy) * W + tx / sx;
+                    b.term(0, ix, node.weight.data[id], id);
+                  }
+                }
+              }
               b.row(node.bias?.data[m] ?? 0, m);
             }
         }

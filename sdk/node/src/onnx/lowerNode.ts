@@ -14,6 +14,8 @@ import {
 } from "./shapeOps.ts";
 import type { OpContext } from "./shapeOps.ts";
 import { lowerSelect, readReduce, SELECT_OPS } from "./lowerSelect.ts";
+import { isMaskWhere, lowerLogic } from "./lowerLogic.ts";
+import { lowerMl, ML_DOMAIN } from "./lowerMl.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { fuseSwish, lowerUnary } from "./lowerUnary.ts";
 import { lowerMask, lowerNormalization } from "./lowerProducts.ts";
@@ -50,7 +52,8 @@ export function unsupported(c: LowerContext, attribute?: string, why = ""): Unsu
 export function lowerNode(c: LowerContext): void {
   const { n, consts, shapes } = c;
   const op = n.opType ?? "";
-  if ((n.domain ?? "") !== "" && n.domain !== "ai.onnx")
+  const domain = n.domain ?? "";
+  if (domain !== "" && domain !== "ai.onnx" && domain !== ML_DOMAIN)
     throw unsupported(c, undefined, `domain ${n.domain}; supported: ${SUPPORTED_OPS.join(", ")}`);
   const ins = n.input ?? [];
   const output = n.output![0];
@@ -61,6 +64,7 @@ export function lowerNode(c: LowerContext): void {
         details: { tensor: a, node: c.name },
       });
   }
+  if (domain === ML_DOMAIN) return lowerMl(c, acts);
   if (op === "Split") return lowerSplit(c, acts[0]);
   for (const extra of (n.output ?? []).slice(1)) {
     if (extra && c.uses.get(extra)) throw unsupported(c, undefined, `its output ${extra} is used`);
@@ -313,8 +317,21 @@ export function lowerNode(c: LowerContext): void {
     case "InstanceNormalization":
       return lowerNormalization(c, x, push);
     case "Trilu":
-    case "Where":
       return lowerMask(c, x, push);
+    case "Less":
+    case "Greater":
+    case "LessOrEqual":
+    case "GreaterOrEqual":
+    case "Equal":
+    case "Not":
+    case "And":
+    case "Or":
+    case "Xor":
+      return lowerLogic(c, push);
+    case "Where":
+      // a constant mask with a constant fill (attention: Where(mask, scores, -inf)) is a Mask
+      // node; any other Where (a data-dependent condition, two activations) is y + c (x - y)
+      return isMaskWhere(c) ? lowerMask(c, x, push) : lowerLogic(c, push);
     default:
       lowerSpatial(c, x, push);
   }

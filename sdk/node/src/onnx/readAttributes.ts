@@ -28,6 +28,14 @@ export function readAttributes(node: OnnxNodeProto, name: string, known: readonl
       const a = byName.get(attr);
       return a ? (a.ints ?? []).map(Number) : fallback;
     },
+    floats(attr: string, fallback: number[]): number[] {
+      const a = byName.get(attr);
+      return a ? (a.floats ?? []).map(Number) : fallback;
+    },
+    strings(attr: string, fallback: string[]): string[] {
+      const a = byName.get(attr);
+      return a ? (a.strings ?? []).map((s) => new TextDecoder().decode(s)) : fallback;
+    },
     string(attr: string, fallback: string): string {
       const a = byName.get(attr);
       return a?.s ? new TextDecoder().decode(a.s) : fallback;

@@ -1,4 +1,4 @@
-/** Operators the importer understands (ONNX default domain, opsets 9-21). */
+/** Operators the importer understands (ONNX default domain, opsets 9-21; ai.onnx.ml, opsets 1-3). */
 export const SUPPORTED_OPS = [
   "Gemm",
   "MatMul",
@@ -19,6 +19,7 @@ export const SUPPORTED_OPS = [
   "LogSoftmax",
   "ArgMax",
   "Conv",
+  "ConvTranspose",
   "MaxPool",
   "AveragePool",
   "GlobalAveragePool",
@@ -69,4 +70,21 @@ export const SUPPORTED_OPS = [
   "Softplus",
   "Softsign",
   "Mish",
+  "Less",
+  "Greater",
+  "LessOrEqual",
+  "GreaterOrEqual",
+  "Equal",
+  "Not",
+  "And",
+  "Or",
+  "Xor",
+  "Where",
+  // ai.onnx.ml (sklearn-onnx, onnxmltools): lowerMl.ts
+  "TreeEnsembleRegressor",
+  "TreeEnsembleClassifier",
+  "LinearRegressor",
+  "LinearClassifier",
+  "Scaler",
+  "ZipMap",
 ] as const;

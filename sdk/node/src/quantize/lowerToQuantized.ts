@@ -7,6 +7,8 @@ import { layoutIndex } from "../onnx/layoutIndex.ts";
 import { linearTerms, maxGroups } from "../onnx/linearTerms.ts";
 import type { LinearIrNode, LinearTerms } from "../onnx/linearTerms.ts";
 import { requireMatMul } from "../onnx/matmulIndex.ts";
+import { lowerCompare, lowerTreeEnsemble } from "./lowerDecisions.ts";
+import type { QuantizeBuilder } from "./lowerDecisions.ts";
 import { POLY_COEF_FRAC, polyCoefficients } from "./approximations.ts";
 import { lowerNormalize } from "./lowerNormalize.ts";
 import { lowerSoftmax, MASKED_FILL } from "./lowerSoftmax.ts";
@@ -86,6 +88,13 @@ export function lowerToQuantized(p: {
     const out = addTensor(`${t.name}__range`, t.shape, t.frac, true);
     ops.push({ kind: "range", name: `${by}/range`, inputs: [id], output: out, bits: 0 });
     return out;
+  };
+  const builder: QuantizeBuilder = {
+    tensors,
+    ops,
+    addTensor,
+    boundedId: (id, by) => boundedId(id, by),
+    weightFrac: (coef) => wfFor(coef),
   };
   const wfFor = (coef: Float64Array) => {
     if (p.weightFrac !== undefined) return p.weightFrac;
@@ -190,6 +199,7 @@ export function lowerToQuantized(p: {
     switch (node.op) {
       case "Dense":
       case "Conv":
+      case "ConvTranspose":
       case "Affine":
       case "Add":
       case "Sub":
@@ -299,6 +309,15 @@ export function lowerToQuantized(p: {
         break;
       case "Activation":
         lowerActivation(node, ins[0], f);
+        break;
+      case "Compare":
+        ids.set(node.output, lowerCompare(builder, node, ins, frac, outShape));
+        break;
+      case "TreeEnsemble":
+        ids.set(
+          node.output,
+          lowerTreeEnsemble(builder, node, ins[0], frac, node.output === finalName),
+        );
         break;
       case "MaxPool":
       case "ReduceMax":

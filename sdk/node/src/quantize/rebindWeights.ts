@@ -18,7 +18,9 @@ import type { LinearOp, QuantizedModel } from "@zkml-verify/core/internal/quanti
 export function rebindWeights(p: { model: QuantizedModel; ir: ModelIR }): QuantizedModel {
   const model = structuredClone(p.model);
   model.modelSha256 = p.ir.source.sha256;
-  const trained = p.ir.nodes.filter((n) => n.op === "Dense" || n.op === "Conv");
+  const trained = p.ir.nodes.filter(
+    (n) => n.op === "Dense" || n.op === "Conv" || n.op === "ConvTranspose",
+  );
   const ops = model.layers.filter((op): op is LinearOp => op.kind === "linear" && !!op.param);
   if (trained.length !== ops.length) {
     throw mismatch(
