@@ -123,8 +123,10 @@ export interface MlModel {
   name: string;
   bytes: Uint8Array;
   features: number;
-  /** The name of the proven output (the model's only graph output). */
+  /** The name of the proven output (the last graph output). */
   output: string;
+  /** Every graph output, in order (a classifier's label first when it is one). */
+  outputs: string[];
   /** Largest |quantized - onnxruntime| allowed. */
   tolerance: number;
 }
@@ -156,7 +158,14 @@ export function treeRegressor(
       }),
     ],
   });
-  return { name: p.name, bytes, features: p.features, output: "variable", tolerance: 0.002 };
+  return {
+    name: p.name,
+    bytes,
+    features: p.features,
+    output: "variable",
+    outputs: ["variable"],
+    tolerance: 0.002,
+  };
 }
 
 /**
@@ -171,6 +180,8 @@ export function treeClassifier(
     post: "NONE" | "SOFTMAX" | "LOGISTIC";
     base?: number[];
     zipmap?: boolean;
+    /** The label is a graph output too (skl2onnx's default outputs: label, probabilities). */
+    label?: boolean;
   },
 ): MlModel {
   const attrs = treeAttributes(p, "class");
@@ -203,7 +214,10 @@ export function treeClassifier(
   const bytes = buildOnnx({
     producer: "skl2onnx",
     inputs: [{ name: "X", shape: ["N", p.features] }],
-    outputs: [{ name: output, shape: ["N", p.columns] }],
+    outputs: [
+      ...(p.label ? [{ name: "label", shape: ["N"], dataType: "int64" as const }] : []),
+      { name: output, shape: ["N", p.columns] },
+    ],
     nodes,
   });
   return {
@@ -211,6 +225,7 @@ export function treeClassifier(
     bytes,
     features: p.features,
     output,
+    outputs: p.label ? ["label", output] : [output],
     tolerance: p.post === "LOGISTIC" ? 0.01 : 0.002,
   };
 }
@@ -257,7 +272,14 @@ export function linearClassifier(p: {
       }),
     ],
   });
-  return { name: p.name, bytes, features: p.features, output: "probabilities", tolerance: 0.02 };
+  return {
+    name: p.name,
+    bytes,
+    features: p.features,
+    output: "probabilities",
+    outputs: ["probabilities"],
+    tolerance: 0.02,
+  };
 }
 
 /** LinearRegression (LinearRegressor, two targets). */
@@ -288,7 +310,14 @@ export function linearRegressor(p: {
       }),
     ],
   });
-  return { name: p.name, bytes, features: p.features, output: "variable", tolerance: 0.005 };
+  return {
+    name: p.name,
+    bytes,
+    features: p.features,
+    output: "variable",
+    outputs: ["variable"],
+    tolerance: 0.005,
+  };
 }
 
 /** Seeded rows on the 1/64 grid in [-1.5, 1.5], with some values hitting the EQ thresholds. */

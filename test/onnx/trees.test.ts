@@ -59,6 +59,17 @@ export function mlModels(): MlModel[] {
       post: "NONE",
     }),
     treeClassifier({
+      name: "RandomForestClassifier with skl2onnx's two outputs (label, probabilities)",
+      seed: 9,
+      trees: 2,
+      depth: 3,
+      features: 4,
+      columns: 3,
+      weights: "probabilities",
+      post: "NONE",
+      label: true,
+    }),
+    treeClassifier({
       name: "GradientBoostingClassifier multiclass (SOFTMAX, base values)",
       seed: 4,
       trees: 3,
@@ -114,15 +125,19 @@ describe("ai.onnx.ml models as sklearn-onnx exports them: float reference and qu
       let floatErr = 0;
       let quantErr = 0;
       for (const row of [...gridRows(m.features, 40, 2), new Array<number>(m.features).fill(0)]) {
-        const ort = (
-          await runOnnx({ model: m.bytes, inputs: { X: { data: row, shape: [1, m.features] } } })
-        )[m.output].data;
-        const float = evaluateFloat({ ir, inputs: row })[m.output];
-        float.forEach((v, i) => (floatErr = Math.max(floatErr, Math.abs(v - Number(ort[i])))));
+        const res = await runOnnx({
+          model: m.bytes,
+          inputs: { X: { data: row, shape: [1, m.features] } },
+        });
+        // every graph output, concatenated (the proven output vector)
+        const ort = m.outputs.flatMap((o) => Array.from(res[o].data, Number));
+        const floats = evaluateFloat({ ir, inputs: row });
+        const float = m.outputs.flatMap((o) => Array.from(floats[o]));
+        float.forEach((v, i) => (floatErr = Math.max(floatErr, Math.abs(v - ort[i]))));
         const ev = evaluateQuantized({ model: q, input: quantizeInput({ model: q, input: row }) });
         const got = q.droppedSoftmax ? softmax(ev.values) : ev.values;
         expect(got.length).to.equal(ort.length);
-        got.forEach((v, i) => (quantErr = Math.max(quantErr, Math.abs(v - Number(ort[i])))));
+        got.forEach((v, i) => (quantErr = Math.max(quantErr, Math.abs(v - ort[i]))));
       }
       expect(floatErr, "float reference vs onnxruntime").to.be.below(1e-5);
       expect(quantErr, `quantized vs onnxruntime (frac ${q.inputFrac})`).to.be.at.most(m.tolerance);

@@ -493,20 +493,32 @@ export function lowerToQuantized(p: {
 
   /** Several graph outputs: one layout op concatenates them into the proven output vector. */
   function concatOutputs(): number {
-    const srcs = ir.outputs.map((o) => ids.get(o.name)!);
-    const f0 = tensors[srcs[0]].frac;
-    const odd = srcs.find((id) => tensors[id].frac !== f0);
-    if (odd !== undefined)
-      throw new UnsupportedOpError(
-        `output ${tensors[odd].name} has scale 2^-${tensors[odd].frac}, the other outputs 2^-${f0}: several outputs must share one scale (an ArgMax output can only be a model's single output)`,
-        {
-          details: {
-            op: "",
-            node: tensors[odd].name,
-            supported: ["outputs at the activation scale"],
-          },
-        },
-      );
+    // outputs at a coarser scale (an ArgMax / classifier label index at 2^0) are scaled up
+    // exactly to the finest one (a constant multiple: wiring), so the vector has one scale
+    const f0 = Math.max(...ir.outputs.map((o) => tensors[ids.get(o.name)!].frac));
+    const srcs = ir.outputs.map((o) => {
+      const id = ids.get(o.name)!;
+      const t = tensors[id];
+      if (t.frac === f0) return id;
+      const n = numel(t.shape);
+      const up = addTensor(`${t.name}__scaled`, t.shape, f0, bounded[id]);
+      ops.push({
+        kind: "linear",
+        name: `${t.name}/scaled`,
+        inputs: [id],
+        output: up,
+        start: Array.from({ length: n + 1 }, (_, i) => i),
+        operand: new Array<number>(n).fill(0),
+        index: Array.from({ length: n }, (_, i) => i),
+        weight: new Array<bigint>(n).fill(1n << BigInt(f0 - t.frac)),
+        bias: new Array<bigint>(n).fill(0n),
+        weightFrac: f0 - t.frac,
+        shift: 0,
+        quotientBits: 0,
+        relu: false,
+      });
+      return up;
+    });
     const operand: number[] = [];
     const index: number[] = [];
     srcs.forEach((id, k) => {
