@@ -206,6 +206,7 @@ const LINEAR = new Set([
   "Dense",
   "Conv",
   "ConvTranspose",
+  "Resize",
   "Affine",
   "Add",
   "Sub",

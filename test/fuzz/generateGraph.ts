@@ -757,8 +757,32 @@ function decisionStep(g: Graph, x: T): T {
     const c = g.init("t", [n], t);
     return g.node(op, first ? [c, a.name] : [a.name, c], a.shape, `const [${t}]`);
   };
-  const step = g.pick(["where", "logic", "tree", "classifier", "linear", "convT"] as const);
+  const step = g.pick([
+    "where",
+    "logic",
+    "tree",
+    "classifier",
+    "linear",
+    "convT",
+    "resize",
+  ] as const);
   switch (step) {
+    case "resize": {
+      // the vector as a 1 x n image, resized along its width (Resize-13 or Upsample-9 style)
+      const img = g.node("Reshape", [x.name, g.ints("shape", [1, 1, 1, n])], [1, 1, 1, n], "");
+      const mode = g.pick(["nearest", "linear"] as const);
+      const scale = g.pick([2, 3, 0.5, 1.5]);
+      const ow = Math.max(1, Math.floor(n * scale));
+      const transform = g.pick(["half_pixel", "asymmetric", "align_corners", "pytorch_half_pixel"]);
+      const r = g.node(
+        "Resize",
+        [img.name, "", g.init("scales", [4], [1, 1, 1, scale])],
+        [1, 1, 1, ow],
+        `${mode} ${transform} x${scale}`,
+        { mode, coordinate_transformation_mode: transform },
+      );
+      return g.node("Flatten", [r.name], [1, ow], "axis 1", { axis: 1 });
+    }
     case "convT": {
       // the vector as a 1 x n image, upsampled by a transposed convolution, flattened
       const img = g.node("Reshape", [x.name, g.ints("shape", [1, 1, 1, n])], [1, 1, 1, n], "");

@@ -535,6 +535,47 @@ function unaryCases(): OpCase[] {
       ],
     }),
     model({
+      name: "Resize nearest (asymmetric, floor: PyTorch's interpolate) + Resize linear (half_pixel, sizes)",
+      input: IMG,
+      output: [1, 2, 5, 7],
+      init: [{ name: "sc", shape: [4], data: [1, 1, 2, 2] }, ints("sz", [1, 2, 5, 7])],
+      nodes: [
+        node("Resize", ["x", "", "sc"], ["u"], {
+          mode: "nearest",
+          coordinate_transformation_mode: "asymmetric",
+          nearest_mode: "floor",
+        }),
+        node("Resize", ["u", "", "", "sz"], ["y"], { mode: "linear" }),
+      ],
+    }),
+    model({
+      name: "Resize linear (align_corners up, pytorch_half_pixel down)",
+      input: IMG,
+      output: [1, 2, 6, 3],
+      init: [
+        { name: "sc", shape: [4], data: [1, 1, 1.5, 1.5] },
+        { name: "sc2", shape: [4], data: [1, 1, 1, 0.5] },
+      ],
+      nodes: [
+        node("Resize", ["x", "", "sc"], ["a"], {
+          mode: "linear",
+          coordinate_transformation_mode: "align_corners",
+        }),
+        node("Resize", ["a", "", "sc2"], ["y"], {
+          mode: "linear",
+          coordinate_transformation_mode: "pytorch_half_pixel",
+        }),
+      ],
+    }),
+    model({
+      name: "Upsample (opset 9, nearest, scales input)",
+      input: IMG,
+      output: [1, 2, 8, 12],
+      opset: 9,
+      init: [{ name: "sc", shape: [4], data: [1, 1, 2, 3] }],
+      nodes: [node("Upsample", ["x", "sc"], ["y"], { mode: "nearest" })],
+    }),
+    model({
       name: "ConvTranspose (stride 2, pads, output_padding, group 2, bias)",
       input: IMG,
       output: [1, 4, 9, 9],

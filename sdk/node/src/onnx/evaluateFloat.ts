@@ -71,6 +71,7 @@ function evaluateNode(
     case "Dense":
     case "Conv":
     case "ConvTranspose":
+    case "Resize":
     case "Affine":
     case "Add":
     case "Sub":

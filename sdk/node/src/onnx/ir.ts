@@ -59,6 +59,15 @@ export interface ConvTransposeNode extends NodeBase {
   group: number;
 }
 
+/**
+ * Resize / Upsample (nearest, linear): separable taps per axis; taps[d][o] lists the input
+ * indices along axis d that output index o reads, with their weights (a linear map).
+ */
+export interface ResizeNode extends NodeBase {
+  op: "Resize";
+  taps: [index: number, weight: number][][][];
+}
+
 /** y = x * scale + bias with ONNX (numpy) broadcasting of the constants: Add/Sub/Mul/Div by constants, Neg, BatchNormalization. */
 export interface AffineNode extends NodeBase {
   op: "Affine";
@@ -271,6 +280,7 @@ export type IrNode =
   | GatherNode
   | DenseNode
   | ConvTransposeNode
+  | ResizeNode
   | CompareNode
   | TreeEnsembleNode
   | ConvNode

@@ -4,6 +4,7 @@ import type {
   BinaryNode,
   ConvNode,
   ConvTransposeNode,
+  ResizeNode,
   DenseNode,
   PoolNode,
   ReduceNode,
@@ -15,6 +16,7 @@ export type LinearIrNode =
   | DenseNode
   | ConvNode
   | ConvTransposeNode
+  | ResizeNode
   | AffineNode
   | (BinaryNode & { op: "Add" | "Sub" })
   | (PoolNode & { op: "AveragePool" })
@@ -152,6 +154,25 @@ export function linearTerms(node: LinearIrNode, inShapes: number[][], out: numbe
               b.row(node.bias?.data[m] ?? 0, m);
             }
         }
+      break;
+    }
+    case "Resize": {
+      // the product of the per-axis taps, over every output multi-index
+      const is = strides(xs);
+      const total = numel(out);
+      for (let o = 0; o < total; o++) {
+        let terms: [number, number][] = [[0, 1]];
+        let rest = o;
+        for (let d = out.length - 1; d >= 0; d--) {
+          const od = rest % out[d];
+          rest = Math.floor(rest / out[d]);
+          terms = terms.flatMap(([j, w]) =>
+            node.taps[d][od].map(([i, t]): [number, number] => [j + i * is[d], w * t]),
+          );
+        }
+        for (const [j, w] of terms) b.term(0, j, w);
+        b.row(0);
+      }
       break;
     }
     case "Affine": {

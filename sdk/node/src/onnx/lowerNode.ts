@@ -16,6 +16,7 @@ import type { OpContext } from "./shapeOps.ts";
 import { lowerSelect, readReduce, SELECT_OPS } from "./lowerSelect.ts";
 import { isMaskWhere, lowerLogic } from "./lowerLogic.ts";
 import { lowerMl, ML_DOMAIN } from "./lowerMl.ts";
+import { lowerResize } from "./lowerResize.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { fuseSwish, lowerUnary } from "./lowerUnary.ts";
 import { lowerMask, lowerNormalization } from "./lowerProducts.ts";
@@ -332,6 +333,9 @@ export function lowerNode(c: LowerContext): void {
       // a constant mask with a constant fill (attention: Where(mask, scores, -inf)) is a Mask
       // node; any other Where (a data-dependent condition, two activations) is y + c (x - y)
       return isMaskWhere(c) ? lowerMask(c, x, push) : lowerLogic(c, push);
+    case "Resize":
+    case "Upsample":
+      return lowerResize(c, x, push);
     default:
       lowerSpatial(c, x, push);
   }

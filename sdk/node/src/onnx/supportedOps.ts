@@ -20,6 +20,8 @@ export const SUPPORTED_OPS = [
   "ArgMax",
   "Conv",
   "ConvTranspose",
+  "Resize",
+  "Upsample",
   "MaxPool",
   "AveragePool",
   "GlobalAveragePool",

@@ -200,6 +200,7 @@ export function lowerToQuantized(p: {
       case "Dense":
       case "Conv":
       case "ConvTranspose":
+      case "Resize":
       case "Affine":
       case "Add":
       case "Sub":
