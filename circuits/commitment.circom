@@ -66,7 +66,9 @@ template InputCommitment(N, BITS, VERSION) {
         }
         lc === in[i] + 2 ** (BITS - 1);
         checked[i] <== in[i];
-        e[i \ K] += lc * 2 ** (BITS * (i % K));
+        // packed from in[i] (= lc - 2^(BITS-1)), not from the bits: one term per value, so
+        // the packing constraint stays short when circom keeps it (--O1)
+        e[i \ K] += (in[i] + 2 ** (BITS - 1)) * 2 ** (BITS * (i % K));
     }
     component sponge = PoseidonSponge(E, VERSION, E);
     for (var j = 0; j < E; j++) sponge.in[j] <== e[j];

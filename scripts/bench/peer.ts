@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ROOT } from "../lib/root.ts";
 import { BENCH_MODELS, PUBLISHED } from "./benchModels.ts";
-import { r1csCounts } from "./r1csCounts.ts";
+import { readCircuitSize } from "../../sdk/node/src/setup/circuitSize.ts";
 import { renderPeerMarkdown } from "./renderPeer.ts";
 import type { PeerReport, PeerModel, PeerStep } from "./renderPeer.ts";
 import { median, runMeasured } from "./runMeasured.ts";
@@ -21,13 +21,19 @@ const STAGE_WORKER = join(import.meta.dirname, "stageWorker.ts");
 const PEER_WORKER = join(import.meta.dirname, "peerWorker.ts");
 const CIRCOM = join(ROOT, "sdk/node/src/circuit/circomWorker.cjs");
 const SNARKJS = join(ROOT, "node_modules/snarkjs/build/cli.cjs");
-// the built CLI, as a user runs it (`npm run bench` builds the packages first)
-const ZKML = join(ROOT, "sdk/node/dist/cli/zkml.js");
-/** circom's simplification level for both circuits: the benchmark passes none (circom 2.2's default, --O2). */
+// the built CLI through its launcher (bin/zkml.js sets the V8 flags), as a user runs it
+// (`npm run bench` builds the packages first)
+const ZKML = join(ROOT, "sdk/node/bin/zkml.js");
+/**
+ * circom's simplification level for the peer's circuit: the ZKML benchmark passes none
+ * (circom 2.2's default, --O2). Ours is compiled as `compileModel` compiles it (CIRCOM_OPTIMIZATION).
+ */
 const OPT = "--O2";
 
 interface Tool {
   ms: number;
+  /** CPU time of the process (user + system, all threads): less sensitive to load than `ms`. */
+  cpuMs: number;
   peakBytes: number;
   stdout: string;
 }
@@ -54,6 +60,7 @@ function runTool(p: {
     child.on("close", (code) => {
       const ms = performance.now() - start;
       const peak = /@@peak-rss-kb (\d+)/.exec(stderr);
+      const cpu = /@@cpu-ms (\d+)/.exec(stderr);
       // snarkjs's CLI reports errors on stdout with exit code 0 in places: check both.
       if (code !== 0 || /\[ERROR\]|error\[/i.test(stdout))
         reject(
@@ -61,7 +68,13 @@ function runTool(p: {
             `${p.script.split("/").pop()} ${p.args.slice(0, 2).join(" ")} failed (exit ${code}): ${(stderr + stdout).replace(/@@peak-rss-kb \d+/, "").slice(-1500)}`,
           ),
         );
-      else resolve({ ms, peakBytes: peak ? Number(peak[1]) * 1024 : 0, stdout });
+      else
+        resolve({
+          ms,
+          cpuMs: cpu ? Number(cpu[1]) : NaN,
+          peakBytes: peak ? Number(peak[1]) * 1024 : 0,
+          stdout,
+        });
     });
   });
 }
@@ -152,6 +165,7 @@ export async function runPeerBench(p: {
       const num = (l: string) => Number(new RegExp(`${l}:\\s*(\\d+)`).exec(t.stdout)?.[1]);
       return {
         ms: t.ms,
+        cpuMs: t.cpuMs,
         circomMs: t.ms,
         peakBytes: t.peakBytes,
         nonLinear: num("non-linear constraints"),
@@ -172,6 +186,7 @@ export async function runPeerBench(p: {
       ]);
       return {
         ms: m.ms,
+        cpuMs: m.cpuMs,
         circomMs: m.result.compileMs,
         peakBytes: m.peakBytes,
         nonLinear: m.result.nonLinearConstraints,
@@ -204,7 +219,9 @@ export async function runPeerBench(p: {
         });
         return {
           ms: n.ms + c2.ms,
+          cpuMs: n.cpuMs + c2.cpuMs,
           zkeyNewMs: n.ms,
+          zkeyNewCpuMs: n.cpuMs,
           contributeMs: c2.ms,
           peakBytes: Math.max(n.peakBytes, c2.peakBytes),
           ptauPower: ptau.power,
@@ -237,6 +254,7 @@ export async function runPeerBench(p: {
           if (out.cached) throw new Error("zkml setup used a cached zkey: not an uncached setup");
           return {
             ms: t.ms,
+            cpuMs: t.cpuMs,
             setupMs: out.ms,
             steps: out.steps,
             peakBytes: t.peakBytes,
@@ -263,16 +281,18 @@ export async function runPeerBench(p: {
     });
     const peerFiles = files(peerDir, join(peerDir, "input.json"));
     const oursFiles = files(oursDir, join(oursDir, "peer-bench/input.json"));
-    const times: Record<string, { ms: number[]; peak: number[] }> = {};
+    const times: Record<string, { ms: number[]; cpu: number[]; peak: number[] }> = {};
     const timed = async (side: "peer" | "ours", label: string, run: () => Promise<Tool>) =>
       step(side, label, async () => {
         const t = await run();
         const k = `${side}.${label}`;
-        times[k] ??= { ms: [], peak: [] };
+        times[k] ??= { ms: [], cpu: [], peak: [] };
         times[k].ms.push(t.ms);
+        times[k].cpu.push(t.cpuMs);
         times[k].peak.push(t.peakBytes);
         return {
           ms: median(times[k].ms),
+          cpuMs: median(times[k].cpu),
           runsMs: times[k].ms.map(Math.round),
           peakBytes: Math.max(...times[k].peak),
         };
@@ -303,6 +323,22 @@ export async function runPeerBench(p: {
         );
       }
     }
+    // 4. Warm proving: one process loads the model once (loadModelDir, under the launcher's V8
+    // flags) and proves `runs` + 1 inputs; the first pays the witness compilation.
+    if (oursReady)
+      await step("ours", "warmProve", async () => {
+        const m = await runMeasured<{ firstMs: number; laterMs: number[]; laterCpuMs: number[] }>(
+          PEER_WORKER,
+          ["warm", JSON.stringify({ outDir: oursDir, proofs: p.runs + 1 })],
+        );
+        return {
+          ms: median(m.result.laterMs),
+          cpuMs: median(m.result.laterCpuMs),
+          firstMs: m.result.firstMs,
+          runsMs: m.result.laterMs.map(Math.round),
+          peakBytes: m.peakBytes,
+        };
+      });
     if (peerReady)
       await step("peer", "verify", async () => {
         const t = await runTool({
@@ -339,12 +375,13 @@ function readJson(file: string) {
 }
 
 function countsOf(r1cs: string, wasm: string) {
-  const c = r1csCounts(r1cs);
+  const c = readCircuitSize({ r1cs });
   return {
     constraints: c.constraints,
     wires: c.wires,
     nPublic: c.nPublic,
     nonzeros: c.nonzeros,
+    plonkGates: c.plonkGates,
     r1csBytes: c.bytes,
     wasmBytes: statSync(wasm).size,
   };

@@ -43,68 +43,99 @@ export function renderPeerMarkdown(r: PeerReport): string {
     "",
     "## Counts (machine-independent)",
     "",
-    "| model | circuit | constraints | wires | A nonzeros | B nonzeros | C nonzeros | total nonzeros | r1cs MB | wasm MB | ptau | zkey MB | circomlib-ml published constraints |",
-    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
+    "| model | circuit | constraints | wires | A nonzeros | B nonzeros | C nonzeros | total nonzeros | PLONK gates | r1cs MB | wasm MB | ptau | zkey MB | circomlib-ml published constraints |",
+    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
   ];
   for (const m of r.models)
     for (const side of ["peer", "ours"] as const) {
       const c = m[side].compile;
       const nz = (ok(c) ? c!.nonzeros : undefined) as Record<string, number> | undefined;
       out.push(
-        `| ${m.name} | ${side === "peer" ? "circomlib-ml" : "ours"} | ${n(get(c, "constraints"))} | ${n(get(c, "wires"))} | ${n(nz?.a)} | ${n(nz?.b)} | ${n(nz?.c)} | ${n(nz?.total)} | ${mb(get(c, "r1csBytes"))} | ${mb(get(c, "wasmBytes"))} | ${ok(m[side].setup) ? `2^${m[side].setup.ptauPower}` : "—"} | ${mb(get(m[side].setup, "zkeyBytes"))} | ${side === "peer" ? n(r.published[m.name]?.circomlibMlConstraints) : ""} |`,
+        `| ${m.name} | ${side === "peer" ? "circomlib-ml" : "ours"} | ${n(get(c, "constraints"))} | ${n(get(c, "wires"))} | ${n(nz?.a)} | ${n(nz?.b)} | ${n(nz?.c)} | ${n(nz?.total)} | ${n(get(c, "plonkGates"))} | ${mb(get(c, "r1csBytes"))} | ${mb(get(c, "wasmBytes"))} | ${ok(m[side].setup) ? `2^${m[side].setup.ptauPower}` : "—"} | ${mb(get(m[side].setup, "zkeyBytes"))} | ${side === "peer" ? n(r.published[m.name]?.circomlibMlConstraints) : ""} |`,
       );
     }
   out.push(
     "",
     "## Times (seconds, same run; ours / peer < 1 means ours is faster)",
     "",
-    "| model | step | circomlib-ml | ours | ours / peer | 1-min load at the step's end, peer / ours |",
-    "| --- | --- | --: | --: | --: | --: |",
+    "Wall time, and CPU time (user + system of the process, all threads), which depends less on the machine's load.",
+    "",
+    "| model | step | circomlib-ml | ours | ours / peer | CPU circomlib-ml | CPU ours | CPU ours / peer | 1-min load at the step's end, peer / ours |",
+    "| --- | --- | --: | --: | --: | --: | --: | --: | --: |",
   );
   for (const m of r.models) {
     const P = m.peer;
     const O = m.ours;
-    const peerFull =
-      ok(P.witness) && ok(P.prove) ? (P.witness.ms as number) + (P.prove.ms as number) : undefined;
+    const both = (k: string) =>
+      ok(P.witness) && ok(P.prove) ? (P.witness[k] as number) + (P.prove[k] as number) : undefined;
     const load = (st?: PeerStep) => (ok(st) ? String(st!.load1) : "—");
-    const rows: [string, number | undefined, number | undefined, string][] = [
+    // [label, peer, ours, CPU peer, CPU ours, load key]
+    type Row = [string, number?, number?, number?, number?, string?];
+    const rows: Row[] = [
       [
         "circom2 compile (circom alone)",
         get(P.compile, "circomMs"),
         get(O.compile, "circomMs"),
+        undefined,
+        undefined,
         "compile",
       ],
       [
         "compile, whole (ours: import + quantize + generate + circom2)",
         get(P.compile, "ms"),
         get(O.compile, "ms"),
+        get(P.compile, "cpuMs"),
+        get(O.compile, "cpuMs"),
         "compile",
       ],
       [
         "setup: zkey new (peer) vs uncached `zkml setup`",
         get(P.setup, "zkeyNewMs"),
         get(O.setup, "ms"),
+        get(P.setup, "zkeyNewCpuMs"),
+        get(O.setup, "cpuMs"),
         "setup",
       ],
       [
         "setup: zkey new + 1 contribution vs uncached `zkml setup`",
         get(P.setup, "ms"),
         get(O.setup, "ms"),
+        get(P.setup, "cpuMs"),
+        get(O.setup, "cpuMs"),
         "setup",
       ],
       [
         "witness, fresh process (snarkjs wtns calculate)",
         get(P.witness, "ms"),
         get(O.witness, "ms"),
+        get(P.witness, "cpuMs"),
+        get(O.witness, "cpuMs"),
         "witness",
       ],
       [
         "Groth16 prove, fresh process (snarkjs groth16 prove)",
         get(P.prove, "ms"),
         get(O.prove, "ms"),
+        get(P.prove, "cpuMs"),
+        get(O.prove, "cpuMs"),
         "prove",
       ],
-      ["witness + prove (peer) vs fresh `zkml prove`", peerFull, get(O.zkmlProve, "ms"), "full"],
+      [
+        "witness + prove (peer) vs fresh `zkml prove`",
+        both("ms"),
+        get(O.zkmlProve, "ms"),
+        both("cpuMs"),
+        get(O.zkmlProve, "cpuMs"),
+        "full",
+      ],
+      [
+        "witness + prove (peer) vs warm prove (ours: a loaded model, `loadModelDir`)",
+        both("ms"),
+        get(O.warmProve, "ms"),
+        both("cpuMs"),
+        get(O.warmProve, "cpuMs"),
+        "warm",
+      ],
     ];
     const steps: Record<string, [PeerStep | undefined, PeerStep | undefined]> = {
       compile: [P.compile, O.compile],
@@ -112,10 +143,11 @@ export function renderPeerMarkdown(r: PeerReport): string {
       witness: [P.witness, O.witness],
       prove: [P.prove, O.prove],
       full: [P.prove, O.zkmlProve],
+      warm: [P.prove, O.warmProve],
     };
-    for (const [label, a, b, key] of rows)
+    for (const [label, a, b, ca, cb, key] of rows)
       out.push(
-        `| ${m.name} | ${label} | ${sec(a)} | ${sec(b)} | ${ratio(b, a)} | ${load(steps[key][0])} / ${load(steps[key][1])} |`,
+        `| ${m.name} | ${label} | ${sec(a)} | ${sec(b)} | ${ratio(b, a)} | ${sec(ca)} | ${sec(cb)} | ${ratio(cb, ca)} | ${load(steps[key!][0])} / ${load(steps[key!][1])} |`,
       );
   }
   out.push(

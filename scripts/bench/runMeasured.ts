@@ -4,6 +4,8 @@ import { runChild } from "../../sdk/node/src/util/runChild.ts";
 export interface Measured<T> {
   result: T;
   ms: number;
+  /** CPU time of the child (user + system, all threads), from peakRss.cjs. */
+  cpuMs: number;
   peakBytes: number;
 }
 
@@ -20,6 +22,7 @@ export async function runMeasured<T = unknown>(
     args: [join(import.meta.dirname, "peakRss.cjs"), script, ...args],
   });
   const peak = /@@peak-rss-kb (\d+)/.exec(run.stderr);
+  const cpu = /@@cpu-ms (\d+)/.exec(run.stderr);
   if (run.code !== 0) {
     throw new Error(
       `${script} ${args[0] ?? ""} failed (exit ${run.code}):\n${(run.stderr + run.stdout).slice(-3000)}`,
@@ -27,7 +30,12 @@ export async function runMeasured<T = unknown>(
   }
   const line = run.stdout.split("\n").find((l) => l.startsWith("@@result "));
   const result = (line ? JSON.parse(line.slice("@@result ".length)) : null) as T;
-  return { result, ms: run.ms, peakBytes: peak ? Number(peak[1]) * 1024 : 0 };
+  return {
+    result,
+    ms: run.ms,
+    cpuMs: cpu ? Number(cpu[1]) : NaN,
+    peakBytes: peak ? Number(peak[1]) * 1024 : 0,
+  };
 }
 
 export const median = (xs: number[]): number => {

@@ -59,6 +59,8 @@ export type {
 // proofs: the primitive, verification, encoding for the registry
 export { prove } from "./prove/prove.ts";
 export type { AnyProof, ProveParameters, ProveReturnType, ProveStage } from "./prove/prove.ts";
+export { loadWitnessGenerator } from "./prove/witness.ts";
+export type { WitnessGenerator } from "./prove/witness.ts";
 export { verifyProof } from "./prove/verifyProof.ts";
 export type { VerifyProofParameters } from "./prove/verifyProof.ts";
 export { checkVerificationKeyTrust } from "./keyTrust.ts";

@@ -5,7 +5,9 @@ import type { SignalLayout } from "../layout/publicSignals.ts";
 import type { Manifest } from "../manifest.ts";
 import { circuitInput } from "../prove/circuitInput.ts";
 import type { AnyProof, ProveStage } from "../prove/prove.ts";
-import { prove as proveWith } from "../prove/prove.ts";
+import { prove as proveWith, proveError } from "../prove/prove.ts";
+import { loadWitnessGenerator } from "../prove/witness.ts";
+import type { WitnessGenerator } from "../prove/witness.ts";
 import { verifyProof } from "../prove/verifyProof.ts";
 import { evaluateQuantized } from "../quantize/evaluateQuantized.ts";
 import type { EvaluateQuantizedReturnType } from "../quantize/evaluateQuantized.ts";
@@ -163,6 +165,13 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
       model.outputKind === "argmax" ? Number(raw[0]) : raw.indexOf(raw.reduce(maxOf, raw[0]));
     return { raw, values, named: splitOutputs({ model, values }), predictedClass };
   };
+  // Compiled at the first proof and kept: later proofs skip WebAssembly compilation.
+  let witness: Promise<WitnessGenerator> | undefined;
+  const witnessGenerator = () =>
+    (witness ??= loadWitnessGenerator({ wasm }).catch((cause: unknown) => {
+      witness = undefined;
+      throw proveError("the witness generator (model.wasm) cannot be compiled", cause);
+    }));
   return {
     system,
     manifest,
@@ -191,8 +200,11 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
         weights: visibility.weights,
         ...(visibility.submitter === "bound" ? { submitter } : {}),
       });
+      onProgress?.("witness"); // the first proof compiles the generator: part of this stage
+      const generator = await witnessGenerator();
+      const later = onProgress && ((stage: ProveStage) => stage !== "witness" && onProgress(stage));
       const r = await keepWorkersIdle(() =>
-        proveWith({ system, wasm, zkey, input: signals, onProgress }),
+        proveWith({ system, wasm: generator, zkey, input: signals, onProgress: later }),
       );
       const weightCommitment = weights
         ? privateWeightCommitment({ model: weights })

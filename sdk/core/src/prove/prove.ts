@@ -5,13 +5,18 @@ import { submitterSignal } from "../layout/publicSignals.ts";
 import { toField } from "../quantize/fixedPoint.ts";
 import type { ProofSystem } from "./proofSystem.ts";
 import { encodeProof } from "./encodeProof.ts";
+import { computeWitness, isWitnessGenerator } from "./witness.ts";
+import type { WitnessGenerator } from "./witness.ts";
 
 export type AnyProof = Groth16Proof | UniversalProof;
 
 export interface ProveParameters {
   system: ProofSystem;
-  /** The witness generator (model.wasm): a path (Node), a URL (browser), or its bytes. */
-  wasm: string | Uint8Array;
+  /**
+   * The witness generator (model.wasm): a path (Node), a URL (browser), its bytes, or one
+   * compiled already (`loadWitnessGenerator`: what a loaded model keeps between proofs).
+   */
+  wasm: string | Uint8Array | WitnessGenerator;
   /** The proving key: a path, a URL, or its bytes. */
   zkey: string | Uint8Array;
   /** Fixed-point model input (signal `in`, see `quantizeInput`), or a full signal object. */
@@ -57,15 +62,15 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
   let r: { proof: AnyProof; publicSignals: string[] };
   try {
     // What snarkjs's fullProve does, in two steps so a caller can show them: the witness
-    // into an in-memory file, then the proof.
-    const wtns = { type: "mem" } as unknown as string;
+    // (bytes of a .wtns file, in memory), then the proof.
     p.onProgress?.("witness");
-    await snarkjs.wtns.calculate(signals, fileOf(p.wasm), wtns);
+    const data = await computeWitness({ wasm: p.wasm, signals });
+    const wtns = { type: "mem", data } as unknown as string;
     p.onProgress?.("proof");
     r = await snarkjs[p.system].prove(fileOf(p.zkey), wtns);
   } catch (cause) {
     throw proveError(
-      `witness or ${p.system} proof generation failed for ${p.wasm}`,
+      `witness or ${p.system} proof generation failed for ${nameOf(p.wasm)}`,
       cause,
       signals,
     );
@@ -124,5 +129,7 @@ export function proveError(
 const fileOf = (f: string | Uint8Array) =>
   typeof f === "string" ? f : ({ type: "mem", data: f } as unknown as string);
 
-const nameOf = (f: string | Uint8Array) =>
-  typeof f === "string" ? f : `the witness generator (${f.length} bytes)`;
+const nameOf = (f: string | Uint8Array | WitnessGenerator) =>
+  typeof f === "string"
+    ? f
+    : `the witness generator (${isWitnessGenerator(f) ? f.wasmBytes : f.length} bytes)`;

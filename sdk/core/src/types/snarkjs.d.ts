@@ -209,3 +209,16 @@ declare module "r1csfile" {
     curve: { Fr: { toObject(x: Uint8Array): bigint }; terminate(): Promise<void> };
   }>;
 }
+
+declare module "circom_runtime" {
+  /** A circom 2 witness generator instance (circom_runtime's WitnessCalculator). */
+  export interface WitnessCalculator {
+    /** The witness as a .wtns file's bytes. */
+    calculateWTNSBin(input: Record<string, unknown>, sanityCheck?: boolean): Promise<Uint8Array>;
+  }
+  /** Compiles and instantiates a circuit's witness wasm. */
+  export function WitnessCalculatorBuilder(
+    code: Uint8Array,
+    options?: { memorySize?: number },
+  ): Promise<WitnessCalculator>;
+}

@@ -16,12 +16,24 @@ export const CIRCUITS_DIR = resolve(here, "../../circuits");
 /** circomlib's circuits (Poseidon), copied next to the model as `circomlib/<file>` entries. */
 const CIRCOMLIB_DIR = dirname(require.resolve("circomlib/circuits/poseidon.circom"));
 
+/**
+ * circom's simplification level for model circuits: --O1 (only signal = signal and
+ * signal = constant are substituted). --O2 also substitutes every linear constraint, which
+ * copies each neuron's accumulator (a linear combination over all its inputs, fixed weights
+ * as coefficients) into the A and the B side of the bit constraints that rescale it, and each
+ * Poseidon mix into three S-box products: 784_56_10 had 16,065 constraints but 1.47M r1cs
+ * nonzeros at --O2, against 23.5k constraints and ~140k nonzeros at --O1, and snarkjs's setup,
+ * zkey size and prover pay per nonzero (bench/README.md). --O1 keeps each such combination as
+ * one linear constraint over a materialized signal, used once.
+ */
+export const CIRCOM_OPTIMIZATION = 1;
+
 export interface CompileCircuitParameters {
   /** The main circuit's source (from `generateCircuit`). */
   source: string;
   /** Output folder; gets model.circom, lib/, model.r1cs, model.sym and model_js/. */
   outDir: string;
-  /** circom simplification level. Default 2. */
+  /** circom simplification level. Default `CIRCOM_OPTIMIZATION` (1). */
   optimization?: 0 | 1 | 2;
   /**
    * Library files the circuit includes, from circuits/ (or `circomlib/<file>` from circomlib;
@@ -71,7 +83,7 @@ export async function compileCircuit(
     "--r1cs",
     "--wasm",
     "--sym",
-    `--O${p.optimization ?? 2}`,
+    `--O${p.optimization ?? CIRCOM_OPTIMIZATION}`,
     "-o",
     ".",
   ];

@@ -10,6 +10,13 @@ export interface CircuitSize {
   wires: number;
   /** PLONK/FFLONK gates snarkjs makes from the r1cs (public-input gates + one or more per constraint). */
   plonkGates: number;
+  /**
+   * Nonzero coefficients of the A, B and C matrices: what snarkjs's Groth16 setup, the zkey's
+   * coefficient section and the prover's matrix evaluation pay per (bench/README.md).
+   */
+  nonzeros: { a: number; b: number; c: number; total: number };
+  /** Size of the r1cs file in bytes. */
+  bytes: number;
 }
 
 /**
@@ -17,7 +24,7 @@ export interface CircuitSize {
  * (plonk_setup.js processConstraints, r1cs_constraint_processor.js): one gate per public
  * signal; per constraint A·B = C, a sum gate when A or B is empty or constant (plus one
  * addition gate per term past 3), else a multiplication gate (plus one per term past 1 in
- * each of A, B and C).
+ * each of A, B and C). Also counts the nonzeros of A, B and C.
  *
  * @example
  * const { constraints, plonkGates } = readCircuitSize({ r1cs: "build/iris/model.r1cs" });
@@ -50,8 +57,10 @@ export function readCircuitSize(p: { r1cs: string }): CircuitSize {
   const constraints = buf.readUInt32LE(at + 24);
   let gates = nPublic;
   let c = sections.get(2)!;
+  const nonzeros = { a: 0, b: 0, c: 0, total: 0 };
   const readLc = () => {
     const n = buf.readUInt32LE(c);
+    nonzeros.total += n;
     const keys = new Set<number>();
     for (let i = 0; i < n; i++) keys.add(buf.readUInt32LE(c + 4 + i * (4 + n8)));
     c += 4 + n * (4 + n8);
@@ -61,12 +70,15 @@ export function readCircuitSize(p: { r1cs: string }): CircuitSize {
   const union = (a: Set<number>, b: Set<number>) => terms(new Set([...a, ...b]));
   for (let i = 0; i < constraints; i++) {
     const [a, b, cc] = [readLc(), readLc(), readLc()];
+    nonzeros.a += a.size;
+    nonzeros.b += b.size;
+    nonzeros.c += cc.size;
     if (a.size === 0 || b.size === 0) gates += 1 + Math.max(0, terms(cc) - 3);
     else if (terms(a) === 0) gates += 1 + Math.max(0, union(b, cc) - 3);
     else if (terms(b) === 0) gates += 1 + Math.max(0, union(a, cc) - 3);
     else gates += 1 + [a, b, cc].reduce((s, k) => s + Math.max(0, terms(k) - 1), 0);
   }
-  return { constraints, nPublic, wires, plonkGates: gates };
+  return { constraints, nPublic, wires, plonkGates: gates, nonzeros, bytes: buf.length };
 }
 
 /** floor(log2(v)) + 1 for v >= 1 (snarkjs's `log2(v) + 1`). */
