@@ -36,10 +36,12 @@ describe("zkml gas (CLI): --input, live mode, --snapshot and --check", function 
   it("rejects bad usage with exit 2, naming the option and the valid values", async () => {
     const r = await runZkml(["gas", IRIS_TEST_DIR, "--systems", "groth17"]);
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.contain('--systems: unknown "groth17" (one of groth16, plonk, fflonk)');
+    expect(r.stderr).to.contain(
+      '--systems must be one of groth16, plonk, fflonk, not "groth17" (did you mean groth16?)',
+    );
     const c = await runZkml(["gas", IRIS_TEST_DIR, "--chain-type", "zksync"]);
     expect(c.code).to.equal(2);
-    expect(c.stderr).to.contain('--chain-type: unknown "zksync" (one of op, arbitrum, l1)');
+    expect(c.stderr).to.contain('--chain-type must be one of op, arbitrum, l1, not "zksync"');
   });
 
   it("exits 3 naming the cause: too few --input rows, a refused RPC endpoint, a missing snapshot", async () => {
@@ -53,7 +55,9 @@ describe("zkml gas (CLI): --input, live mode, --snapshot and --check", function 
     // A refused endpoint fails before any proving, with one line naming the cause.
     const refused = await runZkml(["gas", IRIS_TEST_DIR, "--rpc-url", "http://127.0.0.1:9"]);
     expect(refused.code).to.equal(3);
-    expect(refused.stderr).to.match(/^ChainError: live gas estimate failed: HTTP request failed/);
+    expect(refused.stderr).to.match(
+      /^error: ChainError: live gas estimate failed: HTTP request failed/,
+    );
     expect(refused.stderr).not.to.contain("127.0.0.1:9"); // a URL may carry an API key
     expect(refused.stderr).not.to.contain("proof 1 of");
     const none = await runZkml(["gas", IRIS_TEST_DIR, "--check"], {}, USER);

@@ -1,21 +1,27 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { parseUnits } from "ethers";
-import { InputError } from "@zkml-verify/core/internal/errors";
+import { InputError, UsageError } from "@zkml-verify/core/internal/errors";
 import { ARBITRUM_FEE_PRESETS } from "../../gas/arbitrumL1Cost.ts";
 import type { GasSnapshot } from "../../gas/gasSnapshot.ts";
-import { LIVE_RPC_TIMEOUT_MS, liveClient } from "../../gas/liveCost.ts";
-import type { LiveChainKind } from "../../gas/liveCost.ts";
+import { liveClient } from "../../gas/liveCost.ts";
 import { OP_FEE_PRESETS } from "../../gas/opL1Fee.ts";
-import type { GasProofSystem } from "../../gas/proveSamples.ts";
 import type { ModelIR } from "../../onnx/ir.ts";
-import { EXIT, printJson } from "../command.ts";
+import {
+  choiceListOption,
+  choiceOption,
+  integerOption,
+  numberOption,
+  parseCommandArgs,
+  positionalArgs,
+} from "../args.ts";
+import { EXIT } from "../command.ts";
+import { printJson, toJsonText } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
-import { NETWORK_OPTIONS } from "../network.ts";
+import { DEFAULT_RPC_TIMEOUT_SECONDS, NETWORK_OPTIONS } from "../network.ts";
 
-const SYSTEMS = ["groth16", "plonk", "fflonk"];
-const CHAIN_KINDS = ["op", "arbitrum", "l1"];
+const SYSTEMS = ["groth16", "plonk", "fflonk"] as const;
+const CHAIN_KINDS = ["op", "arbitrum", "l1"] as const;
 const LIVE_OPTIONS_USAGE = `  --network <name>   a network from hardhat.config.ts (its URL is used, never its key)
   --rpc-url <url>    any JSON-RPC endpoint`;
 /** Where --snapshot writes and --check reads, relative to the current directory. */
@@ -51,7 +57,7 @@ export const command: Command = {
   + operator fee; Arbitrum (NodeInterface answers) = (gasUsed + gasEstimateL1Component) x
   base fee; else gasUsed x eth_gasPrice. Nothing is sent and no key is needed; the URL is
   never written. --chain-type overrides the detection; each --rpc-url request times out
-  after --rpc-timeout seconds (default ${LIVE_RPC_TIMEOUT_MS / 1000}).
+  after --rpc-timeout seconds (default ${DEFAULT_RPC_TIMEOUT_SECONDS}).
 ${LIVE_OPTIONS_USAGE}
 
   Snapshots (for your CI; paths relative to the current directory):
@@ -61,54 +67,42 @@ ${LIVE_OPTIONS_USAGE}
                        calldata size or bytecode size moved by more than --tolerance percent
                        (default 0), up or down, or a label appeared or disappeared`,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        systems: { type: "string", default: "groth16" },
-        batch: { type: "string", default: "1,8,32" },
-        input: { type: "string" },
-        json: { type: "boolean" },
-        out: { type: "string" },
-        "l1-gwei": { type: "string", default: "1" },
-        "eth-usd": { type: "string", default: "3000" },
-        op: { type: "string", default: "op-mainnet" },
-        ...NETWORK_OPTIONS,
-        "chain-type": { type: "string" },
-        "rpc-timeout": { type: "string" },
-        snapshot: { type: "boolean" },
-        check: { type: "boolean" },
-        "snapshot-file": { type: "string", default: DEFAULT_SNAPSHOT_FILE },
-        tolerance: { type: "string", default: "0" },
-      },
+    const name = command.name;
+    const { values, positionals } = parseCommandArgs(name, argv, {
+      systems: { type: "string", default: "groth16" },
+      batch: { type: "string", default: "1,8,32" },
+      input: { type: "string" },
+      json: { type: "boolean" },
+      out: { type: "string" },
+      "l1-gwei": { type: "string", default: "1" },
+      "eth-usd": { type: "string", default: "3000" },
+      op: { type: "string", default: "op-mainnet" },
+      ...NETWORK_OPTIONS,
+      "chain-type": { type: "string" },
+      snapshot: { type: "boolean" },
+      check: { type: "boolean" },
+      "snapshot-file": { type: "string", default: DEFAULT_SNAPSHOT_FILE },
+      tolerance: { type: "string", default: "0" },
     });
-    const systems = values.systems.split(",");
-    const batch = values.batch.split(",").map(Number);
-    const op = OP_FEE_PRESETS[values.op as keyof typeof OP_FEE_PRESETS];
-    const tolerance = Number(values.tolerance);
-    const timeout = Number(values["rpc-timeout"] ?? LIVE_RPC_TIMEOUT_MS / 1000);
-    const usage = (why: string) => {
-      console.error(`zkml gas: ${why}\n\n${command.usage}`);
-      return EXIT.usage;
+    const [dir] = positionalArgs(name, positionals, ["<dir>"]);
+    const systems = choiceListOption(name, "systems", values.systems, SYSTEMS);
+    const batch = values.batch.split(",").map((b) => integerOption(name, "batch", b, { min: 1 })!);
+    const presets = Object.keys(OP_FEE_PRESETS) as (keyof typeof OP_FEE_PRESETS)[];
+    const op = OP_FEE_PRESETS[choiceOption(name, "op", values.op, presets)!];
+    numberOption(name, "l1-gwei", values["l1-gwei"], { min: 0 });
+    const ethUsd = numberOption(name, "eth-usd", values["eth-usd"], { min: 0 })!;
+    const tolerance = numberOption(name, "tolerance", values.tolerance, { min: 0 })!;
+    const kind = choiceOption(name, "chain-type", values["chain-type"], CHAIN_KINDS);
+    const timeout =
+      numberOption(name, "rpc-timeout", values["rpc-timeout"], { min: 0.001 }) ??
+      DEFAULT_RPC_TIMEOUT_SECONDS;
+    const exclusive = (a: string, b: string) => {
+      throw new UsageError(`zkml ${name}: --${a} and --${b} exclude each other`, {
+        details: { command: name, option: `--${b}` },
+      });
     };
-    if (positionals.length !== 1) return usage("expected one model folder <dir>");
-    const badSystem = systems.find((s) => !SYSTEMS.includes(s));
-    if (badSystem) return usage(`--systems: unknown "${badSystem}" (one of ${SYSTEMS.join(", ")})`);
-    if (batch.some((b) => !Number.isInteger(b) || b < 1))
-      return usage(`--batch: "${values.batch}" is not a list of positive integers`);
-    if (!op)
-      return usage(
-        `--op: unknown "${values.op}" (one of ${Object.keys(OP_FEE_PRESETS).join(", ")})`,
-      );
-    if (!(tolerance >= 0)) return usage(`--tolerance: "${values.tolerance}" is not a percent >= 0`);
-    if (values.snapshot && values.check) return usage("--snapshot and --check exclude each other");
-    if (values.network && values["rpc-url"])
-      return usage("--network and --rpc-url exclude each other");
-    const kind = values["chain-type"];
-    if (kind !== undefined && !CHAIN_KINDS.includes(kind))
-      return usage(`--chain-type: unknown "${kind}" (one of ${CHAIN_KINDS.join(", ")})`);
-    if (!(timeout > 0))
-      return usage(`--rpc-timeout: "${values["rpc-timeout"]}" is not seconds > 0`);
+    if (values.snapshot && values.check) exclusive("snapshot", "check");
+    if (values.network && values["rpc-url"]) exclusive("network", "rpc-url");
 
     // The lab's modules load after the arguments are checked (usage errors stay instant).
     const [
@@ -126,7 +120,6 @@ ${LIVE_OPTIONS_USAGE}
     ]);
     const { checkGasSnapshot, gasSnapshot } = snapshots;
     const { releaseSnarkjs } = await import("@zkml-verify/core/internal/util/snarkjsLogger");
-    const dir = positionals[0];
     const snapshotFile = resolve(values["snapshot-file"]);
     const committed = values.check ? readSnapshot(snapshotFile) : undefined;
     const log = (l: string) => console.error(l);
@@ -138,22 +131,21 @@ ${LIVE_OPTIONS_USAGE}
     try {
       const report = await measureGas({
         dir,
-        systems: systems as GasProofSystem[],
+        systems,
         batch,
         inputs: values.input ? readInputFile({ file: values.input, ir: readIr(dir) }) : undefined,
         presets: {
           l1GasPrice: parseUnits(values["l1-gwei"], 9),
-          ethUsd: Number(values["eth-usd"]),
+          ethUsd,
           op,
           arbitrum: ARBITRUM_FEE_PRESETS["arbitrum-one"],
         },
-        live: live && { client: live.client, kind: kind as LiveChainKind | undefined },
+        live: live && { client: live.client, kind },
         onProgress: log,
       });
       const out = resolve(values.out ?? join(dir, "gas"));
       mkdirSync(out, { recursive: true });
-      const json = JSON.stringify(report, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
-      writeFileSync(join(out, "gas-report.json"), json + "\n");
+      writeFileSync(join(out, "gas-report.json"), toJsonText(report) + "\n");
       writeFileSync(join(out, "gas-report.md"), renderGasMarkdown(report));
       writeFileSync(join(out, "gas-report.svg"), await renderGasChart(report));
       const snapshot = gasSnapshot(report);
