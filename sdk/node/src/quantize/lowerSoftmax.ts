@@ -32,7 +32,8 @@ export interface SoftmaxLowering {
  * Softmax / LogSoftmax anywhere in the graph, x at scale 2^f, per group g (the axis):
  *   m = max(x_g)                          (max op: one comparison per element)
  *   s = x - m                             (exact linear, <= 0)
- *   e = exp(s)                            (the piecewise op, in (0, 1])
+ *   e = exp(max(s, -(f+2) ln 2))          (clip, then the piecewise op, in (0, 1]; the cut moves
+ *                                          e by < 2^-(f+2))
  *   z = sum(e_g)                          (exact linear, >= 1: the maximum contributes exp(0))
  *   Softmax: y = round(e 2^f / z)         (div op: exact rounded division)
  *   LogSoftmax: y = s - log(z)            (piecewise log of z >= 1, then exact linear)
@@ -113,7 +114,19 @@ export function lowerSoftmax(
     nm("shifted"),
     shape,
   );
-  const e = s.unary(`${node.name}/exp`, shifted, "exp", nm("exp"));
+  // exp(s) < 2^-(f+2) (a quarter of the output's unit) below s = -(f+2) ln 2: clip there, so
+  // exp's input, and with it its polynomial, spans a few bits whatever the scores' range.
+  const cut = s.addTensor(nm("cut"), shape, f, true);
+  s.ops.push({
+    kind: "clip",
+    name: `${node.name}/cut`,
+    inputs: [shifted],
+    output: cut,
+    lo: -Math.ceil((f + 2) * Math.LN2 * 2 ** f),
+    hi: 0,
+    bits: 0,
+  });
+  const e = s.unary(`${node.name}/exp`, cut, "exp", nm("exp"));
   const z = s.boundedId(
     s.linear(
       `${node.name}/sum`,

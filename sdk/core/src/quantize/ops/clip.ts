@@ -20,11 +20,10 @@ export const clip: OpModule<ClipOp> = {
     }),
   calibrate(op, { inBits }) {
     op.bits = inBits[0]!;
-    return Math.max(
-      inBits[0]!,
-      bitLength(BigInt(op.lo ?? 0)) + 1,
-      bitLength(BigInt(op.hi ?? 0)) + 1,
-    );
+    const bound = (v: number | null) => bitLength(BigInt(v ?? 0)) + 1;
+    // Both bounds: the output lies in [lo, hi] (or is hi when lo > hi), whatever the input.
+    if (op.lo !== null && op.hi !== null) return Math.max(bound(op.lo), bound(op.hi));
+    return Math.max(inBits[0]!, bound(op.lo), bound(op.hi));
   },
   bitNeeds: (op) => [{ what: "its comparisons", bits: op.bits + 1 }],
   emit(op, { k, ins, out, n }) {
