@@ -1,6 +1,6 @@
 /**
  * The one JSON convention of every `zkml ... --json` output (documented in the README's CLI
- * section; test/cli/jsonConvention.test.ts holds every command to it):
+ * section; test/cli/jsonConvention.test.ts checks these helpers, and the CLI tests the commands):
  *
  * | value                                                       | JSON                                       |
  * | ----------------------------------------------------------- | ------------------------------------------ |
