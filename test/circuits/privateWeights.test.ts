@@ -245,7 +245,15 @@ describe("private weights in a CNN: kernels committed once, shared by every posi
 describe("private weights on every Gemm/MatMul/Conv op case: the witness equals the evaluator", function () {
   this.timeout(300_000);
   opCases()
-    .filter((c) => /Gemm|MatMul|Conv/.test(c.name) && !/Softmax|ArgMax/.test(c.name))
+    .filter(
+      (c) =>
+        /Gemm|MatMul|Conv/.test(c.name) &&
+        !/Softmax|ArgMax/.test(c.name) &&
+        // a product of two activations has no weights to make private
+        importOnnx({ file: `${c.name}.onnx`, bytes: c.bytes }).nodes.some(
+          (n) => n.op === "Dense" || n.op === "Conv",
+        ),
+    )
     .forEach((c, index) => {
       it(c.name, async function () {
         const ir = importOnnx({ file: `${c.name}.onnx`, bytes: c.bytes });

@@ -10,10 +10,29 @@
  * search is a 20-line edit distance rather than another dependency of the published package.
  */
 import { parseArgs } from "node:util";
-import type { ParseArgsConfig } from "node:util";
 import { UsageError } from "@zkml-verify/core/internal/errors";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
+/**
+ * One option as node:util `parseArgs` takes it, restated here (with the parsed values' type
+ * below) so that the package's declarations need no @types/node.
+ */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  multiple?: boolean;
+  default?: string | boolean | string[] | boolean[];
+}
+
+type Options = Record<string, OptionSpec>;
+type OptionValue<S extends OptionSpec> = S["type"] extends "boolean" ? boolean : string;
+type Value<S extends OptionSpec> = S["multiple"] extends true ? OptionValue<S>[] : OptionValue<S>;
+
+/** The parsed values: an option with a default is always present, any other may be absent. */
+export type ParsedValues<O extends Options> = {
+  -readonly [K in keyof O as O[K]["default"] extends {} ? K : never]: Value<O[K]>;
+} & {
+  -readonly [K in keyof O as O[K]["default"] extends {} ? never : K]?: Value<O[K]>;
+};
 
 /** `zkml <command> --help` hint appended to every usage error. */
 export const helpHint = (command: string) => `(zkml ${command} --help for details)`;
@@ -23,9 +42,14 @@ export const helpHint = (command: string) => `(zkml ${command} --help for detail
  * `UsageError` naming the nearest valid option). Positionals are always allowed; check their
  * number with `positionalArgs`.
  */
-export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O) {
+export function parseCommandArgs<O extends Options>(
+  command: string,
+  args: string[],
+  options: O,
+): { values: ParsedValues<O>; positionals: string[] } {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { values: parsed.values as unknown as ParsedValues<O>, positionals: parsed.positionals };
   } catch (error) {
     throw usageErrorFrom(error, command, Object.keys(options)) ?? error;
   }
