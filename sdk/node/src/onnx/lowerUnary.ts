@@ -2,23 +2,8 @@ import type { ActivationKind, IrNode } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
 import { readAttributes } from "./readAttributes.ts";
+import type { UNARY_ONNX_OPS } from "./supportedOps.ts";
 
-/** ONNX ops that are one activation on one tensor, lowered here. */
-export const UNARY_ONNX_OPS = [
-  "Exp",
-  "Log",
-  "Sqrt",
-  "Reciprocal",
-  "Pow",
-  "Erf",
-  "Gelu",
-  "Elu",
-  "Selu",
-  "Celu",
-  "Softplus",
-  "Softsign",
-  "Mish",
-] as const;
 export type UnaryOnnxOp = (typeof UNARY_ONNX_OPS)[number];
 
 /** Integer exponents up to this are computed as exact products (repeated squaring). */

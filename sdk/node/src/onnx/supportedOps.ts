@@ -1,3 +1,20 @@
+/** ONNX ops that are one activation on one tensor (lowered in lowerUnary.ts). */
+export const UNARY_ONNX_OPS = [
+  "Exp",
+  "Log",
+  "Sqrt",
+  "Reciprocal",
+  "Pow",
+  "Erf",
+  "Gelu",
+  "Elu",
+  "Selu",
+  "Celu",
+  "Softplus",
+  "Softsign",
+  "Mish",
+] as const;
+
 /** Operators the importer understands (ONNX default domain, opsets 9-21; ai.onnx.ml, opsets 1-3). */
 export const SUPPORTED_OPS = [
   "Gemm",
@@ -59,19 +76,7 @@ export const SUPPORTED_OPS = [
   "ReduceMin",
   "ReduceL1",
   "ReduceSumSquare",
-  "Exp",
-  "Log",
-  "Sqrt",
-  "Reciprocal",
-  "Pow",
-  "Erf",
-  "Gelu",
-  "Elu",
-  "Selu",
-  "Celu",
-  "Softplus",
-  "Softsign",
-  "Mish",
+  ...UNARY_ONNX_OPS,
   "Less",
   "Greater",
   "LessOrEqual",

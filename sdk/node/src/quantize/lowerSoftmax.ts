@@ -3,7 +3,7 @@ import type { SoftmaxNode } from "../onnx/ir.ts";
 import { numel } from "../onnx/ir.ts";
 import type { LinearTerms } from "../onnx/linearTerms.ts";
 import { maxGroups } from "../onnx/linearTerms.ts";
-import type { QuantizedOp, QTensor } from "@zkml-verify/core/internal/quantize/types";
+import type { NormalizeLowering } from "./lowerNormalize.ts";
 
 /**
  * A Where / Trilu fill at or below this (float units, e.g. -inf, -1e9, finfo.min) masks the
@@ -12,18 +12,7 @@ import type { QuantizedOp, QTensor } from "@zkml-verify/core/internal/quantize/t
 export const MASKED_FILL = -1e4;
 
 /** What the Softmax lowering needs from lowerToQuantized's state. */
-export interface SoftmaxLowering {
-  tensors: QTensor[];
-  ops: QuantizedOp[];
-  addTensor: (name: string, shape: number[], frac: number, bounded: boolean) => number;
-  boundedId: (id: number, by: string) => number;
-  linear: (
-    name: string,
-    inputs: number[],
-    t: LinearTerms,
-    outName: string,
-    outShape: number[],
-  ) => number;
+export interface SoftmaxLowering extends NormalizeLowering {
   /** Applies a smooth unary function (the piecewise op) to a tensor; returns the output id. */
   unary: (name: string, id: number, fn: "exp" | "log", outName: string) => number;
 }
