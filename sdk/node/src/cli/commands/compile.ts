@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { compileModel } from "../../circuit/compileModel.ts";
+import { compileModel, MAX_DEFAULT_PUBLIC_INPUTS } from "../../circuit/compileModel.ts";
 import { EXIT } from "../command.ts";
 import {
   choiceOption,
@@ -26,7 +26,8 @@ export const command: Command = {
   --calibration <file>         input rows (JSON: {"input_data": [[...], ...]} or [{"<input>": [...]}, ...])
   --mode accuracy|resources    favour accuracy (default) or fewer constraints
   --weights fixed|private      weights as circuit constants (default) or private inputs
-  --input public|private|hashed   model input visibility (default public)
+  --input public|private|hashed   model input visibility (default public up to
+                               ${MAX_DEFAULT_PUBLIC_INPUTS} input values, hashed above)
   --output public|hashed       output visibility (default public)
   --submitter none|bound       bound: the last public signal is the address that must send the
                                proof (zkml prove --submitter), against front-running (default none)
