@@ -106,7 +106,15 @@ export function quantizationErrorBound(p: {
         op.groups.forEach((g, k) => (e[k] = Math.max(...g.map((j) => E[op.inputs[0]][j]))));
         break;
       case "argmax":
-        break; // an index: compared by margin, see fuzzModel.ts
+        // an index: exact when the quantized winner beats every other element by more than
+        // both errors (then the float model picks it too), else any position of the group
+        op.groups.forEach((g, k) => {
+          const id = op.inputs[0];
+          const w = g[Number(values[out][k])];
+          const sure = g.every((j) => j === w || real(id, w) - E[id][w] > real(id, j) + E[id][j]);
+          e[k] = sure ? 0 : g.length;
+        });
+        break; // a final argmax is compared by margin, see fuzzModel.ts
       case "clip": {
         const inp = op.inputs[0];
         if (op.name.endsWith("/bits")) {

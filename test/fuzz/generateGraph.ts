@@ -63,6 +63,15 @@ interface T {
   shape: number[];
 }
 
+/** Reductions the generator draws whose axes are an input (not an attribute) from opset 18. */
+const AXES_INPUT_FROM_18 = [
+  "ReduceMean",
+  "ReduceMax",
+  "ReduceL2",
+  "ReduceLogSum",
+  "ReduceLogSumExp",
+];
+
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const f = (value: number) => ({ type: "float" as const, value });
 
@@ -732,6 +741,75 @@ function productStep(g: Graph, x: T): T {
 }
 
 // ---------------------------------------------------------------------------------------------
+// compositions ([1, n]): Hardmax, ReduceL2 / LogSum / LogSumExp, 1-D LpPool and ConvTranspose
+
+function compositeStep(g: Graph, x: T): T {
+  if (x.shape.length !== 2) return x;
+  const n = x.shape[1];
+  const kind = g.pick([
+    "Hardmax",
+    "ReduceL2",
+    "ReduceLogSum",
+    "ReduceLogSumExp",
+    "LpPool",
+    "ConvTranspose",
+  ] as const);
+  const flat = (t: T) => g.node("Flatten", [t.name], [1, numel(t.shape)], "axis 1", { axis: 1 });
+  const line = () => g.node("Reshape", [x.name, g.ints("shape", [1, 1, n])], [1, 1, n], "");
+  switch (kind) {
+    case "Hardmax":
+      return g.node("Hardmax", [x.name], x.shape, "axis -1", { axis: -1 });
+    case "ReduceL2":
+    case "ReduceLogSum":
+    case "ReduceLogSumExp": {
+      let src = x;
+      if (kind === "ReduceLogSum") {
+        // a positive sum: 1 + |x|
+        const a = g.node("Abs", [x.name], x.shape, "");
+        src = g.node("Add", [a.name, g.init("one", [], [1])], x.shape, "+ 1");
+      }
+      const r = g.node(kind, [src.name], [1, 1], "axis 1", { axes: [1], keepdims: 1 });
+      return g.node("Add", [x.name, r.name], x.shape, "broadcast [1, 1]");
+    }
+    case "LpPool": {
+      if (g.chance(0.3)) {
+        const p = g.int(1, 2);
+        const gl = g.node("GlobalLpPool", [line().name], [1, 1, 1], `p ${p}`, { p });
+        return g.node("Add", [x.name, flat(gl).name], x.shape, "broadcast [1, 1]");
+      }
+      const k = g.int(1, Math.min(3, n));
+      const st = g.int(1, 2);
+      const p = g.int(1, 2);
+      const out = Math.floor((n - k) / st) + 1;
+      const lp = g.node("LpPool", [line().name], [1, 1, out], `p ${p} kernel ${k} stride ${st}`, {
+        kernel_shape: [k],
+        strides: [st],
+        p,
+      });
+      return flat(lp);
+    }
+    case "ConvTranspose": {
+      const m = g.int(1, 2);
+      const kw = g.int(1, 3);
+      const st = g.int(1, 2);
+      const ow = (n - 1) * st + kw;
+      const kind = g.weightKind();
+      const w = g.init("W", [1, m, kw], g.values(m * kw, kind, 1));
+      const ct = g.node(
+        "ConvTranspose",
+        [line().name, w],
+        [1, m, ow],
+        `1-D ${kind} W stride ${st}`,
+        {
+          strides: [st],
+        },
+      );
+      return flat(ct);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // decisions ([1, n]): comparisons, booleans, Where, tree ensembles, linear models
 
 function decisionStep(g: Graph, x: T): T {
@@ -1152,6 +1230,11 @@ export function generateModel(seed: number): GeneratedModel {
   g.r = decisions;
   if (g.chance(0.3)) x = decisionStep(g, x);
   g.r = main;
+  // Hardmax, the L2 / log-sum reductions, 1-D LpPool and ConvTranspose: a stream of their own
+  const composite = mulberry32({ seed: (seed * 40503) ^ 0xc0de });
+  g.r = composite;
+  if (g.chance(0.25)) x = compositeStep(g, x);
+  g.r = main;
   let outputType: "int64" | undefined;
   const head = g.weighted([
     ["none", 7],
@@ -1178,9 +1261,9 @@ export function generateModel(seed: number): GeneratedModel {
       ? LAYER_NORM_OPSET
       : 14;
   if (opset >= 18)
-    // ReduceMean / ReduceMax take their axes as an input from opset 18
+    // ReduceMean / ReduceMax / ReduceL2 / ... take their axes as an input from opset 18
     for (const n of g.nodes) {
-      if ((n.opType === "ReduceMean" || n.opType === "ReduceMax") && n.attributes?.axes) {
+      if (AXES_INPUT_FROM_18.includes(n.opType) && n.attributes?.axes) {
         const { axes, ...rest } = n.attributes;
         n.inputs = [n.inputs[0], g.ints("ax", axes as number[])];
         n.attributes = rest;

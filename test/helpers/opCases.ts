@@ -1,4 +1,5 @@
 import { buildOnnx } from "./buildOnnx.ts";
+import { compositeCases } from "./compositeCases.ts";
 import { productCases } from "./productCases.ts";
 import type { OnnxInitializerSpec, OnnxNodeSpec } from "./buildOnnx.ts";
 import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
@@ -443,6 +444,7 @@ export function opCases(): OpCase[] {
     }),
     ...unaryCases(),
     ...productCases(),
+    ...compositeCases(),
   ];
 }
 

@@ -45,17 +45,19 @@ export interface ConvNode extends NodeBase {
 }
 
 /**
- * 2-D transposed convolution, NCHW, weight [C, M/group, kH, kW]: every input pixel adds its
- * kernel-weighted copy at (iy * stride - pad_top + ky * dilation, ...) of the output.
+ * Transposed convolution over 1, 2 or 3 spatial axes (N, C, ...spatial), weight
+ * [C, M/group, ...kernel]: every input position adds its kernel-weighted copy at
+ * i * stride - pad_begin + k * dilation on each axis of the output.
  */
 export interface ConvTransposeNode extends NodeBase {
   op: "ConvTranspose";
   weight: Tensor;
   bias: Tensor | null;
-  strides: [number, number];
-  /** [top, left, bottom, right], cropped from the full output. */
-  pads: [number, number, number, number];
-  dilations: [number, number];
+  /** One per spatial axis. */
+  strides: number[];
+  /** [begin per axis..., end per axis...], cropped from the full output. */
+  pads: number[];
+  dilations: number[];
   group: number;
 }
 

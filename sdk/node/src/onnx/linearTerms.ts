@@ -124,35 +124,53 @@ export function linearTerms(node: LinearIrNode, inShapes: number[][], out: numbe
       break;
     }
     case "ConvTranspose": {
-      // out[m, oy, ox] gathers x[c, iy, ix] W[c, m', ky, kx] over oy = iy s - pad + ky d
-      const [, C, H, W] = xs;
-      const [, Mg, KH, KW] = node.weight.shape;
-      const [, M, OH, OW] = out;
+      // out[m, o] gathers x[c, i] W[c, m', k] over o = i s - pad + k d on every spatial axis
+      // (1-D, 2-D and 3-D alike: per axis, the (kernel, input) pairs that reach each output)
+      const [, C] = xs;
+      const [, Mg, ...K] = node.weight.shape;
+      const [, M, ...O] = out;
+      const I = xs.slice(2);
       const Cg = C / node.group;
-      const [sy, sx] = node.strides;
-      const [dy, dx] = node.dilations;
+      const pairs = O.map((len, d) =>
+        Array.from({ length: len }, (_, o) => {
+          const ps: [k: number, i: number][] = [];
+          for (let k = 0; k < K[d]; k++) {
+            const t = o + node.pads[d] - k * node.dilations[d];
+            if (t >= 0 && t % node.strides[d] === 0 && t / node.strides[d] < I[d])
+              ps.push([k, t / node.strides[d]]);
+          }
+          return ps;
+        }),
+      );
+      const kStrides = strides(K);
+      const iStrides = strides(I);
+      const outSpatial = numel(O);
+      const oStrides = strides(O);
       for (let nb = 0; nb < out[0]; nb++)
         for (let m = 0; m < M; m++) {
           const g = Math.floor(m / Mg);
           const ml = m % Mg;
-          for (let oy = 0; oy < OH; oy++)
-            for (let ox = 0; ox < OW; ox++) {
-              for (let cl = 0; cl < Cg; cl++) {
-                const c = g * Cg + cl;
-                for (let ky = 0; ky < KH; ky++) {
-                  const ty = oy + node.pads[0] - ky * dy;
-                  if (ty < 0 || ty % sy !== 0 || ty / sy >= H) continue;
-                  for (let kx = 0; kx < KW; kx++) {
-                    const tx = ox + node.pads[1] - kx * dx;
-                    if (tx < 0 || tx % sx !== 0 || tx / sx >= W) continue;
-                    const id = ((c * Mg + ml) * KH + ky) * KW + kx;
-                    const ix = ((nb * C + c) * H + ty / sy) * W + tx / sx;
-                    b.term(0, ix, node.weight.data[id], id);
-                  }
-                }
-              }
-              b.row(node.bias?.data[m] ?? 0, m);
+          for (let o = 0; o < outSpatial; o++) {
+            // the (kernel offset, input offset) pairs of this output position, across axes
+            let taps: [number, number][] = [[0, 0]];
+            for (let d = 0; d < O.length; d++) {
+              const od = Math.floor(o / oStrides[d]) % O[d];
+              taps = taps.flatMap(([kk, ii]) =>
+                pairs[d][od].map(([k, i]): [number, number] => [
+                  kk + k * kStrides[d],
+                  ii + i * iStrides[d],
+                ]),
+              );
             }
+            for (let cl = 0; cl < Cg; cl++) {
+              const c = g * Cg + cl;
+              for (const [kk, ii] of taps) {
+                const id = (c * Mg + ml) * numel(K) + kk;
+                b.term(0, (nb * C + c) * numel(I) + ii, node.weight.data[id], id);
+              }
+            }
+            b.row(node.bias?.data[m] ?? 0, m);
+          }
         }
       break;
     }

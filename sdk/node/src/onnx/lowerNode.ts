@@ -13,6 +13,7 @@ import {
   unsqueezeShape,
 } from "./shapeOps.ts";
 import type { OpContext } from "./shapeOps.ts";
+import { lowerComposite } from "./lowerComposite.ts";
 import { lowerSelect, readReduce, SELECT_OPS } from "./lowerSelect.ts";
 import { isMaskWhere, lowerLogic } from "./lowerLogic.ts";
 import { lowerMl, ML_DOMAIN } from "./lowerMl.ts";
@@ -20,7 +21,7 @@ import { lowerResize } from "./lowerResize.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { fuseSwish, lowerUnary } from "./lowerUnary.ts";
 import { lowerMask, lowerNormalization } from "./lowerProducts.ts";
-import { SUPPORTED_OPS } from "./supportedOps.ts";
+import { COMPOSITE_OPS, SUPPORTED_OPS } from "./supportedOps.ts";
 
 export interface LowerContext extends OpContext {
   shapes: Record<string, number[]>;
@@ -98,6 +99,7 @@ export function lowerNode(c: LowerContext): void {
       xs,
     );
   if ((SELECT_OPS as readonly string[]).includes(op)) return lowerSelect(c, acts, push);
+  if ((COMPOSITE_OPS as readonly string[]).includes(op)) return lowerComposite(c, x, push);
   switch (op) {
     case "Identity":
     case "Dropout":

@@ -4,6 +4,7 @@ import { numel } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
 import { lower1d, lower3d } from "./lowerNd.ts";
+import { lowerConvTranspose } from "./lowerConvTranspose.ts";
 import { lowerMatMulActs } from "./lowerProducts.ts";
 import { readAttributes } from "./readAttributes.ts";
 import { SUPPORTED_OPS } from "./supportedOps.ts";
@@ -24,7 +25,7 @@ export function lowerSpatial(c: LowerContext, x: string, push: Push): void {
   lower2d(c, x, push);
 }
 
-/** Gemm, MatMul, 2-D Conv and pooling, BatchNormalization (rank-generic ops included). */
+/** Gemm, MatMul, 2-D Conv and pooling, BatchNormalization, ConvTranspose (rank-generic ops included). */
 export function lower2d(c: LowerContext, x: string, push: Push): void {
   const { n, consts, shapes } = c;
   const op = n.opType ?? "";
@@ -120,75 +121,8 @@ export function lower2d(c: LowerContext, x: string, push: Push): void {
         [xs[0], w.shape[0], g.out[0], g.out[1]],
       );
     }
-    case "ConvTranspose": {
-      const a = readAttributes(n, c.name, [
-        "auto_pad",
-        "dilations",
-        "group",
-        "kernel_shape",
-        "output_padding",
-        "output_shape",
-        "pads",
-        "strides",
-      ]);
-      const w = consts.get(ins[1]);
-      if (!w) throw unsupported(c, "W", "the weights must be constant");
-      if (xs.length !== 4 || w.shape.length !== 4)
-        throw unsupported(c, undefined, "only 2-D transposed convolution (NCHW)");
-      const b = ins[2] ? consts.get(ins[2]) : undefined;
-      if (ins[2] && !b) throw unsupported(c, "B", "the bias must be constant");
-      const group = a.int("group", 1);
-      if (xs[1] !== w.shape[0])
-        throw new ShapeError(
-          `${c.name}: input has ${xs[1]} channels, weight expects ${w.shape[0]}`,
-          { details: { tensor: x, node: c.name, shape: xs } },
-        );
-      const strides = a.ints("strides", [1, 1]) as [number, number];
-      const dilations = a.ints("dilations", [1, 1]) as [number, number];
-      const outPad = a.ints("output_padding", [0, 0]);
-      const full = [0, 1].map(
-        (i) => strides[i] * (xs[2 + i] - 1) + outPad[i] + (w.shape[2 + i] - 1) * dilations[i] + 1,
-      );
-      let pads = a.ints("pads", [0, 0, 0, 0]) as [number, number, number, number];
-      const autoPad = a.string("auto_pad", "NOTSET");
-      const target = a.has("output_shape")
-        ? a.ints("output_shape", []).slice(-2)
-        : autoPad === "SAME_UPPER" || autoPad === "SAME_LOWER"
-          ? [0, 1].map((i) => xs[2 + i] * strides[i])
-          : null;
-      if (target) {
-        // the total padding that gives the target size, split as the ONNX spec says (SAME_UPPER:
-        // the odd one at the end; otherwise at the start)
-        const total = [0, 1].map((i) => full[i] - target[i]);
-        if (total.some((t) => t < 0))
-          throw unsupported(c, "output_shape", `[${target}] is larger than the full output`);
-        const lo = total.map((t) =>
-          autoPad === "SAME_UPPER" ? Math.floor(t / 2) : t - Math.floor(t / 2),
-        );
-        pads = [lo[0], lo[1], total[0] - lo[0], total[1] - lo[1]];
-      } else if (autoPad !== "NOTSET" && autoPad !== "VALID")
-        throw unsupported(c, "auto_pad", autoPad);
-      const out = [0, 1].map((i) => full[i] - pads[i] - pads[i + 2]);
-      if (out.some((o) => o <= 0))
-        throw new ShapeError(`${c.name}: pads [${pads}] crop the whole output`, {
-          details: { tensor: x, node: c.name, shape: xs },
-        });
-      return push(
-        {
-          op: "ConvTranspose",
-          name: c.name,
-          inputs: [x],
-          output,
-          weight: w,
-          bias: b ?? null,
-          strides,
-          pads,
-          dilations,
-          group,
-        },
-        [xs[0], w.shape[1] * group, out[0], out[1]],
-      );
-    }
+    case "ConvTranspose":
+      return lowerConvTranspose(c, x, push);
     case "MaxPool":
     case "AveragePool": {
       const known = ["auto_pad", "ceil_mode", "kernel_shape", "pads", "strides", "dilations"];

@@ -15,6 +15,16 @@ export const UNARY_ONNX_OPS = [
   "Mish",
 ] as const;
 
+/** ONNX ops lowered as compositions of other ops (lowerComposite.ts). */
+export const COMPOSITE_OPS = [
+  "Hardmax",
+  "ReduceL2",
+  "ReduceLogSum",
+  "ReduceLogSumExp",
+  "LpPool",
+  "GlobalLpPool",
+] as const;
+
 /** Operators the importer understands (ONNX default domain, opsets 9-21; ai.onnx.ml, opsets 1-3). */
 export const SUPPORTED_OPS = [
   "Gemm",
@@ -76,6 +86,7 @@ export const SUPPORTED_OPS = [
   "ReduceMin",
   "ReduceL1",
   "ReduceSumSquare",
+  ...COMPOSITE_OPS,
   ...UNARY_ONNX_OPS,
   "Less",
   "Greater",

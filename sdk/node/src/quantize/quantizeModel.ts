@@ -89,10 +89,20 @@ function provenNodes(ir: ModelIR): { nodes: IrNode[]; droppedSoftmax: boolean } 
   const nodes = droppedSoftmax ? ir.nodes.slice(0, -1) : ir.nodes;
   for (const [i, n] of nodes.entries()) {
     const final = i === nodes.length - 1;
-    if (n.op === "ArgMax" && !final) {
+    // an index is an integer at scale 2^0: a comparison with constants (Hardmax's one-hot)
+    // reads it exactly; any other reader would take it for an activation at 2^frac
+    const indexReaders = nodes.filter((m) => m.inputs.includes(n.output));
+    const compared = indexReaders.length > 0 && indexReaders.every((m) => m.op === "Compare");
+    if (n.op === "ArgMax" && !final && !compared) {
       throw new UnsupportedOpError(
-        `${n.op} node "${n.name}" can only be the model's last op (it is proven as an index)`,
-        { details: { op: n.op, node: n.name, supported: ["ArgMax as the final op"] } },
+        `${n.op} node "${n.name}" can only be the model's last op or compared with constants (it is proven as an index)`,
+        {
+          details: {
+            op: n.op,
+            node: n.name,
+            supported: ["ArgMax as the final op", "ArgMax read by comparisons (Hardmax)"],
+          },
+        },
       );
     }
   }
