@@ -9,6 +9,24 @@ import type { OpCase } from "./opCases.ts";
 export function compositeCases(): OpCase[] {
   return [
     model({
+      name: "LayerNorm decomposed as tf2onnx writes it (d * d), fused into one Normalize",
+      input: [1, 3, 4],
+      output: [1, 3, 4],
+      init: [{ name: "eps", shape: [], data: [1e-6] }, floats("gamma", [4]), floats("beta", [4])],
+      nodes: [
+        node("ReduceMean", ["x"], ["m"], { axes: [-1], keepdims: 1 }),
+        node("Sub", ["x", "m"], ["d"]),
+        node("Mul", ["d", "d"], ["p"]),
+        node("ReduceMean", ["p"], ["v"], { axes: [-1], keepdims: 1 }),
+        node("Add", ["v", "eps"], ["ve"]),
+        node("Sqrt", ["ve"], ["s"]),
+        node("Div", ["d", "s"], ["n"]),
+        node("Mul", ["n", "gamma"], ["g"]),
+        node("Add", ["g", "beta"], ["y"]),
+      ],
+      tolerance: 0.02,
+    }),
+    model({
       name: "ConvTranspose 1-D (stride 2, pads, output_padding, bias)",
       input: [1, 2, 5],
       output: [1, 3, 11],

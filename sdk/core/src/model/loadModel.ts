@@ -297,13 +297,18 @@ function parseJson(bytes: Uint8Array, what: string): unknown {
   }
 }
 
-/** quantized.json stores a linear op's weight and bias as decimal strings. */
+/**
+ * quantized.json stores every bigint as a decimal string: a linear op's weight and bias, a
+ * piecewise op's coefficient table. The one reader of it (loadModel, readQuantizedModel).
+ */
 export function reviveQuantized(json: unknown): QuantizedModel {
   const model = json as QuantizedModel;
   for (const op of model.layers) {
     if (op.kind === "linear") {
       op.weight = op.weight.map((v) => BigInt(v));
       op.bias = op.bias.map((v) => BigInt(v));
+    } else if (op.kind === "piecewise" && op.table) {
+      op.table = op.table.map((row) => row.map((v) => BigInt(v)));
     }
   }
   return model;

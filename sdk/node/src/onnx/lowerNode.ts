@@ -20,7 +20,7 @@ import { lowerMl, ML_DOMAIN } from "./lowerMl.ts";
 import { lowerResize } from "./lowerResize.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { fuseSwish, lowerUnary } from "./lowerUnary.ts";
-import { lowerMask, lowerNormalization } from "./lowerProducts.ts";
+import { fuseLayerNorm, lowerMask, lowerNormalization } from "./lowerProducts.ts";
 import { COMPOSITE_OPS, SUPPORTED_OPS } from "./supportedOps.ts";
 
 export interface LowerContext extends OpContext {
@@ -297,9 +297,11 @@ export function lowerNode(c: LowerContext): void {
     case "Mul":
       if (fuseSwish(c, acts, push)) return;
       return lowerArithmetic(c, acts, push);
+    case "Div":
+      if (fuseLayerNorm(c, acts, push)) return;
+      return lowerArithmetic(c, acts, push);
     case "Add":
     case "Sub":
-    case "Div":
     case "Neg":
       return lowerArithmetic(c, acts, push);
     case "Exp":

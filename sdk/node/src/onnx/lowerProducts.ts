@@ -1,5 +1,5 @@
 import { ShapeError } from "@zkml-verify/core/internal/errors";
-import type { Tensor } from "./ir.ts";
+import type { IrNode, Tensor } from "./ir.ts";
 import { broadcastIndex, broadcastShapes, numel } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
@@ -250,4 +250,66 @@ export function triangle(shape: number[], k: number, upper: boolean): Uint8Array
     const j = idx % cols;
     return (upper ? j - i >= k : j - i <= k) ? 1 : 0;
   });
+}
+
+/**
+ * LayerNorm decomposed as PyTorch < 2 and tf2onnx export it, ending in the Div being lowered:
+ * m = ReduceMean(x), d = x - m, p = Pow(d, 2) (or d * d), v = ReduceMean(p), s = Sqrt(v + eps),
+ * d / s, over the same axes with keepdims, every intermediate read only by the chain. Replaces
+ * the chain's IR nodes by one Normalize (its variance at 2^(2 frac), so an epsilon below one
+ * activation unit is kept: computed piece by piece, v + eps rounds to v and a constant row
+ * divides by zero). The scale Mul and bias Add that follow stay Affines. Returns whether it did.
+ *
+ * @example
+ * if (op === "Div" && fuseLayerNorm(c, acts, push)) return;
+ */
+export function fuseLayerNorm(c: LowerContext, acts: string[], push: Push): boolean {
+  if (acts.length !== 2) return false;
+  const [d, s] = acts;
+  const producer = (t: string) => c.nodes.find((n) => n.output === t);
+  const once = (t: string) => c.uses.get(t) === 1;
+  const sqrt = producer(s);
+  if (sqrt?.op !== "Activation" || sqrt.kind !== "Sqrt" || !once(s)) return false;
+  const ve = sqrt.inputs[0];
+  const addEps = producer(ve);
+  if (
+    addEps?.op !== "Affine" ||
+    addEps.scale.data.length !== 1 ||
+    addEps.scale.data[0] !== 1 ||
+    addEps.bias.data.length !== 1 ||
+    !(addEps.bias.data[0] > 0) ||
+    !once(ve)
+  )
+    return false;
+  const v = addEps.inputs[0];
+  const varMean = producer(v);
+  if (varMean?.op !== "ReduceMean" || !varMean.keepdims || !once(v)) return false;
+  // p = d * d directly (an ONNX Mul: d read twice) or Pow(d, 2) (a Mul then a Reshape to p)
+  const p = varMean.inputs[0];
+  let square = producer(p);
+  const chain: IrNode[] = [sqrt, addEps, varMean];
+  let squareReads = 2;
+  if (square?.op === "Reshape") {
+    chain.push(square);
+    square = producer(square.inputs[0]);
+    squareReads = 1;
+  }
+  if (square?.op !== "Mul" || square.inputs[0] !== d || square.inputs[1] !== d || !once(p))
+    return false;
+  const sub = producer(d);
+  if (sub?.op !== "Sub" || c.uses.get(d) !== squareReads + 1) return false;
+  const [x, m] = sub.inputs;
+  const mean = producer(m);
+  const sameAxes = (a: number[], b: number[]) => a.join() === b.join();
+  if (mean?.op !== "ReduceMean" || !mean.keepdims || mean.inputs[0] !== x || !once(m)) return false;
+  if (!sameAxes(mean.axes, varMean.axes)) return false;
+  chain.push(square, sub, mean);
+  c.nodes.splice(0, c.nodes.length, ...c.nodes.filter((n) => !chain.includes(n)));
+  const output = c.n.output![0];
+  const epsilon = addEps.bias.data[0];
+  push(
+    { op: "Normalize", name: c.name, inputs: [x], output, axes: mean.axes, epsilon },
+    c.shapes[x],
+  );
+  return true;
 }
