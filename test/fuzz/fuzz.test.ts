@@ -16,9 +16,11 @@ import { generateModel } from "./generateGraph.ts";
  *   item 6, a public input outside the range has a witness: 17, 23, 31
  *   circom: "compare.circom not found" (activation.circom without compare.circom): 16, 35
  * and seeds of the product steps (issue 14): 6 (MatMul of two activations), 14 (Div of two
- * activations), 32 (Trilu of an activation), 46 (Gemm with B an activation).
+ * activations), 32 (Trilu of an activation), 46 (Gemm with B an activation); of the recurrent
+ * step (issue 14): 38 (RNN, reverse), 58 (GRU, an initial state, linear_before_reset 0); 14
+ * and 76 gained a GRU and an LSTM when it was added.
  */
-const SEEDS = [2, 4, 5, 6, 14, 16, 17, 21, 23, 25, 29, 30, 31, 32, 35, 46, 76, 111];
+const SEEDS = [2, 4, 5, 6, 14, 16, 17, 21, 23, 25, 29, 30, 31, 32, 35, 38, 46, 58, 76, 111];
 
 describe("differential fuzzer: onnxruntime, float evaluator, quantized evaluator, circuit witness", function () {
   it("draws every supported op and the cases of issue 12 (seeds 1-400, generation only)", function () {
@@ -50,6 +52,9 @@ describe("differential fuzzer: onnxruntime, float evaluator, quantized evaluator
       "product-layernorm",
       "product-instancenorm",
       "product-mask",
+      "recurrent-LSTM",
+      "recurrent-GRU",
+      "recurrent-RNN",
     ])
       expect(tags, t).to.include(t);
   });

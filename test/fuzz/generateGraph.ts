@@ -810,6 +810,57 @@ function compositeStep(g: Graph, x: T): T {
 }
 
 // ---------------------------------------------------------------------------------------------
+// recurrent nets ([1, n] -> [1, m]): the row as a sequence [seq, 1, input], as PyTorch exports
+// nn.LSTM / nn.GRU / nn.RNN (gate-ordered W, R, B; zero or constant initial states)
+
+function recurrentStep(g: Graph, x: T): T {
+  const n = numel(x.shape);
+  const input = n % 2 === 0 && n > 2 ? 2 : 1;
+  const seq = n / input;
+  const op = g.pick(["LSTM", "GRU", "RNN"] as const);
+  const direction = g.pick(["forward", "reverse", "bidirectional"] as const);
+  const dirs = direction === "bidirectional" ? 2 : 1;
+  const hidden = g.int(2, 3);
+  const gates = { LSTM: 4, GRU: 3, RNN: 1 }[op];
+  const scale = 1 / Math.sqrt(hidden);
+  const w = (prefix: string, shape: number[]) =>
+    g.init(prefix, shape, g.values(numel(shape), g.pick(["decimal", "float"] as const), scale));
+  const sq = g.node("Reshape", [x.name, g.ints("shape", [seq, 1, input])], [seq, 1, input], "");
+  const ins = [
+    sq.name,
+    w("W", [dirs, gates * hidden, input]),
+    w("R", [dirs, gates * hidden, hidden]),
+    w("B", [dirs, 2 * gates * hidden]),
+    "",
+  ];
+  const h0 = g.chance(0.4);
+  if (h0) ins.push(w("h0", [dirs, 1, hidden]));
+  if (op === "LSTM" && h0 && g.chance(0.5)) ins.push(w("c0", [dirs, 1, hidden]));
+  const lbr = op === "GRU" ? g.int(0, 1) : 0;
+  const attributes = {
+    hidden_size: hidden,
+    direction,
+    ...(op === "GRU" ? { linear_before_reset: lbr } : {}),
+  };
+  const last = g.chance(0.5);
+  const shape = last ? [dirs, 1, hidden] : [seq, dirs, 1, hidden];
+  // Y (all steps) or Y_h (the last): the other output is left out
+  const output = g.fresh(op.toLowerCase());
+  g.nodes.push({
+    opType: op,
+    inputs: ins,
+    outputs: last ? ["", output] : [output],
+    name: `${op}_${g.nodes.length}`,
+    attributes,
+  });
+  const what = `${direction} seq ${seq} hidden ${hidden}${h0 ? " initial state" : ""}${op === "GRU" ? ` lbr ${lbr}` : ""}`;
+  g.ops.push(`${op} ${what} ${last ? "Y_h" : "Y"} -> [${shape}]`);
+  g.tags.add(`recurrent-${op}`);
+  const m = numel(shape);
+  return g.node("Reshape", [output, g.ints("shape", [1, m])], [1, m], "[1, m]");
+}
+
+// ---------------------------------------------------------------------------------------------
 // decisions ([1, n]): comparisons, booleans, Where, tree ensembles, linear models
 
 function decisionStep(g: Graph, x: T): T {
@@ -1234,6 +1285,11 @@ export function generateModel(seed: number): GeneratedModel {
   const composite = mulberry32({ seed: (seed * 40503) ^ 0xc0de });
   g.r = composite;
   if (g.chance(0.25)) x = compositeStep(g, x);
+  g.r = main;
+  // recurrent nets (LSTM / GRU / RNN over the row read as a sequence): a stream of their own
+  const recurrent = mulberry32({ seed: (seed * 40503) ^ 0x4e11 });
+  g.r = recurrent;
+  if (g.chance(0.15)) x = recurrentStep(g, x);
   g.r = main;
   let outputType: "int64" | undefined;
   const head = g.weighted([

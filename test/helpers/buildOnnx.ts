@@ -5,7 +5,7 @@ import { InputError, ShapeError } from "../../sdk/core/src/errors.ts";
 const { onnx } = onnxProto;
 
 /** Element types the builder can write for graph inputs, outputs and initializers. */
-export type OnnxDataType = "float32" | "int64" | "bool";
+export type OnnxDataType = "float32" | "int64" | "int32" | "bool";
 
 /**
  * A node attribute. Plain values are typed by inference: a string is STRING, an integral
@@ -80,6 +80,7 @@ const ELEM_TYPE: Record<OnnxDataType, number> = {
   float32: onnx.TensorProto.DataType.FLOAT,
   bool: onnx.TensorProto.DataType.BOOL,
   int64: onnx.TensorProto.DataType.INT64,
+  int32: onnx.TensorProto.DataType.INT32,
 };
 
 /**
@@ -182,7 +183,9 @@ function tensor(spec: OnnxInitializerSpec): Onnx.TensorProto {
       ? int64Bytes(name, data)
       : dataType === "bool"
         ? Uint8Array.from(data as ArrayLike<number | bigint>, (v) => (Number(v) ? 1 : 0))
-        : float32Bytes(name, data);
+        : dataType === "int32"
+          ? new Uint8Array(Int32Array.from(data as ArrayLike<number>).buffer)
+          : float32Bytes(name, data);
   return onnx.TensorProto.create({
     name,
     dims: shape,

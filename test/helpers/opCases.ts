@@ -1,6 +1,7 @@
 import { buildOnnx } from "./buildOnnx.ts";
 import { compositeCases } from "./compositeCases.ts";
 import { productCases } from "./productCases.ts";
+import { recurrentCases } from "./recurrentCases.ts";
 import type { OnnxInitializerSpec, OnnxNodeSpec } from "./buildOnnx.ts";
 import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
 import { numel } from "../../sdk/node/src/onnx/ir.ts";
@@ -445,6 +446,7 @@ export function opCases(): OpCase[] {
     ...unaryCases(),
     ...productCases(),
     ...compositeCases(),
+    ...recurrentCases(),
   ];
 }
 

@@ -17,11 +17,12 @@ import { lowerComposite } from "./lowerComposite.ts";
 import { lowerSelect, readReduce, SELECT_OPS } from "./lowerSelect.ts";
 import { isMaskWhere, lowerLogic } from "./lowerLogic.ts";
 import { lowerMl, ML_DOMAIN } from "./lowerMl.ts";
+import { lowerRecurrent } from "./lowerRecurrent.ts";
 import { lowerResize } from "./lowerResize.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { fuseSwish, lowerUnary } from "./lowerUnary.ts";
 import { fuseLayerNorm, lowerMask, lowerNormalization } from "./lowerProducts.ts";
-import { COMPOSITE_OPS, SUPPORTED_OPS } from "./supportedOps.ts";
+import { COMPOSITE_OPS, RECURRENT_OPS, SUPPORTED_OPS } from "./supportedOps.ts";
 
 export interface LowerContext extends OpContext {
   shapes: Record<string, number[]>;
@@ -68,6 +69,11 @@ export function lowerNode(c: LowerContext): void {
   }
   if (domain === ML_DOMAIN) return lowerMl(c, acts);
   if (op === "Split") return lowerSplit(c, acts[0]);
+  if ((RECURRENT_OPS as readonly string[]).includes(op))
+    return lowerRecurrent(c, (node, shape) => {
+      c.nodes.push(node);
+      shapes[node.output] = shape;
+    });
   for (const extra of (n.output ?? []).slice(1)) {
     if (extra && c.uses.get(extra)) throw unsupported(c, undefined, `its output ${extra} is used`);
   }

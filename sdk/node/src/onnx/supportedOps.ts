@@ -25,6 +25,9 @@ export const COMPOSITE_OPS = [
   "GlobalLpPool",
 ] as const;
 
+/** Recurrent nets, unrolled over the static sequence length (lowerRecurrent.ts). */
+export const RECURRENT_OPS = ["LSTM", "GRU", "RNN"] as const;
+
 /** Operators the importer understands (ONNX default domain, opsets 9-21; ai.onnx.ml, opsets 1-3). */
 export const SUPPORTED_OPS = [
   "Gemm",
@@ -98,6 +101,7 @@ export const SUPPORTED_OPS = [
   "Or",
   "Xor",
   "Where",
+  ...RECURRENT_OPS,
   // ai.onnx.ml (sklearn-onnx, onnxmltools): lowerMl.ts
   "TreeEnsembleRegressor",
   "TreeEnsembleClassifier",
