@@ -121,5 +121,19 @@ export function recurrentCases(): OpCase[] {
       ],
       tolerance: recurrentBound({ op: "RNN", steps: 4 }),
     }),
+    model({
+      name: "RNN (nn.RNN(nonlinearity='relu') export: activations [Relu, Relu]), bidirectional, Y_h; seq 3",
+      input: [3, 1, 2],
+      output: [2, 1, 3],
+      init: [...params(2, 1, 2, 3)],
+      nodes: [
+        node("RNN", ["x", "W", "R", "B"], ["", "y"], {
+          activations: { type: "strings", value: ["Relu", "Relu"] },
+          direction: "bidirectional",
+          hidden_size: 3,
+        }),
+      ],
+      tolerance: recurrentBound({ op: "RNN", steps: 3 }),
+    }),
   ];
 }

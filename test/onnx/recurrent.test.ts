@@ -156,6 +156,74 @@ describe("recurrent nets (LSTM / GRU / RNN unrolled over the sequence)", functio
     }
   });
 
+  it("a 2-layer bidirectional nn.LSTM as PyTorch exports it (Transpose + Reshape between the layers, h_n the Concat of the layers' Y_h): float exact, quantized within the bound", async function () {
+    const H = 3;
+    const rnd = mulberry32({ seed: 43 });
+    const w = (name: string, shape: number[]): OnnxInitializerSpec => ({
+      name,
+      shape,
+      data: Array.from(
+        { length: shape.reduce((a, b) => a * b, 1) },
+        () => (rnd() * 2 - 1) / Math.sqrt(H),
+      ),
+    });
+    const shape = [1, 3, 2];
+    const bytes = buildOnnx({
+      inputs: [{ name: "x", shape }],
+      outputs: [
+        { name: "out", shape: [1, 3, 2 * H] },
+        { name: "h_n", shape: [4, 1, H] },
+      ],
+      initializers: [
+        w("W0", [2, 4 * H, 2]),
+        w("R0", [2, 4 * H, H]),
+        w("B0", [2, 8 * H]),
+        w("W1", [2, 4 * H, 2 * H]),
+        w("R1", [2, 4 * H, H]),
+        w("B1", [2, 8 * H]),
+        zeros("h0", [2, 1, H]),
+        zeros("c0", [2, 1, H]),
+        ints("rows", [0, 0, -1]),
+      ],
+      nodes: named([
+        node("Transpose", ["x"], ["xt"], { perm: [1, 0, 2] }),
+        node("LSTM", ["xt", "W0", "R0", "B0", "", "h0", "c0"], ["Y0", "h0n", "c0n"], {
+          direction: "bidirectional",
+          hidden_size: H,
+        }),
+        node("Transpose", ["Y0"], ["Y0t"], { perm: [0, 2, 1, 3] }),
+        node("Reshape", ["Y0t", "rows"], ["l1"]),
+        node("LSTM", ["l1", "W1", "R1", "B1", "", "h0", "c0"], ["Y1", "h1n", "c1n"], {
+          direction: "bidirectional",
+          hidden_size: H,
+        }),
+        node("Transpose", ["Y1"], ["Y1t"], { perm: [0, 2, 1, 3] }),
+        node("Reshape", ["Y1t", "rows"], ["l2"]),
+        node("Transpose", ["l2"], ["out"], { perm: [1, 0, 2] }),
+        node("Concat", ["h0n", "h1n"], ["h_n"], { axis: 0 }),
+      ]),
+      opset: 17,
+    });
+    const ir = importOnnx({ file: "lstm2.onnx", bytes });
+    const rows = caseRows(shape, 12, 12, 1.5);
+    const q = quantizeModel({ ir, calibration: rows });
+    let floatError = 0;
+    let error = 0;
+    for (const row of rows) {
+      const ort = await runOnnx({ model: bytes, inputs: { x: { data: row, shape } } });
+      const want = [...ort.out.data, ...ort.h_n.data].map(Number);
+      const float = evaluateFloat({ ir, inputs: row });
+      [...float.out, ...float.h_n].forEach(
+        (v, i) => (floatError = Math.max(floatError, Math.abs(v - want[i]))),
+      );
+      const ev = evaluateQuantized({ model: q, input: quantizeInput({ model: q, input: row }) });
+      ev.values.forEach((v, i) => (error = Math.max(error, Math.abs(v - want[i]))));
+    }
+    expect(floatError).to.be.below(1e-5);
+    // layer 2 reads layer 1's output with its error: at most twice one layer's bound
+    expect(error).to.be.at.most(2 * recurrentBound({ op: "LSTM", steps: 3 }));
+  });
+
   it("layout 1 (batch-major) means the layout-0 node between Transposes (onnxruntime has no layout-1 kernel)", async function () {
     const rnd = mulberry32({ seed: 31 });
     const w = (name: string, shape: number[]): OnnxInitializerSpec => ({

@@ -89,11 +89,13 @@ export function lowerRecurrent(c: LowerContext, push: Push): void {
     throw unsupported(c, "clip", "the cell clip is not supported (PyTorch never sets it)");
   const given = a.strings("activations", []).map((s) => s.toLowerCase());
   const defaults = Array.from({ length: dirs }, () => cell.activations).flat();
-  if (given.length > 0 && given.join() !== defaults.join())
+  // nn.RNN(nonlinearity="relu") exports activations ["Relu"] (per direction)
+  const rnnRelu = op === "RNN" && given.length === dirs && given.every((g) => g === "relu");
+  if (given.length > 0 && given.join() !== defaults.join() && !rnnRelu)
     throw unsupported(
       c,
       "activations",
-      `[${given}]; only the defaults [${defaults}] (Sigmoid gates, Tanh candidate and output)`,
+      `[${given}]; only the defaults [${defaults}] (Sigmoid gates, Tanh candidate and output)${op === "RNN" ? " or Relu" : ""}`,
     );
   if (op === "LSTM" && a.int("input_forget", 0) !== 0)
     throw unsupported(c, "input_forget", "the coupled input-forget gate is not supported");
@@ -167,7 +169,7 @@ export function lowerRecurrent(c: LowerContext, push: Push): void {
         const r = steps.lstm(p, t, h, cs);
         [h, cs] = [r.h, r.c];
       } else if (op === "GRU") h = steps.gru(p, t, h, a.int("linear_before_reset", 0) === 1);
-      else h = steps.rnn(p, t, h);
+      else h = steps.rnn(p, t, h, rnnRelu ? "Relu" : "Tanh");
       seq[t] = h;
     }
     hs.push(seq);
@@ -442,11 +444,11 @@ class Steps {
     return this.binary("Add", nt, this.binary("Mul", z, diff, `${tag}zd`), `${tag}h`);
   }
 
-  /** RNN: h_t = tanh(W x_t + R h_{t-1} + Wb + Rb). */
-  rnn(p: DirParams, t: number, h: State): string {
+  /** RNN: h_t = f(W x_t + R h_{t-1} + Wb + Rb), f Tanh or Relu. */
+  rnn(p: DirParams, t: number, h: State, f: "Tanh" | "Relu"): string {
     const tag = `d${p.d}t${t}_`;
     const b = p.Wb.map((v, j) => v + p.Rb[j]);
-    return this.act("Tanh", this.preact(p, t, 0, this.H, b, h, `${tag}pre`), `${tag}h`);
+    return this.act(f, this.preact(p, t, 0, this.H, b, h, `${tag}pre`), `${tag}h`);
   }
 
   /**
