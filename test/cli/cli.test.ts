@@ -98,6 +98,31 @@ describe("the zkml CLI: exit codes and --json", function () {
     expect(JSON.parse(v.stdout).valid).to.equal(true);
   });
 
+  it("prove proves every row of a multi-row input with one loaded model, a proof file per row", async function () {
+    const rows = [iris.features[0], iris.features[100]];
+    const input = join(WORK, "input-rows.json");
+    writeFileSync(input, JSON.stringify({ input_data: rows }));
+    const out = join(WORK, "rows", "proof.json");
+    const r = await zkml("prove", DIR, "--input", input, "--out", out, "--json");
+    expect(r.code, r.stderr).to.equal(0);
+    const { valid, proofs } = JSON.parse(r.stdout);
+    expect(valid).to.equal(true);
+    expect(proofs.map((p: { proofFile: string }) => p.proofFile)).to.deep.equal([
+      join(WORK, "rows", "proof-0.json"),
+      join(WORK, "rows", "proof-1.json"),
+    ]);
+    expect(r.stderr).to.match(/row 2 of 2/);
+    // each file holds its row's proof: Iris rows 0 and 100 are setosa and virginica
+    const classes = proofs.map(
+      (p: { proofFile: string }) => JSON.parse(readFileSync(p.proofFile, "utf8")).predictedClass,
+    );
+    expect(classes).to.deep.equal([0, 2]);
+    for (const p of proofs) {
+      const v = await zkml("verify", DIR, "--proof", p.proofFile, "--json");
+      expect(v.code, v.stderr).to.equal(0);
+    }
+  });
+
   it("compile --weights private --output hashed, then prove and verify: outputs stay off-chain, committed", async function () {
     const dir = join(WORK, "iris-private");
     const c = await zkml(

@@ -6,6 +6,8 @@ import type { Manifest } from "../manifest.ts";
 import { circuitInput } from "../prove/circuitInput.ts";
 import type { AnyProof, ProveStage } from "../prove/prove.ts";
 import { prove as proveWith, proveError } from "../prove/prove.ts";
+import { loadGroth16Key } from "../prove/groth16Key.ts";
+import type { Groth16ProvingKey } from "../prove/groth16Key.ts";
 import { loadWitnessGenerator } from "../prove/witness.ts";
 import type { WitnessGenerator } from "../prove/witness.ts";
 import { verifyProof } from "../prove/verifyProof.ts";
@@ -172,6 +174,16 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
       witness = undefined;
       throw proveError("the witness generator (model.wasm) cannot be compiled", cause);
     }));
+  // A Groth16 key is parsed at the first proof and kept (groth16Key.ts); PLONK and FFLONK
+  // proofs read the key's bytes with snarkjs.
+  let parsedKey: Promise<Groth16ProvingKey> | undefined;
+  const provingKey = (): Promise<Groth16ProvingKey | Uint8Array> =>
+    system !== "groth16"
+      ? Promise.resolve(zkey)
+      : (parsedKey ??= loadGroth16Key({ zkey }).catch((cause: unknown) => {
+          parsedKey = undefined;
+          throw proveError("the Groth16 proving key cannot be read", cause);
+        }));
   return {
     system,
     manifest,
@@ -201,11 +213,13 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
         ...(visibility.submitter === "bound" ? { submitter } : {}),
       });
       onProgress?.("witness"); // the first proof compiles the generator: part of this stage
-      const generator = await witnessGenerator();
-      const later = onProgress && ((stage: ProveStage) => stage !== "witness" && onProgress(stage));
-      const r = await keepWorkersIdle(() =>
-        proveWith({ system, wasm: generator, zkey, input: signals, onProgress: later }),
-      );
+      const r = await keepWorkersIdle(async () => {
+        // model.wasm compiles on V8's background threads while the key is parsed
+        const [generator, key] = await Promise.all([witnessGenerator(), provingKey()]);
+        const later =
+          onProgress && ((stage: ProveStage) => stage !== "witness" && onProgress(stage));
+        return proveWith({ system, wasm: generator, zkey: key, input: signals, onProgress: later });
+      });
       const weightCommitment = weights
         ? privateWeightCommitment({ model: weights })
         : BigInt(manifest.weightCommitment);

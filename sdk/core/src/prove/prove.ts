@@ -5,6 +5,9 @@ import { submitterSignal } from "../layout/publicSignals.ts";
 import { toField } from "../quantize/fixedPoint.ts";
 import type { ProofSystem } from "./proofSystem.ts";
 import { encodeProof } from "./encodeProof.ts";
+import { isGroth16ProvingKey, loadGroth16Key } from "./groth16Key.ts";
+import type { Groth16ProvingKey } from "./groth16Key.ts";
+import { proveGroth16WithKey } from "./groth16Prover.ts";
 import { computeWitness, isWitnessGenerator } from "./witness.ts";
 import type { WitnessGenerator } from "./witness.ts";
 
@@ -17,8 +20,13 @@ export interface ProveParameters {
    * compiled already (`loadWitnessGenerator`: what a loaded model keeps between proofs).
    */
   wasm: string | Uint8Array | WitnessGenerator;
-  /** The proving key: a path, a URL, or its bytes. */
-  zkey: string | Uint8Array;
+  /**
+   * The proving key: a path, a URL, its bytes, or (Groth16) one parsed already
+   * (`loadGroth16Key`: what a loaded model keeps between proofs). A Groth16 key given as bytes
+   * or parsed is proven with `proveGroth16WithKey`; a path or URL, and PLONK / FFLONK keys, with
+   * snarkjs.
+   */
+  zkey: string | Uint8Array | Groth16ProvingKey;
   /** Fixed-point model input (signal `in`, see `quantizeInput`), or a full signal object. */
   input: readonly bigint[] | Record<string, unknown>;
   /**
@@ -59,6 +67,11 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
       : (p.input as Record<string, unknown>),
     p.submitter,
   );
+  if (isGroth16ProvingKey(p.zkey) && p.system !== "groth16") {
+    throw new ProofError(`a parsed Groth16 proving key cannot make a ${p.system} proof`, {
+      details: { step: "prove" },
+    });
+  }
   let r: { proof: AnyProof; publicSignals: string[] };
   try {
     // What snarkjs's fullProve does, in two steps so a caller can show them: the witness
@@ -67,7 +80,13 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
     const data = await computeWitness({ wasm: p.wasm, signals });
     const wtns = { type: "mem", data } as unknown as string;
     p.onProgress?.("proof");
-    r = await snarkjs[p.system].prove(fileOf(p.zkey), wtns);
+    r =
+      p.system === "groth16" && typeof p.zkey !== "string"
+        ? await proveGroth16WithKey({
+            key: isGroth16ProvingKey(p.zkey) ? p.zkey : await loadGroth16Key({ zkey: p.zkey }),
+            wtns: data,
+          })
+        : await snarkjs[p.system].prove(fileOf(p.zkey as string | Uint8Array), wtns);
   } catch (cause) {
     throw proveError(
       `witness or ${p.system} proof generation failed for ${nameOf(p.wasm)}`,
@@ -77,7 +96,8 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
   }
   const protocol = (r.proof as { protocol?: string }).protocol;
   if (protocol !== p.system) {
-    throw new ProofError(`${p.zkey} is a ${protocol} key, not ${p.system}`, {
+    const key = typeof p.zkey === "string" ? p.zkey : "the proving key";
+    throw new ProofError(`${key} is a ${protocol} key, not ${p.system}`, {
       details: { step: "prove" },
     });
   }

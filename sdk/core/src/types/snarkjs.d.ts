@@ -134,6 +134,9 @@ declare module "ffjavascript" {
     /** w[p]: a primitive 2^p-th root of unity. */
     w: Buf[];
     s: number;
+    /** The coset shift used when the domain is the whole 2-adic subgroup. */
+    shift: Buf;
+    neg(a: Buf): Buf;
     e(v: bigint | number | string): Buf;
     add(a: Buf, b: Buf): Buf;
     sub(a: Buf, b: Buf): Buf;
@@ -154,6 +157,10 @@ declare module "ffjavascript" {
     zero: Buf;
     fromRng(rng: ChaCha): Buf;
     toAffine(p: Buf): Buf;
+    /** Coordinates as bigints (G2: pairs), projective with z = 1 for an affine point. */
+    toObject(p: Buf): unknown[];
+    /** Sum of scalars[i] * bases[i]: affine bases (LEM), scalars of equal size (little-endian). */
+    multiExpAffine(bases: Buf, scalars: Buf): Promise<Buf>;
     timesFr(p: Buf, s: Buf): Buf;
     timesScalar(p: Buf, s: bigint | number | Buf): Buf;
     add(a: Buf, b: Buf): Buf;

@@ -4,10 +4,15 @@
 // and error output: cli/exitCode.ts. Output is complete on a pipe: the process exits only once
 // stdout and stderr have drained.
 import { UsageError } from "@zkml-verify/core/internal/errors";
+import { useProverV8Flags } from "../util/v8Flags.ts";
 import { nearest } from "./args.ts";
 import { EXIT } from "./command.ts";
 import { COMMANDS } from "./commandTable.ts";
 import { errorReport } from "./exitCode.ts";
+
+// The V8 flags for proving (util/v8Flags.ts), before any command compiles WebAssembly: however
+// the CLI is started (the bin launcher, `npm run zkml`, node on this file).
+useProverV8Flags();
 
 const HELP_FLAGS = ["--help", "-h"];
 

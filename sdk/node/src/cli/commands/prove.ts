@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { extname, join, resolve } from "node:path";
 import { submitterSignal } from "@zkml-verify/core/internal/layout/publicSignals";
 import { InputError } from "@zkml-verify/core/internal/errors";
 import type { Manifest } from "@zkml-verify/core/internal/manifest";
@@ -37,6 +37,8 @@ export const command: Command = {
   error naming it (and the deployed verifier, if any), never a new setup; a key whose sha256
   differs from manifest.json is refused. Writes the proof (default <dir>/proofs/proof.json)
   with the public signals and the outputs dequantized next to the float model's outputs.
+  An input file of several rows proves each with the model loaded once: row i's proof goes to
+  proof-<i>.json (from 0, beside --out), and --json prints {"valid", "proofs": [...]}.
   --weights-from: for a model compiled with --weights private, prove with the weights of
   another ONNX file of the same architecture (e.g. fine-tuned), at the compiled scales: same
   circuit and key, the proof carries that weight set's commitment.
@@ -90,60 +92,76 @@ async function prove(
     ? weightsFrom({ manifest, model: model.quantized, file: resolve(weightsFile) })
     : model.quantized;
   const ir = JSON.parse(readFileSync(files.ir, "utf8")) as ModelIR;
-  const [row] = readInputFile({ file: inputFile, ir });
+  const rows = readInputFile({ file: inputFile, ir });
   const { output } = manifest.visibility;
-  const proof = await ui.step(`witness + ${system} proof`, () =>
-    model.prove({
-      input: row,
-      submitter: boundSubmitter(manifest, submitter),
-      ...(weightsFile ? { weights: quantized } : {}),
-    }),
-  );
-  const check = { valid: await model.verify(proof) };
-  // Hashed outputs are not public: the prover computes them (the proof carries their commitment).
-  const outputs = proof.outputs.values;
   const modelFile = [join(dir, "model.onnx"), resolve(dir, manifest.model.file)].find(
     (f) => existsSync(f) && sha256File(f) === manifest.model.sha256,
   );
-  const floatOutputs = modelFile ? await floatModelOutputs(modelFile, quantized, row) : undefined;
-  const result: ProofFile = {
-    system,
-    proof: proof.proof,
-    proofBytes: proof.proofBytes,
-    publicSignals: proof.publicSignals.map(String),
-    ...outputsJson(proof.outputs),
-    floatOutputs,
-    weightCommitment: bytes32(proof.weightCommitment),
-  };
-  const outFile = resolve(out ?? join(dir, "proofs", "proof.json"));
-  mkdirSync(join(outFile, ".."), { recursive: true });
-  writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
-  const summary = {
-    proofFile: outFile,
-    valid: check.valid,
-    system,
-    proveSeconds: proof.ms / 1000,
-    proofSize: proof.proofSize,
-    proofBytes: proof.proofBytes,
-    ...outputsJson(proof.outputs),
-    floatOutputs: floatOutputs ?? null,
-    weightCommitment: result.weightCommitment,
-    publicSignals: result.publicSignals,
-    ...(submitter ? { submitter } : {}),
-  };
-  if (json) printJson(summary);
-  else {
-    console.log(
-      `proof      ${outFile} (${proof.proofSize} bytes, ${(proof.ms / 1000).toFixed(2)} s)`,
+  const defaultOut = resolve(out ?? join(dir, "proofs", "proof.json"));
+  const summaries = [];
+  for (const [i, row] of rows.entries()) {
+    // The float reference (onnxruntime, native threads) runs while the proof is computed.
+    const float = modelFile ? floatModelOutputs(modelFile, quantized, row) : undefined;
+    const label = rows.length > 1 ? ` (row ${i + 1} of ${rows.length})` : "";
+    const proof = await ui.step(`witness + ${system} proof${label}`, () =>
+      model.prove({
+        input: row,
+        submitter: boundSubmitter(manifest, submitter),
+        ...(weightsFile ? { weights: quantized } : {}),
+      }),
     );
-    const how = output === "hashed" ? "private; the proof carries their commitment" : "circuit";
-    console.log(`outputs    ${outputs.map((o) => o.toFixed(4)).join(", ")} (${how})`);
-    if (floatOutputs) {
-      console.log(`float      ${floatOutputs.map((o) => o.toFixed(4)).join(", ")} (onnxruntime)`);
+    const valid = await model.verify(proof);
+    const floatOutputs = await float;
+    const result: ProofFile = {
+      system,
+      proof: proof.proof,
+      proofBytes: proof.proofBytes,
+      publicSignals: proof.publicSignals.map(String),
+      ...outputsJson(proof.outputs),
+      floatOutputs,
+      weightCommitment: bytes32(proof.weightCommitment),
+    };
+    const outFile = rows.length > 1 ? rowFile(defaultOut, i) : defaultOut;
+    mkdirSync(join(outFile, ".."), { recursive: true });
+    writeFileSync(outFile, JSON.stringify(result, null, 2) + "\n");
+    const summary = {
+      proofFile: outFile,
+      valid,
+      system,
+      proveSeconds: proof.ms / 1000,
+      proofSize: proof.proofSize,
+      proofBytes: proof.proofBytes,
+      ...outputsJson(proof.outputs),
+      floatOutputs: floatOutputs ?? null,
+      weightCommitment: result.weightCommitment,
+      publicSignals: result.publicSignals,
+      ...(submitter ? { submitter } : {}),
+    };
+    summaries.push(summary);
+    if (!json) {
+      // Hashed outputs are not public: the prover computes them (the proof carries their commitment).
+      const outputs = proof.outputs.values;
+      console.log(
+        `proof      ${outFile} (${proof.proofSize} bytes, ${(proof.ms / 1000).toFixed(2)} s)`,
+      );
+      const how = output === "hashed" ? "private; the proof carries their commitment" : "circuit";
+      console.log(`outputs    ${outputs.map((o) => o.toFixed(4)).join(", ")} (${how})`);
+      if (floatOutputs) {
+        console.log(`float      ${floatOutputs.map((o) => o.toFixed(4)).join(", ")} (onnxruntime)`);
+      }
+      console.log(`check      off-chain verification: ${valid ? "valid" : "INVALID"}`);
     }
-    console.log(`check      off-chain verification: ${check.valid ? "valid" : "INVALID"}`);
   }
-  return check.valid ? EXIT.ok : EXIT.checkFailed;
+  const valid = summaries.every((s) => s.valid);
+  // One row: its summary, as always; several: every row's, in the input file's order.
+  if (json) printJson(summaries.length === 1 ? summaries[0] : { valid, proofs: summaries });
+  return valid ? EXIT.ok : EXIT.checkFailed;
+}
+
+/** The proof file of row `i` (0-based) of a multi-row input: proof.json -> proof-0.json. */
+function rowFile(file: string, i: number): string {
+  const ext = extname(file);
+  return `${file.slice(0, file.length - ext.length)}-${i}${ext}`;
 }
 
 /** The float model's outputs on the row (onnxruntime), concatenated like the proven ones. */

@@ -1,0 +1,233 @@
+import { buildBn128 } from "ffjavascript";
+import type { Curve, CurveGroup } from "ffjavascript";
+import type { Groth16Proof } from "snarkjs";
+import { ProofError } from "../errors.ts";
+import { binSections, leBigInt } from "./groth16Key.ts";
+import type { Bases, Groth16ProvingKey } from "./groth16Key.ts";
+
+/**
+ * Groth16 proving with a key parsed once (`loadGroth16Key`): the same computation, the same wasm
+ * primitives (wasmcurves, through ffjavascript's thread pool) and the same proof as snarkjs
+ * 0.7.6's `groth16.prove`, without its per-call costs. Measured on 784_56_10 (23,505
+ * constraints, domain 2^15; README of this folder): snarkjs re-reads the zkey, builds the QAP
+ * evaluations in JavaScript (a wasm call and three copies per coefficient: ~0.25 s) and runs six
+ * FFTs as multi-task jobs with bit reversal in JavaScript (~1 s at load). Here the QAP
+ * evaluations, the six FFTs, the coset shift and the join are one wasm job on one worker (tens of
+ * ms), run while the other workers compute the A, B1, B2 and C multi-exponentiations.
+ */
+
+/** The wasm functions of ffjavascript's bn128 module this prover calls (wasmcurves). */
+const WASM = {
+  buildABC: "qap_buildABC",
+  joinABC: "qap_joinABC",
+  fft: "frm_fft",
+  ifft: "frm_ifft",
+  applyKey: "frm_batchApplyKey",
+  fromMontgomery: "frm_batchFromMontgomery",
+} as const;
+
+/** A coefficient record of the zkey's section 4: matrix u32, constraint u32, signal u32, value. */
+const COEF_HEADER_BYTES = 12;
+/** The .wtns sections: header (field size, prime, witness count), then the witness. */
+const WTNS_SECTION = { header: 1, witness: 2 } as const;
+
+export interface ProveGroth16WithKeyParameters {
+  key: Groth16ProvingKey;
+  /** The witness as .wtns bytes (a witness generator's `calculate`). */
+  wtns: Uint8Array;
+}
+
+/**
+ * A Groth16 proof of the witness under the key, in snarkjs's JSON form (verifies with
+ * `snarkjs.groth16.verify`). As snarkjs, it does not check that the witness satisfies the
+ * constraints: a wrong witness gives a proof that does not verify.
+ *
+ * @example
+ * const key = await loadGroth16Key({ zkey });
+ * const { proof, publicSignals } = await proveGroth16WithKey({ key, wtns: await witness.calculate(signals) });
+ */
+export async function proveGroth16WithKey(
+  p: ProveGroth16WithKeyParameters,
+): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
+  const { key } = p;
+  const witness = witnessOf(p.wtns, key);
+  const curve = await buildBn128();
+  const { Fr, G1, G2 } = curve;
+  const n8 = Fr.n8;
+  // The quotient's scalars on one worker while the others run the four witness MSMs.
+  const hScalars = quotientScalars(curve, key, witness);
+  const privateWitness = witness.subarray((key.nPublic + 1) * n8);
+  const [a, b1, b2, c] = await Promise.all([
+    witnessMsm(G1, key.basesA, witness),
+    witnessMsm(G1, key.basesB1, witness),
+    witnessMsm(G2, key.basesB2, witness),
+    witnessMsm(G1, key.basesC, privateWitness),
+  ]);
+  const h = await G1.multiExpAffine(key.pointsH, await hScalars);
+
+  // The blinding, as snarkjs: A = a + alpha + r delta, B = b + beta + s delta,
+  // C = c + h + s A + r B1 - r s delta.
+  const r = Fr.random();
+  const s = Fr.random();
+  const piA = G1.add(G1.add(a, key.alpha1), G1.timesFr(key.delta1, r));
+  const piB = G2.add(G2.add(b2, key.beta2), G2.timesFr(key.delta2, s));
+  const pib1 = G1.add(G1.add(b1, key.beta1), G1.timesFr(key.delta1, s));
+  let piC = G1.add(c, h);
+  piC = G1.add(piC, G1.timesFr(piA, s));
+  piC = G1.add(piC, G1.timesFr(pib1, r));
+  piC = G1.add(piC, G1.timesFr(key.delta1, Fr.neg(Fr.mul(r, s))));
+
+  const publicSignals: string[] = [];
+  for (let i = 1; i <= key.nPublic; i++)
+    publicSignals.push(leBigInt(witness.subarray(i * n8, (i + 1) * n8)).toString());
+  const str = (v: unknown): unknown => (Array.isArray(v) ? v.map(str) : String(v));
+  return {
+    proof: {
+      pi_a: str(G1.toObject(G1.toAffine(piA))) as string[],
+      pi_b: str(G2.toObject(G2.toAffine(piB))) as string[][],
+      pi_c: str(G1.toObject(G1.toAffine(piC))) as string[],
+      protocol: "groth16",
+      curve: curve.name,
+    },
+    publicSignals,
+  };
+}
+
+/**
+ * Scalar widths in bytes the witness MSMs are split by: a wire's value is mostly a bit or a
+ * small integer (784_56_10's C: 7,223 zeros, 6,414 ones, 842 below 2^64, 8,958 full field
+ * elements, mostly Poseidon's). ffjavascript's Pippenger runs one bucket pass per window of
+ * every scalar's full width and sizes its windows by the point count, so a small scalar costs
+ * as much as a large one and the bucket sums of 24 windows dominate A's and B's MSMs.
+ */
+const SCALAR_WIDTHS = [1, 8, 32] as const;
+
+/**
+ * sum(witness[i] * bases[i]): zero scalars and bases at infinity left out, the rest as one MSM
+ * per scalar width (SCALAR_WIDTHS), on ffjavascript's thread pool.
+ */
+export async function witnessMsm(
+  group: CurveGroup,
+  bases: Bases,
+  witness: Uint8Array,
+): Promise<Uint8Array> {
+  const { nonZero, points, pointBytes } = bases;
+  const n8 = SCALAR_WIDTHS[SCALAR_WIDTHS.length - 1];
+  const width = new Uint8Array(nonZero.length);
+  const counts = SCALAR_WIDTHS.map(() => 0);
+  for (let k = 0; k < nonZero.length; k++) {
+    const o = nonZero[k] * n8;
+    let top = n8 - 1;
+    while (top >= 0 && witness[o + top] === 0) top--;
+    const w = top < 0 ? -1 : SCALAR_WIDTHS.findIndex((bytes) => top < bytes);
+    width[k] = w + 1; // 0: a zero scalar
+    if (w >= 0) counts[w]++;
+  }
+  const parts = SCALAR_WIDTHS.map((bytes, w) => ({
+    bytes,
+    bases: new Uint8Array(counts[w] * pointBytes),
+    scalars: new Uint8Array(counts[w] * bytes),
+    n: 0,
+  }));
+  for (let k = 0; k < nonZero.length; k++) {
+    if (width[k] === 0) continue;
+    const part = parts[width[k] - 1];
+    const i = nonZero[k];
+    part.bases.set(points.subarray(i * pointBytes, (i + 1) * pointBytes), part.n * pointBytes);
+    part.scalars.set(witness.subarray(i * n8, i * n8 + part.bytes), part.n * part.bytes);
+    part.n++;
+  }
+  const sums = await Promise.all(
+    parts
+      .filter((part) => part.n > 0)
+      .map((part) => group.multiExpAffine(part.bases, part.scalars)),
+  );
+  return sums.reduce((acc, v) => group.add(acc, v), group.zero);
+}
+
+/** The witness section of .wtns bytes, checked against the key (length, field). */
+function witnessOf(wtns: Uint8Array, key: Groth16ProvingKey): Uint8Array {
+  const s = binSections(wtns, "wtns", "witness");
+  const header = s.get(WTNS_SECTION.header);
+  const data = s.get(WTNS_SECTION.witness);
+  if (!header || !data) {
+    throw new ProofError("the witness has no header or no witness section", {
+      details: { step: "prove" },
+    });
+  }
+  const dv = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  const n8 = dv.getUint32(0, true);
+  const nWitness = dv.getUint32(4 + n8, true);
+  if (nWitness !== key.nVars || data.length !== nWitness * n8) {
+    throw new ProofError(
+      `the witness has ${nWitness} values; the proving key's circuit has ${key.nVars}`,
+      { details: { step: "prove" } },
+    );
+  }
+  return data;
+}
+
+/**
+ * The scalars of the H multi-exponentiation: with A, B, C the QAP polynomials' evaluations on
+ * the domain (from the coefficients and the witness), (A·B − C) evaluated on the odd coset
+ * (inverse FFT, shift by a 2^(power+1)-th root of unity, FFT), out of Montgomery form. One job
+ * on one worker; what snarkjs's buildABC1, Fr.ifft/fft, batchApplyKey and joinABC compute.
+ */
+export async function quotientScalars(
+  curve: Curve,
+  key: Groth16ProvingKey,
+  witness: Uint8Array,
+): Promise<Uint8Array> {
+  const { Fr } = curve;
+  const n = key.domainSize;
+  const bytes = n * Fr.n8;
+  if (key.coefs.length !== key.nCoefs * (COEF_HEADER_BYTES + Fr.n8)) {
+    throw new ProofError("the proving key's coefficient section has the wrong length", {
+      details: { step: "prove" },
+    });
+  }
+  const shift = key.power === Fr.s ? Fr.shift : Fr.w[key.power + 1];
+  const [A, B, C, W, K, ONE, SHIFT] = [0, 1, 2, 3, 4, 5, 6];
+  const task: Record<string, unknown>[] = [
+    { cmd: "ALLOCSET", var: K, buff: key.coefs },
+    { cmd: "ALLOCSET", var: W, buff: witness },
+    { cmd: "ALLOCSET", var: ONE, buff: Fr.one },
+    { cmd: "ALLOCSET", var: SHIFT, buff: shift },
+    { cmd: "ALLOC", var: A, len: bytes },
+    { cmd: "ALLOC", var: B, len: bytes },
+    { cmd: "ALLOC", var: C, len: bytes },
+    call(
+      WASM.buildABC,
+      { var: K },
+      { val: key.nCoefs },
+      { var: W },
+      { var: A },
+      { var: B },
+      { var: C },
+      { val: 0 },
+      { val: n },
+      { val: 0 },
+      { val: key.nVars },
+    ),
+  ];
+  for (const v of [A, B, C]) {
+    task.push(
+      call(WASM.ifft, { var: v }, { val: n }),
+      call(WASM.applyKey, { var: v }, { val: n }, { var: ONE }, { var: SHIFT }, { var: v }),
+      call(WASM.fft, { var: v }, { val: n }),
+    );
+  }
+  task.push(
+    call(WASM.joinABC, { var: A }, { var: B }, { var: C }, { val: n }, { var: A }),
+    call(WASM.fromMontgomery, { var: A }, { val: n }, { var: A }),
+    { cmd: "GET", out: 0, var: A, len: bytes },
+  );
+  const [out] = await curve.tm.queueAction(task);
+  return out;
+}
+
+const call = (fnName: string, ...params: ({ var: number } | { val: number })[]) => ({
+  cmd: "CALL",
+  fnName,
+  params,
+});
