@@ -34,6 +34,7 @@ describe("circom --inspect reports no under-constrained signal", function () {
     { name: "inspect-dot", library: "arith.circom", main: "DotRescale(3, 4, 12)" },
     { name: "inspect-div", library: "arith.circom", main: "DivRound(4, 8, 12)" },
     { name: "inspect-rsqrt", library: "arith.circom", main: "RsqrtFloor(6, 10, 13, 24)" },
+    { name: "inspect-topk", library: "topk.circom", main: "TopKMasked(4, 2, 6)" },
     {
       name: "inspect-packed",
       library: "packed-linear.circom",

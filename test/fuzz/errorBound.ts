@@ -115,6 +115,23 @@ export function quantizationErrorBound(p: {
           e[k] = sure ? 0 : g.length;
         });
         break; // a final argmax is compared by margin, see fuzzModel.ts
+      case "topk": {
+        // sorted values move by at most the largest input error (sorting is 1-Lipschitz in the
+        // max norm); positions are exact when every pair of the group is apart by more than
+        // both errors, else anywhere in the group
+        const id = op.inputs[0];
+        op.groups.forEach((g, q) => {
+          const eMax = Math.max(...g.map((j) => E[id][j]));
+          const apart = g.every((a) =>
+            g.every((b) => a === b || Math.abs(real(id, a) - real(id, b)) > E[id][a] + E[id][b]),
+          );
+          for (let j = 0; j < op.k; j++) {
+            e[q * 2 * op.k + j] = eMax;
+            e[q * 2 * op.k + op.k + j] = apart ? 0 : g.length;
+          }
+        });
+        break;
+      }
       case "clip": {
         const inp = op.inputs[0];
         if (op.name.endsWith("/bits")) {

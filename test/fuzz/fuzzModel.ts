@@ -183,13 +183,14 @@ async function check(
         });
       return;
     }
-    // a Hardmax (an ArgMax inside the graph) whose scores are within float32 rounding of a
-    // tie may pick another position in onnxruntime: such rows are not compared
+    // a Hardmax (an ArgMax inside the graph) or a TopK whose scores are within float32
+    // rounding of a tie may pick other positions in onnxruntime: such rows are not compared
     const nearTie = ir.nodes.some(
       (n) =>
-        n.op === "ArgMax" &&
-        n.output !== ir.outputs[0].name &&
-        margin(tensors.get(n.inputs[0])!) <= tol,
+        (n.op === "ArgMax" &&
+          n.output !== ir.outputs[0].name &&
+          margin(tensors.get(n.inputs[0])!) <= tol) ||
+        (n.op === "TopK" && minGap(tensors.get(n.inputs[0])!) <= tol),
     );
     if (nearTie) return;
     // equal infinities agree (Exp of an input far outside the calibrated range), and so does
@@ -516,6 +517,12 @@ function argmaxOf(v: ArrayLike<number>): number {
 }
 
 /** Gap between the largest and the second largest value. */
+/** The smallest difference between two elements (TopK's positions are stable beyond it). */
+function minGap(v: ArrayLike<number>): number {
+  const s = Array.from(v).sort((a, b) => a - b);
+  return s.slice(1).reduce((m, x, i) => Math.min(m, x - s[i]), Infinity);
+}
+
 function margin(v: ArrayLike<number>): number {
   const s = Array.from(v).sort((a, b) => b - a);
   return s.length < 2 ? Infinity : s[0] - s[1];

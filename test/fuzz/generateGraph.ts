@@ -741,7 +741,8 @@ function productStep(g: Graph, x: T): T {
 }
 
 // ---------------------------------------------------------------------------------------------
-// compositions ([1, n]): Hardmax, ReduceL2 / LogSum / LogSumExp, 1-D LpPool and ConvTranspose
+// compositions ([1, n]): Hardmax, ReduceL2 / LogSum / LogSumExp, 1-D LpPool and ConvTranspose,
+// TopK
 
 function compositeStep(g: Graph, x: T): T {
   if (x.shape.length !== 2) return x;
@@ -753,6 +754,7 @@ function compositeStep(g: Graph, x: T): T {
     "ReduceLogSumExp",
     "LpPool",
     "ConvTranspose",
+    "TopK",
   ] as const);
   const flat = (t: T) => g.node("Flatten", [t.name], [1, numel(t.shape)], "axis 1", { axis: 1 });
   const line = () => g.node("Reshape", [x.name, g.ints("shape", [1, 1, n])], [1, 1, n], "");
@@ -787,6 +789,23 @@ function compositeStep(g: Graph, x: T): T {
         p,
       });
       return flat(lp);
+    }
+    case "TopK": {
+      // values and indices (cast to float), side by side
+      const k = g.int(1, n);
+      const largest = g.int(0, 1);
+      const v = g.fresh("values");
+      const i = g.fresh("indices");
+      g.nodes.push({
+        opType: "TopK",
+        inputs: [x.name, g.ints("k", [k])],
+        outputs: [v, i],
+        name: `TopK_${g.nodes.length}`,
+        attributes: { axis: -1, largest },
+      });
+      g.ops.push(`TopK k ${k} ${largest ? "largest" : "smallest"} -> [1,${k}], [1,${k}]`);
+      const fi = g.node("Cast", [i], [1, k], "indices to float", { to: 1 });
+      return g.node("Concat", [v, fi.name], [1, 2 * k], "values, indices", { axis: 1 });
     }
     case "ConvTranspose": {
       const m = g.int(1, 2);

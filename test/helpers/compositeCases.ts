@@ -1,10 +1,10 @@
-import { floats, model, node } from "./opCases.ts";
+import { floats, ints, model, node } from "./opCases.ts";
 import type { OpCase } from "./opCases.ts";
 
 /**
  * Per-op cases for the ops lowered as compositions (Hardmax, ReduceL2 / ReduceLogSum /
- * ReduceLogSumExp, LpPool / GlobalLpPool) and ConvTranspose over 1 and 3 spatial axes; part
- * of opCases().
+ * ReduceLogSumExp, LpPool / GlobalLpPool, the decomposed LayerNorm), TopK and ConvTranspose
+ * over 1 and 3 spatial axes; part of opCases().
  */
 export function compositeCases(): OpCase[] {
   return [
@@ -92,6 +92,29 @@ export function compositeCases(): OpCase[] {
         node("GlobalLpPool", ["p2"], ["y"], { p: 1 }),
       ],
       tolerance: 0.03,
+    }),
+    model({
+      name: "TopK (largest, last axis): values and indices (Cast to float)",
+      input: [2, 5],
+      output: [2, 6],
+      init: [ints("K", [3])],
+      nodes: [
+        node("TopK", ["x", "K"], ["v", "i"]),
+        node("Cast", ["i"], ["fi"], { to: 1 }),
+        node("Concat", ["v", "fi"], ["y"], { axis: 1 }),
+      ],
+    }),
+    model({
+      name: "TopK (smallest, axis 1 of a 3-D input, opset 11)",
+      input: [1, 4, 3],
+      output: [1, 4, 3],
+      opset: 11,
+      init: [ints("K", [2])],
+      nodes: [
+        node("TopK", ["x", "K"], ["v", "i"], { axis: 1, largest: 0 }),
+        node("Cast", ["i"], ["fi"], { to: 1 }),
+        node("Concat", ["v", "fi"], ["y"], { axis: 1 }),
+      ],
     }),
     model({
       name: "LpPool 1-D p=1 (kernel 3, stride 2)",

@@ -89,6 +89,23 @@ export interface MaxOp extends QOpBase {
   selectLast: boolean;
 }
 
+/**
+ * TopK with a constant k over groups of one input: per group, the k largest (or smallest)
+ * values in order, ties by the lower position, then their positions scaled to the output's
+ * scale: out[g 2k + j] = value j, out[g 2k + k + j] = position j * 2^indexShift.
+ */
+export interface TopKOp extends QOpBase {
+  kind: "topk";
+  /** Input indices of each group, in axis order (all of one length N >= k). */
+  groups: number[][];
+  k: number;
+  largest: boolean;
+  /** Input bound (the input is range-checked to it). */
+  bits: number;
+  /** The output's frac: positions are exact integers at that scale. */
+  indexShift: number;
+}
+
 /** out = min(hi, max(lo, in)) elementwise (null: no bound on that side). */
 export interface ClipOp extends QOpBase {
   kind: "clip";
@@ -205,6 +222,7 @@ export type QuantizedOp =
   | LayoutOp
   | MulOp
   | MaxOp
+  | TopKOp
   | ClipOp
   | LeakyOp
   | PolyOp

@@ -54,6 +54,7 @@ export const CIRCUIT_LIBRARY = [
   "packed-linear.circom",
   "piecewise.circom",
   "arith.circom",
+  "topk.circom",
 ] as const;
 
 /** Includes in a fixed order (the library's), whatever order the ops appear in. */

@@ -140,6 +140,20 @@ function evaluateNode(
         });
         return best;
       });
+    case "TopK": {
+      const n = inShapes[0][inShapes[0].length - 1];
+      const out = new Float64Array(total);
+      const sign = node.largest ? 1 : -1;
+      for (let r = 0; r < x.length / n; r++) {
+        const row = Array.from({ length: n }, (_, i) => i);
+        row.sort((a, b) => sign * (x[r * n + b] - x[r * n + a]) || a - b);
+        for (let j = 0; j < node.k; j++) {
+          out[r * 2 * node.k + j] = x[r * n + row[j]];
+          out[r * 2 * node.k + node.k + j] = row[j];
+        }
+      }
+      return out;
+    }
     case "Softmax":
     case "LogSoftmax": {
       const out = new Float64Array(total);

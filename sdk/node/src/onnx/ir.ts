@@ -177,6 +177,17 @@ export interface ArgMaxNode extends NodeBase {
   selectLastIndex: boolean;
 }
 
+/**
+ * TopK with a constant k along the input's last axis (the lowering transposes the ONNX axis
+ * there): per row, the k largest (or smallest) values in order, ties by the lower position,
+ * then their positions: output [...rows, 2k] (values, then positions as numbers).
+ */
+export interface TopKNode extends NodeBase {
+  op: "TopK";
+  k: number;
+  largest: boolean;
+}
+
 /** MaxPool / AveragePool / GlobalAveragePool (kernel = the whole image) over NCHW. */
 export interface PoolNode extends NodeBase {
   op: "MaxPool" | "AveragePool";
@@ -295,6 +306,7 @@ export type IrNode =
   | ActivationNode
   | SoftmaxNode
   | ArgMaxNode
+  | TopKNode
   | PoolNode
   | ReduceNode
   | ReshapeNode

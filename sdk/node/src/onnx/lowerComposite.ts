@@ -1,3 +1,4 @@
+import { ShapeError } from "@zkml-verify/core/internal/errors";
 import type { ActivationKind, IrNode, Tensor } from "./ir.ts";
 import { numel } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
@@ -7,7 +8,7 @@ import { lowerSelect, readReduce } from "./lowerSelect.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { readAttributes } from "./readAttributes.ts";
 import type { COMPOSITE_OPS } from "./supportedOps.ts";
-import { normAxis } from "./shapeOps.ts";
+import { constInts, normAxis } from "./shapeOps.ts";
 
 /**
  * ONNX ops that are compositions of ops the importer already lowers, so no new quantized op
@@ -191,4 +192,64 @@ function lowerHardmax(c: LowerContext, x: string, push: Push): void {
   );
   if (hot !== output)
     push({ op: "Reshape", name: `${c.name}/back`, inputs: [hot], output, shape: xs }, xs);
+}
+
+/**
+ * TopK with a constant k (the `K` input, or the opset < 10 attribute): the axis moved last (a
+ * Transpose, wiring), one TopK node giving [...rows, 2k] (values, then positions), and a
+ * Slice (and the Transpose back) for each ONNX output that something reads. sorted = 0
+ * leaves the order to the implementation: the values come sorted all the same.
+ */
+export function lowerTopK(c: LowerContext, x: string, push: Push): void {
+  const { n, shapes } = c;
+  const xs = shapes[x];
+  const r = xs.length;
+  const a = readAttributes(n, c.name, c.opset < 10 ? ["axis", "k"] : ["axis", "largest", "sorted"]);
+  const axis = normAxis(a.int("axis", -1), r);
+  const k = c.opset < 10 ? a.int("k", 0) : constInts(c, 1, "K")![0];
+  if (!Number.isInteger(k) || k < 1 || k > xs[axis])
+    throw new ShapeError(`TopK node "${c.name}": k = ${k} for an axis of ${xs[axis]}`, {
+      details: { tensor: x, node: c.name, shape: xs },
+    });
+  const [values, indices] = n.output ?? [];
+  const tmp = (tag: string) => `${values || indices}__${tag}`;
+  // the axis last: perm lists the input axes in their new order
+  const perm = [...xs.keys()].filter((d) => d !== axis).concat(axis);
+  const rows = perm.slice(0, -1).map((d) => xs[d]);
+  let src = x;
+  if (axis !== r - 1) {
+    src = tmp("last");
+    push({ op: "Transpose", name: `${c.name}/axis_last`, inputs: [x], output: src, perm }, [
+      ...rows,
+      xs[axis],
+    ]);
+  }
+  const both = tmp("both");
+  const largest = a.int("largest", 1) === 1;
+  push({ op: "TopK", name: c.name, inputs: [src], output: both, k, largest }, [...rows, 2 * k]);
+  // perm back: original axis d sits at position perm.indexOf(d)
+  const back = [...xs.keys()].map((d) => perm.indexOf(d));
+  for (const [out, start] of [
+    [values, 0],
+    [indices, k],
+  ] as const) {
+    if (!out || !(c.uses.get(out) ?? 0)) continue;
+    const sliced = axis === r - 1 ? out : `${out}__sliced`;
+    push(
+      {
+        op: "Slice",
+        name: `${c.name}/${start ? "indices" : "values"}`,
+        inputs: [both],
+        output: sliced,
+        starts: [...rows.map(() => 0), start],
+        steps: [...rows.map(() => 1), 1],
+      },
+      [...rows, k],
+    );
+    if (sliced !== out)
+      push(
+        { op: "Transpose", name: `${c.name}/axis_back`, inputs: [sliced], output: out, perm: back },
+        xs.map((d, i) => (i === axis ? k : d)),
+      );
+  }
 }

@@ -13,7 +13,7 @@ import {
   unsqueezeShape,
 } from "./shapeOps.ts";
 import type { OpContext } from "./shapeOps.ts";
-import { lowerComposite } from "./lowerComposite.ts";
+import { lowerComposite, lowerTopK } from "./lowerComposite.ts";
 import { lowerSelect, readReduce, SELECT_OPS } from "./lowerSelect.ts";
 import { isMaskWhere, lowerLogic } from "./lowerLogic.ts";
 import { lowerMl, ML_DOMAIN } from "./lowerMl.ts";
@@ -71,6 +71,11 @@ export function lowerNode(c: LowerContext): void {
   if (op === "Split") return lowerSplit(c, acts[0]);
   if ((RECURRENT_OPS as readonly string[]).includes(op))
     return lowerRecurrent(c, (node, shape) => {
+      c.nodes.push(node);
+      shapes[node.output] = shape;
+    });
+  if (op === "TopK")
+    return lowerTopK(c, acts[0], (node, shape) => {
       c.nodes.push(node);
       shapes[node.output] = shape;
     });

@@ -15,7 +15,7 @@ export const UNARY_ONNX_OPS = [
   "Mish",
 ] as const;
 
-/** ONNX ops lowered as compositions of other ops (lowerComposite.ts). */
+/** ONNX ops lowered as compositions of other ops, and TopK (lowerComposite.ts). */
 export const COMPOSITE_OPS = [
   "Hardmax",
   "ReduceL2",
@@ -23,6 +23,7 @@ export const COMPOSITE_OPS = [
   "ReduceLogSumExp",
   "LpPool",
   "GlobalLpPool",
+  "TopK",
 ] as const;
 
 /** Recurrent nets, unrolled over the static sequence length (lowerRecurrent.ts). */

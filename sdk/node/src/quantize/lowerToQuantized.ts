@@ -4,7 +4,7 @@ import { broadcastIndex, numel, UNARY_ACTIVATIONS } from "../onnx/ir.ts";
 import { piecewiseOp } from "@zkml-verify/core/internal/quantize/ops/piecewise";
 import type { UnaryFunction } from "@zkml-verify/core/internal/quantize/unaryFunctions";
 import { layoutIndex } from "../onnx/layoutIndex.ts";
-import { linearTerms, maxGroups } from "../onnx/linearTerms.ts";
+import { linearTerms, maxGroups, reduceGroups } from "../onnx/linearTerms.ts";
 import type { LinearIrNode, LinearTerms } from "../onnx/linearTerms.ts";
 import { requireMatMul } from "../onnx/matmulIndex.ts";
 import { lowerCompare, lowerTreeEnsemble } from "./lowerDecisions.ts";
@@ -334,6 +334,23 @@ export function lowerToQuantized(p: {
           groups: maxGroups(node, inShapes[0], outShape),
           bits: 0,
           selectLast: isArg && node.selectLastIndex,
+        });
+        break;
+      }
+      case "TopK": {
+        const src = boundedId(ins[0], node.name);
+        const fx = tensors[src].frac;
+        const xs = inShapes[0];
+        ops.push({
+          kind: "topk",
+          name: node.name,
+          inputs: [src],
+          output: addTensor(node.output, outShape, fx, true),
+          groups: reduceGroups(xs, [xs.length - 1]),
+          k: node.k,
+          largest: node.largest,
+          bits: 0,
+          indexShift: fx,
         });
         break;
       }

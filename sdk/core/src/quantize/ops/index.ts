@@ -12,6 +12,7 @@ import { piecewise } from "./piecewise.ts";
 import { poly } from "./poly.ts";
 import { range } from "./range.ts";
 import { rsqrt } from "./rsqrt.ts";
+import { topk } from "./topk.ts";
 
 export type QuantizedOpKind = QuantizedOp["kind"];
 
@@ -27,6 +28,7 @@ export const OP_MODULES: { [K in QuantizedOpKind]: OpModule<QuantizedOp & { kind
   mul,
   max,
   argmax: max,
+  topk,
   clip,
   leaky,
   poly,
