@@ -1,0 +1,132 @@
+// `npm run bench:recurrent`: LSTM, GRU and RNN (sdk/node/src/onnx/lowerRecurrent.ts) as
+// torch.onnx.export writes them (PyTorch's U(-1/sqrt H, 1/sqrt H) weights, gate order, hidden
+// size attribute). (1) constraints per step per hidden unit: the model circuit of one node at 1
+// and at 3 steps (H 4, input 2, batch 1, fixed weights, accuracy mode), (3 steps - 1 step) / 2H;
+// (2) the quantized evaluator's largest error against onnxruntime (H 8, input 4, 33 rows in
+// [-1.5, 1.5]) at 1 to 32 steps. Writes bench/results/recurrent.{json,md}; the quantize README
+// quotes them.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cpus } from "node:os";
+import { compileCircuit } from "../sdk/node/src/circuit/compileCircuit.ts";
+import { generateCircuit } from "../sdk/node/src/circuit/generateCircuit.ts";
+import { importOnnx } from "../sdk/node/src/onnx/importOnnx.ts";
+import { runOnnx } from "../sdk/node/src/onnx/runOnnx.ts";
+import { evaluateQuantized } from "../sdk/core/src/quantize/evaluateQuantized.ts";
+import { quantizeInput } from "../sdk/core/src/quantize/quantizeInput.ts";
+import { weightCommitment } from "../sdk/core/src/quantize/weightCommitment.ts";
+import { mulberry32 } from "../sdk/core/src/util/mulberry32.ts";
+import { quantizeModel } from "../sdk/node/src/quantize/quantizeModel.ts";
+import { buildOnnx } from "../test/helpers/buildOnnx.ts";
+import { caseRows } from "../test/helpers/opCases.ts";
+import { ROOT } from "./lib/root.ts";
+
+const CELLS = { LSTM: 4, GRU: 3, RNN: 1 } as const;
+type Cell = keyof typeof CELLS;
+const COST = { hidden: 4, input: 2, steps: [1, 3] };
+const ERROR = { hidden: 8, input: 4, steps: [1, 2, 4, 8, 16, 32], rows: 32 };
+
+/** One recurrent node reading x [steps, 1, input], its Y_h [1, 1, hidden] the output. */
+function cell(op: Cell, steps: number, input: number, hidden: number): Uint8Array {
+  const rnd = mulberry32({ seed: 5 });
+  const w = (name: string, shape: number[]) => ({
+    name,
+    shape,
+    data: Array.from(
+      { length: shape.reduce((a, b) => a * b, 1) },
+      () => (rnd() * 2 - 1) / Math.sqrt(hidden),
+    ),
+  });
+  const g = CELLS[op] * hidden;
+  return buildOnnx({
+    inputs: [{ name: "x", shape: [steps, 1, input] }],
+    outputs: [{ name: "y", shape: [1, 1, hidden] }],
+    initializers: [w("W", [1, g, input]), w("R", [1, g, hidden]), w("B", [1, 2 * g])],
+    nodes: [
+      {
+        opType: op,
+        inputs: ["x", "W", "R", "B"],
+        outputs: ["", "y"],
+        name: op.toLowerCase(),
+        attributes: { hidden_size: hidden, ...(op === "GRU" ? { linear_before_reset: 1 } : {}) },
+      },
+    ],
+  });
+}
+
+const costs: { op: Cell; constraints: Record<number, number>; perStepPerUnit: number }[] = [];
+const errors: { op: Cell; steps: number; maxError: number }[] = [];
+for (const op of Object.keys(CELLS) as Cell[]) {
+  const constraints: Record<number, number> = {};
+  for (const steps of COST.steps) {
+    const shape = [steps, 1, COST.input];
+    const ir = importOnnx({ file: `${op}.onnx`, bytes: cell(op, steps, COST.input, COST.hidden) });
+    const model = quantizeModel({ ir, calibration: caseRows(shape, 3, 16, 1.5) });
+    const gen = generateCircuit({ model, weightCommitment: weightCommitment({ model }) });
+    const compiled = await compileCircuit({
+      source: gen.source,
+      outDir: join(ROOT, "build/bench/recurrent", `${op}-${steps}`),
+    });
+    constraints[steps] = compiled.constraints;
+  }
+  const [a, b] = COST.steps;
+  const perStepPerUnit = (constraints[b] - constraints[a]) / ((b - a) * COST.hidden);
+  costs.push({ op, constraints, perStepPerUnit });
+  console.log(`${op}: ${perStepPerUnit} constraints per step per hidden unit`);
+  for (const steps of ERROR.steps) {
+    const shape = [steps, 1, ERROR.input];
+    const bytes = cell(op, steps, ERROR.input, ERROR.hidden);
+    const rows = caseRows(shape, 3, ERROR.rows, 1.5);
+    const model = quantizeModel({
+      ir: importOnnx({ file: `${op}.onnx`, bytes }),
+      calibration: rows,
+    });
+    let maxError = 0;
+    for (const row of rows) {
+      const ort = (await runOnnx({ model: bytes, inputs: { x: { data: row, shape } } })).y.data;
+      const ev = evaluateQuantized({ model, input: quantizeInput({ model, input: row }) });
+      ev.values.forEach((v, i) => (maxError = Math.max(maxError, Math.abs(v - ort[i]))));
+    }
+    errors.push({ op, steps, maxError });
+    console.log(`${op} ${steps} steps: error ${maxError.toFixed(4)}`);
+  }
+}
+
+const date = new Date().toISOString();
+const machine = `${cpus()[0]?.model ?? "unknown"}, ${cpus().length} cores, Node ${process.version}`;
+const dir = join(ROOT, "bench/results");
+mkdirSync(dir, { recursive: true });
+writeFileSync(
+  join(dir, "recurrent.json"),
+  JSON.stringify({ date, machine, cost: COST, error: ERROR, costs, errors }, null, 2) + "\n",
+);
+const md = [
+  "# Recurrent nets (LSTM, GRU, RNN unrolled over the sequence)",
+  "",
+  `Generated by \`npm run bench:recurrent\` (scripts/bench-recurrent.ts) on ${date.slice(0, 10)}, ${machine}.`,
+  `Weights U(-1/sqrt H, 1/sqrt H) as PyTorch initializes them; GRU with linear_before_reset 1; fixed weights, accuracy mode, batch 1.`,
+  "",
+  `Constraints (model circuit of one node, hidden ${COST.hidden}, input ${COST.input}, circom --O1):`,
+  "",
+  `| cell | ${COST.steps.map((s) => `${s} step${s > 1 ? "s" : ""}`).join(" | ")} | per step per hidden unit |`,
+  `| --- | ${COST.steps.map(() => "---").join(" | ")} | --- |`,
+  ...costs.map(
+    (c) =>
+      `| ${c.op} | ${COST.steps.map((s) => c.constraints[s]).join(" | ")} | ${c.perStepPerUnit} |`,
+  ),
+  "",
+  `Largest |quantized evaluator - onnxruntime| of Y_h (hidden ${ERROR.hidden}, input ${ERROR.input}, ${ERROR.rows + 1} rows in [-1.5, 1.5]):`,
+  "",
+  `| cell | ${ERROR.steps.map((s) => `${s} step${s > 1 ? "s" : ""}`).join(" | ")} |`,
+  `| --- | ${ERROR.steps.map(() => "---").join(" | ")} |`,
+  ...(Object.keys(CELLS) as Cell[]).map(
+    (op) =>
+      `| ${op} | ${errors
+        .filter((e) => e.op === op)
+        .map((e) => e.maxError.toFixed(4))
+        .join(" | ")} |`,
+  ),
+  "",
+].join("\n");
+writeFileSync(join(dir, "recurrent.md"), md);
+console.log(`wrote ${join(dir, "recurrent.md")}`);
