@@ -82,7 +82,12 @@ export class InputError extends ZkmlError<{ input?: string; index?: number; valu
 }
 
 /** circom compilation failed. */
-export class CircuitCompileError extends ZkmlError<{ file: string; stderr: string }> {
+export class CircuitCompileError extends ZkmlError<{
+  file: string;
+  stderr: string;
+  /** The witness wasm's largest function, when it is what V8 would refuse. */
+  largestFunctionBytes?: number;
+}> {
   override name = "CircuitCompileError" as const;
 }
 

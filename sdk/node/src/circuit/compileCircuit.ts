@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { CircuitCompileError } from "@zkml-verify/core/internal/errors";
 import { runChild } from "../util/runChild.ts";
 import { CIRCUIT_LIBRARY } from "./generateCircuit.ts";
+import { V8_MAX_WASM_FUNCTION_BYTES, wasmFunctionSizes } from "./wasmFunctionSizes.ts";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,6 +58,8 @@ export interface CompileCircuitReturnType {
   publicOutputs: number;
   privateInputs: number;
   compileMs: number;
+  /** The witness wasm's largest function (one template instance), in bytes: below V8_MAX_WASM_FUNCTION_BYTES. */
+  largestFunctionBytes: number;
   /** Peak resident memory of the circom process, in bytes. */
   peakMemoryBytes: number;
 }
@@ -102,11 +105,19 @@ export async function compileCircuit(
   }
   const num = (label: string) =>
     Number(new RegExp(`(?:^|\\n)${label}:\\s*(\\d+)`).exec(run.stdout)?.[1] ?? NaN);
+  const wasm = join(outDir, "model_js", "model.wasm");
+  const largestFunctionBytes = Math.max(0, ...wasmFunctionSizes({ wasm: readFileSync(wasm) }));
+  if (largestFunctionBytes > V8_MAX_WASM_FUNCTION_BYTES) {
+    throw new CircuitCompileError(
+      `the witness generator of ${join(outDir, "model.circom")} has a ${largestFunctionBytes}-byte function, above V8's WebAssembly limit of ${V8_MAX_WASM_FUNCTION_BYTES}: no JavaScript engine can run it (a template instance with too many constants: see sdk/node/src/circuit/constantTables.ts)`,
+      { details: { file: wasm, stderr: "", largestFunctionBytes } },
+    );
+  }
   const nonLinear = num("non-linear constraints");
   const linear = num("linear constraints");
   return {
     r1cs: join(outDir, "model.r1cs"),
-    wasm: join(outDir, "model_js", "model.wasm"),
+    wasm,
     sym: join(outDir, "model.sym"),
     circuit: join(outDir, "model.circom"),
     constraints: nonLinear + linear,
@@ -118,6 +129,7 @@ export async function compileCircuit(
     privateInputs: num("private inputs"),
     compileMs: run.ms,
     peakMemoryBytes: rss ? Number(rss[1]) * 1024 : 0,
+    largestFunctionBytes,
   };
 }
 

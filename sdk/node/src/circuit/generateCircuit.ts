@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { toField } from "@zkml-verify/core/internal/quantize/fixedPoint";
 import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
+import { INLINE_CONSTANT_BUDGET, outlineConstantTables } from "./constantTables.ts";
 import { emitOp, opTemplates } from "./emitOps.ts";
 import { emitPackedLinear } from "./emitPackedLinear.ts";
 import { INPUT_COMMITMENT_VERSION } from "@zkml-verify/core/internal/quantize/inputCommitment";
@@ -29,6 +30,11 @@ export interface GenerateCircuitParameters {
   outputVisibility?: OutputVisibility;
   /** `bound`: a last public input `submitter` (the intended submitter's address). Default `none`. */
   submitter?: SubmitterVisibility;
+  /**
+   * Constant-table elements allowed inline in the model template (the larger tables become
+   * lookup functions, see constantTables.ts). Default INLINE_CONSTANT_BUDGET; tests lower it.
+   */
+  inlineConstants?: number;
 }
 
 export interface GenerateCircuitReturnType {
@@ -221,8 +227,14 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     ? `component main {public [${publicInputs.join(", ")}]} = Model();`
     : "component main = Model();";
   lines.push("}", "", main, "");
+  const start = lines.indexOf("template Model() {");
+  const body = outlineConstantTables({
+    lines: lines.slice(start),
+    budget: p.inlineConstants ?? INLINE_CONSTANT_BUDGET,
+  });
+  const source = [...lines.slice(0, start), ...body.functions, ...body.lines].join("\n");
   const copied = hashes ? [...library, ...POSEIDON_FILES] : library;
-  return { source: lines.join("\n"), publicSignals, configSha256, library: copied };
+  return { source, publicSignals, configSha256, library: copied };
 }
 
 /**
