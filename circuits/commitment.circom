@@ -2,28 +2,33 @@ pragma circom 2.1.6;
 
 include "poseidon_constants.circom";
 
-// circomlib's Poseidon(N) (poseidon.circom: the same round structure, the same constants from
-// its poseidon_constants.circom), written so that at circom --O1 only the S-box products are
-// constraints. circomlib's template makes every Ark / Mix / MixS output a signal: at --O1 each
-// is a linear constraint (Poseidon(16): 1,156 for the partial rounds' MixS alone). Here the
-// round constants and the MDS / sparse partial-round matrices are applied to `var`s holding
-// linear combinations of the S-box outputs, which feed the next S-box directly.
-// Constrained: out = Poseidon(inputs) (circomlib's, initial state 0), with 3 constraints per
-// S-box (x^2, x^4, x^5) but the first one's (a constant), and one for out:
-// 3 * (8 (N+1) + R_P - 1) + 1 (Poseidon(2): 241, Poseidon(16): 610).
-template PoseidonHash(N) {
+// circomlib's Poseidon(N) (poseidon.circom: the same rounds, the same constants from its
+// poseidon_constants.circom) of the N inputs [FIRST if CONST_FIRST] ++ inputs[LIVE] ++ zeros,
+// written so that at circom --O1 only the S-box products are constraints. circomlib's
+// template makes every Ark / Mix / MixS output a signal, and at --O1 each is a linear
+// constraint (Poseidon(16): 1,461 of its 2,073 constraints; 784_56_10's sponge: 7,400 of
+// 23,505). Here the round constants and the MDS / sparse partial-round matrices are applied to
+// `var`s holding linear combinations of S-box outputs, which feed the next S-box directly; an
+// S-box of a constant (the initial state, FIRST, the zero padding) is computed, not constrained.
+// Constrained: out = Poseidon(those inputs), with 3 constraints per S-box of a signal (x^2, x^4,
+// x^5) and one for out: Poseidon(2) 241, Poseidon(16) 610 (each constant input saves 3).
+// The combinations stay short enough not to be materialized: the longest, in the last partial
+// round, has N + 1 + R_P terms (Poseidon(16): 85); the circuits README has the nonzero counts.
+template PoseidonHash(N, LIVE, CONST_FIRST, FIRST) {
+    assert(CONST_FIRST + LIVE <= N);
     // circomlib's PoseidonEx: 8 full rounds, R_P partial rounds for t = N + 1
     var N_ROUNDS_P[16] = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
     var T = N + 1;
     var ROUNDS_F = 8;
     var HALF_F = ROUNDS_F \ 2;
     var ROUNDS_P = N_ROUNDS_P[T - 2];
-    var SBOXES = T * ROUNDS_F + ROUNDS_P - 1; // constrained S-boxes (not the constant one)
+    // S-boxes of signals: all but the first round's constant ones
+    var SBOXES = T * ROUNDS_F + ROUNDS_P - (T - LIVE);
     var C[T * ROUNDS_F + ROUNDS_P] = POSEIDON_C(T);
     var S[ROUNDS_P * (2 * T - 1)] = POSEIDON_S(T);
     var M[T][T] = POSEIDON_M(T);
     var P[T][T] = POSEIDON_P(T);
-    signal input inputs[N];
+    signal input inputs[LIVE];
     signal output out;
     signal x2[SBOXES];
     signal x4[SBOXES];
@@ -31,8 +36,17 @@ template PoseidonHash(N) {
     var k = 0; // the next S-box
     var s[T]; // the state: linear combinations of inputs and S-box outputs
     var m[T];
-    s[0] = C[0];
-    for (var j = 1; j < T; j++) s[j] = inputs[j - 1] + C[j];
+    var live[T]; // in the first round: 1 where the state holds a signal
+    for (var j = 0; j < T; j++) {
+        live[j] = j > CONST_FIRST && j <= CONST_FIRST + LIVE;
+        if (live[j]) {
+            s[j] = inputs[j - 1 - CONST_FIRST] + C[j];
+        } else if (j == 1 && CONST_FIRST == 1) {
+            s[j] = FIRST + C[j];
+        } else {
+            s[j] = C[j];
+        }
+    }
     for (var r = 0; r < ROUNDS_F; r++) {
         if (r == HALF_F) {
             // the partial rounds, with circomlib's sparse matrices S
@@ -50,8 +64,7 @@ template PoseidonHash(N) {
             }
         }
         for (var j = 0; j < T; j++) {
-            if (r == 0 && j == 0) {
-                // the initial state's first element is the constant C[0]: no constraint
+            if (r == 0 && live[j] == 0) {
                 m[j] = s[j] ** 5;
             } else {
                 x2[k] <== s[j] * s[j];
@@ -82,35 +95,28 @@ template PoseidonHash(N) {
 }
 
 // The Poseidon sponge of sdk/core/src/quantize/poseidonSponge.ts over E field elements.
-// Constrained: out = h after h = Poseidon(TAG, LENGTH), then per block of 15 elements
-// (zero padded) h = Poseidon(h, e_1..e_15). LENGTH is the length hashed in the head (E for
-// every commitment but the fixed-weight one, which hashes its value count).
-// Cost: ~ 240 for Poseidon(2) + ~ 630 per block of 15.
+// Constrained: out = h after h = HEAD, then per block of 15 elements (zero padded)
+// h = Poseidon(h, e_1..e_15). HEAD = Poseidon(TAG, LENGTH), a constant of the commitment kind
+// and length that the generator computes (`spongeHead`), so no constraint hashes constants.
+// Cost: 610 per block of 15, less 3 per padding zero.
 //
 // NOTE: the elements are hashed as field elements: whatever gives them meaning (range checks,
 // packing) is the caller's.
-template PoseidonSponge(E, TAG, LENGTH) {
-    var BLOCKS = (E + 14) \ 15;
+template PoseidonSponge(E, HEAD) {
+    var BLOCK = 15;
+    var BLOCKS = (E + BLOCK - 1) \ BLOCK;
     signal input in[E];
     signal output out;
-    component head = PoseidonHash(2);
-    head.inputs[0] <== TAG;
-    head.inputs[1] <== LENGTH;
     component blocks[BLOCKS];
     for (var k = 0; k < BLOCKS; k++) {
-        blocks[k] = PoseidonHash(16);
+        var live = E - k * BLOCK < BLOCK ? E - k * BLOCK : BLOCK;
         if (k == 0) {
-            blocks[k].inputs[0] <== head.out;
+            blocks[k] = PoseidonHash(BLOCK + 1, live, 1, HEAD);
         } else {
+            blocks[k] = PoseidonHash(BLOCK + 1, live + 1, 0, 0);
             blocks[k].inputs[0] <== blocks[k - 1].out;
         }
-        for (var j = 0; j < 15; j++) {
-            if (k * 15 + j < E) {
-                blocks[k].inputs[j + 1] <== in[k * 15 + j];
-            } else {
-                blocks[k].inputs[j + 1] <== 0;
-            }
-        }
+        for (var j = 0; j < live; j++) blocks[k].inputs[j + (k == 0 ? 0 : 1)] <== in[k * BLOCK + j];
     }
     out <== blocks[BLOCKS - 1].out;
 }
@@ -118,38 +124,44 @@ template PoseidonSponge(E, TAG, LENGTH) {
 // Poseidon commitment to N range-checked values (the `hashed` input visibility), matching
 // sdk/core/src/quantize/inputCommitment.ts.
 //
-// Constrained: each u[i] = in[i] + 2^(BITS-1) is decomposed into BITS boolean bits (so
-// -2^(BITS-1) <= in[i] < 2^(BITS-1), and the packing below is injective); K = floor(250/BITS)
-// values are packed per field element e = sum u_j 2^(BITS j) (< 2^250 < p: no wrap-around);
-// out = PoseidonSponge(E, VERSION, E) over the packed elements. `out` is a public signal.
-// Cost: N * BITS for the range checks + ~ 240 per Poseidon(2) + ~ 630 per Poseidon(16) block.
+// Constrained: each u[i] = in[i] + 2^(BITS-1) is BITS boolean bits (so -2^(BITS-1) <= in[i] <
+// 2^(BITS-1), and the packing below is injective): BITS-1 bit signals, and the top bit the
+// linear combination (u[i] - sum_b bits[i][b] 2^b) / 2^(BITS-1), constrained boolean itself
+// (the same statement as a top bit signal plus `sum === u[i]`, one constraint less per value);
+// K = floor(250/BITS) values are packed per field element e = sum u_j 2^(BITS j) (< 2^250 < p:
+// no wrap-around); out = PoseidonSponge(E, HEAD) over the packed elements, HEAD =
+// Poseidon(VERSION, E). `out` is a public signal.
+// Cost: N * BITS for the range checks + E for the packing + the sponge.
 //
 // NOTE: `checked[i]` (= in[i]) is what the model must read, so the proven input is exactly
 // the committed one.
-template InputCommitment(N, BITS, VERSION) {
+template InputCommitment(N, BITS, HEAD) {
+    assert(BITS >= 2);
     var K = 250 \ BITS;
     var E = (N + K - 1) \ K;
+    var TOP = 2 ** (BITS - 1);
     signal input in[N];
     signal output checked[N];
     signal output out;
-    signal bits[N][BITS];
+    signal bits[N][BITS - 1];
     var e[E];
     for (var j = 0; j < E; j++) e[j] = 0;
     for (var i = 0; i < N; i++) {
-        var u = in[i] + 2 ** (BITS - 1);
-        var lc = 0;
-        for (var b = 0; b < BITS; b++) {
+        var u = in[i] + TOP;
+        var low = 0;
+        for (var b = 0; b < BITS - 1; b++) {
             bits[i][b] <-- (u >> b) & 1;
             bits[i][b] * (bits[i][b] - 1) === 0;
-            lc += bits[i][b] * 2 ** b;
+            low += bits[i][b] * 2 ** b;
         }
-        lc === in[i] + 2 ** (BITS - 1);
+        var top = (u - low) / TOP; // field division by the constant: (u - low) * TOP^-1
+        top * (top - 1) === 0;
         checked[i] <== in[i];
-        // packed from in[i] (= lc - 2^(BITS-1)), not from the bits: one term per value, so
-        // the packing constraint stays short when circom keeps it (--O1)
-        e[i \ K] += (in[i] + 2 ** (BITS - 1)) * 2 ** (BITS * (i % K));
+        // packed from in[i], not from the bits: one term per value, so the packing
+        // constraint stays short
+        e[i \ K] += u * 2 ** (BITS * (i % K));
     }
-    component sponge = PoseidonSponge(E, VERSION, E);
+    component sponge = PoseidonSponge(E, HEAD);
     for (var j = 0; j < E; j++) sponge.in[j] <== e[j];
     out <== sponge.out;
 }

@@ -37,11 +37,23 @@ export function poseidonSponge({
   /** The length hashed in the head (default: the number of elements). */
   length?: number;
 }): bigint {
-  let h = poseidon2([tag, BigInt(length)]);
+  let h = spongeHead({ tag, length });
   for (let i = 0; i < elements.length; i += SPONGE_BLOCK) {
     const block = elements.slice(i, i + SPONGE_BLOCK);
     while (block.length < SPONGE_BLOCK) block.push(0n);
     h = poseidon16([h, ...block]);
   }
   return h;
+}
+
+/**
+ * The sponge's state after its head, Poseidon2(tag, length): a constant of the commitment kind
+ * and length, so circuits take it as a parameter (`PoseidonSponge(E, HEAD)` in
+ * circuits/commitment.circom) rather than spend constraints hashing constants.
+ *
+ * @example
+ * const head = spongeHead({ tag: COMMITMENT_TAG.output, length: 10 });
+ */
+export function spongeHead({ tag, length }: { tag: bigint; length: number }): bigint {
+  return poseidon2([tag, BigInt(length)]);
 }

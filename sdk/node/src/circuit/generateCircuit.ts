@@ -4,9 +4,12 @@ import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
 import { INLINE_CONSTANT_BUDGET, outlineConstantTables } from "./constantTables.ts";
 import { emitOp, opTemplates } from "./emitOps.ts";
 import { emitPackedLinear } from "./emitPackedLinear.ts";
-import { INPUT_COMMITMENT_VERSION } from "@zkml-verify/core/internal/quantize/inputCommitment";
+import {
+  INPUT_COMMITMENT_VERSION,
+  valuesPerElement,
+} from "@zkml-verify/core/internal/quantize/inputCommitment";
 import { packWeights } from "@zkml-verify/core/internal/quantize/packedWeights";
-import { COMMITMENT_TAG } from "@zkml-verify/core/internal/quantize/poseidonSponge";
+import { COMMITMENT_TAG, spongeHead } from "@zkml-verify/core/internal/quantize/poseidonSponge";
 import { modelWeightCommitment } from "@zkml-verify/core/internal/quantize/weightCommitment";
 import { publicSignalLayout } from "@zkml-verify/core/internal/layout/publicSignals";
 import type {
@@ -177,7 +180,7 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     lines.push(
       "",
       `    // hashed input: range check to ${model.inputBits} signed bits + Poseidon commitment`,
-      `    component inHash = InputCommitment(${model.nInputs}, ${model.inputBits}, ${INPUT_COMMITMENT_VERSION});`,
+      `    component inHash = InputCommitment(${model.nInputs}, ${model.inputBits}, ${inputHead(model)});`,
       `    for (var i = 0; i < ${model.nInputs}; i++) inHash.in[i] <== in[i];`,
       "    inputCommitment <== inHash.out;",
     );
@@ -214,7 +217,7 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     lines.push(
       "",
       `    // hashed output: Poseidon commitment to the ${model.nOutputs} output values`,
-      `    component outHash = PoseidonSponge(${model.nOutputs}, ${COMMITMENT_TAG.output}, ${model.nOutputs});`,
+      `    component outHash = ${spongeTemplate(model.nOutputs, COMMITMENT_TAG.output)};`,
       `    for (var i = 0; i < ${model.nOutputs}; i++) outHash.in[i] <== out[i];`,
       "    outputCommitment <== outHash.out;",
     );
@@ -276,6 +279,17 @@ export function generateModelCircuit(p: {
   return { weightCommitment, circuit };
 }
 
+/** `PoseidonSponge(E, HEAD)` over E elements with the commitment kind's tag (HEAD: `spongeHead`). */
+function spongeTemplate(elements: number, tag: bigint): string {
+  return `PoseidonSponge(${elements}, ${spongeHead({ tag, length: elements })})`;
+}
+
+/** The input commitment's sponge head: its tag and the number of packed elements. */
+function inputHead(model: QuantizedModel): bigint {
+  const elements = Math.ceil(model.nInputs / valuesPerElement(model.inputBits));
+  return spongeHead({ tag: INPUT_COMMITMENT_VERSION, length: elements });
+}
+
 /** The private-weight commitment: one sponge over every op's w<k> then b<k>, in op order. */
 function spongeLines(
   target: string,
@@ -285,7 +299,7 @@ function spongeLines(
   const total = packed.reduce((n, q) => n + q.weightElements.length + q.biasElements.length, 0);
   const lines = [
     `    // private weights: Poseidon commitment to the ${total} packed weight and bias elements`,
-    `    component ${name} = PoseidonSponge(${total}, ${COMMITMENT_TAG.privateWeights}, ${total});`,
+    `    component ${name} = ${spongeTemplate(total, COMMITMENT_TAG.privateWeights)};`,
   ];
   let at = 0;
   for (const q of packed) {
