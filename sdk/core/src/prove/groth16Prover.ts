@@ -54,16 +54,17 @@ export async function proveGroth16WithKey(
   const curve = await buildBn128();
   const { Fr, G1, G2 } = curve;
   const n8 = Fr.n8;
-  // The quotient's scalars on one worker while the others run the four witness MSMs.
-  const hScalars = quotientScalars(curve, key, witness);
+  // The quotient's scalars on one worker while the others run the four witness MSMs; the H
+  // MSM is queued as soon as its scalars are ready.
+  const hMsm = quotientScalars(curve, key, witness).then((h) => G1.multiExpAffine(key.pointsH, h));
   const privateWitness = witness.subarray((key.nPublic + 1) * n8);
-  const [a, b1, b2, c] = await Promise.all([
+  const [a, b1, b2, c, h] = await Promise.all([
     witnessMsm(G1, key.basesA, witness),
     witnessMsm(G1, key.basesB1, witness),
     witnessMsm(G2, key.basesB2, witness),
     witnessMsm(G1, key.basesC, privateWitness),
+    hMsm,
   ]);
-  const h = await G1.multiExpAffine(key.pointsH, await hScalars);
 
   // The blinding, as snarkjs: A = a + alpha + r delta, B = b + beta + s delta,
   // C = c + h + s A + r B1 - r s delta.

@@ -100,16 +100,17 @@ async function prove(
   const defaultOut = resolve(out ?? join(dir, "proofs", "proof.json"));
   const summaries = [];
   for (const [i, row] of rows.entries()) {
-    // The float reference (onnxruntime, native threads) runs while the proof is computed.
-    const float = modelFile ? floatModelOutputs(modelFile, quantized, row) : undefined;
     const label = rows.length > 1 ? ` (row ${i + 1} of ${rows.length})` : "";
-    const proof = await ui.step(`witness + ${system} proof${label}`, () =>
+    const proving = ui.step(`witness + ${system} proof${label}`, () =>
       model.prove({
         input: row,
         submitter: boundSubmitter(manifest, submitter),
         ...(weightsFile ? { weights: quantized } : {}),
       }),
     );
+    // The float reference (onnxruntime, native threads) runs while the proof is computed.
+    const float = modelFile ? floatModelOutputs(modelFile, quantized, row) : undefined;
+    const proof = await proving;
     const valid = await model.verify(proof);
     const floatOutputs = await float;
     const result: ProofFile = {
