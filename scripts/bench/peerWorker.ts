@@ -39,30 +39,6 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     writeFileSync(join(dir, "peer-bench", "row.json"), JSON.stringify({ input_data: [row] }));
     return { signals: Object.keys(signals) };
   },
-  /**
-   * Warm proving: loadModelDir once (under the zkml launcher's V8 flags), then `proofs` proofs
-   * of seeded rows; the first pays the witness generator's compilation.
-   */
-  async warm(a) {
-    const { useProverV8Flags } = await import("../../sdk/node/src/util/v8Flags.ts");
-    useProverV8Flags();
-    const { loadModelDir } = await import("../../sdk/node/src/model/loadModelDir.ts");
-    const model = await loadModelDir({ dir: a.outDir as string });
-    const cpu = () => {
-      const u = process.cpuUsage();
-      return (u.user + u.system) / 1000;
-    };
-    const wall: number[] = [];
-    const cpuMs: number[] = [];
-    for (let k = 0; k < (a.proofs as number); k++) {
-      const row = Array.from({ length: model.quantized.nInputs }, mulberry32({ seed: 10 + k }));
-      const [t, c] = [performance.now(), cpu()];
-      await model.prove({ input: row });
-      wall.push(performance.now() - t);
-      cpuMs.push(cpu() - c);
-    }
-    return { firstMs: wall[0], laterMs: wall.slice(1), laterCpuMs: cpuMs.slice(1) };
-  },
 };
 
 const [stage, json] = process.argv.slice(2);

@@ -1,4 +1,7 @@
 import { PUBLISHED } from "./benchModels.ts";
+import { renderPeerSection } from "./renderPeer.ts";
+import type { PeerSection } from "./renderPeer.ts";
+import { renderLimits, renderTargets } from "./renderTargets.ts";
 
 type Stage = Record<string, unknown> & {
   ms?: number;
@@ -17,6 +20,8 @@ interface Report {
     run?: { date: string; settings: Record<string, unknown> };
     stages: Record<string, Stage>;
   }[];
+  /** The circomlib-ml peer rows of the same run (scripts/bench/peer.ts). */
+  peer?: PeerSection;
 }
 
 const s = (ms?: number) => (ms === undefined ? "—" : (ms / 1000).toFixed(ms < 10_000 ? 2 : 1));
@@ -79,6 +84,9 @@ export function renderMarkdown(r: Report): string {
           "",
         ]
       : []),
+    ...renderTargets(r.peer?.models ?? [], r.models),
+    ...(r.peer?.models.length ? renderPeerSection({ ...r.peer, published: PUBLISHED }) : []),
+    ...renderLimits(r.models),
     "## Circuit",
     "",
     "| model | kind | visibility (weights / input / output) | constraints | wires | compile s | circom peak MiB | circomlib-ml constraints (published) | fewer by |",

@@ -10,13 +10,6 @@ export interface PeerModel {
   peer: Record<string, PeerStep>;
   ours: Record<string, PeerStep>;
 }
-export interface PeerReport {
-  date: string;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; platform: string };
-  settings: Record<string, unknown>;
-  models: PeerModel[];
-  published: Record<string, { circomlibMlConstraints: number; circomlibMlProveS: number }>;
-}
 
 const sec = (ms?: unknown) =>
   typeof ms === "number" ? (ms / 1000).toFixed(ms < 10_000 ? 2 : 1) : "—";
@@ -29,34 +22,48 @@ const ratio = (a?: number, b?: number) =>
 const get = (st: PeerStep | undefined, k: string) =>
   ok(st) ? (st![k] as number | undefined) : undefined;
 
-/** bench/results/peer.md: circomlib-ml's circuits vs ours, same run. */
-export function renderPeerMarkdown(r: PeerReport): string {
+/** The peer rows as recorded in latest.json (`peer`). */
+export interface PeerSection {
+  date: string;
+  settings: Record<string, unknown>;
+  models: PeerModel[];
+}
+
+/** latest.md's peer section: circomlib-ml's circuits vs ours, same run. */
+export function renderPeerSection(
+  r: PeerSection & { published?: Record<string, { circomlibMlConstraints: number }> },
+): string[] {
   const s = r.settings;
   const out = [
-    "# Peer benchmark: circomlib-ml vs zkml-verify (same run, this machine)",
+    "## Peer rows: circomlib-ml vs ours (same run)",
     "",
-    `Measured ${r.date.slice(0, 16).replace("T", " ")} UTC on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}. Regenerate with \`npm run bench -- --peer\` (bench/README.md).`,
+    `Peer: the ZKML-Benchmark MLP architectures written with circomlib-ml ${s.circomlibMl}'s \`Dense\` and \`ReLU\` templates, weights and biases as private inputs (scripts/bench/peerCircuit.ts); ours: \`compileModel\` defaults (fixed weights, hashed input). Peer compiled by ${s.circom}, ours by \`compileModel\` (circom2 --O1); both proven with snarkjs ${s.snarkjs} Groth16 from the same local ptau cache. Peer setup: ${s.peerSetup}. Ours: ${s.oursSetup}. Witness and prove: one fresh process each (\`snarkjs wtns calculate\`, \`snarkjs groth16 prove\`, as the benchmark runs them), median of ${s.runs}, alternated peer / ours; a fresh \`zkml prove\` is the CLI as a user runs it (input file to verified proof); warm: a loaded model (\`loadModelDir\` + \`model.prove\`), median of ${s.runs} proofs after the first.`,
     "",
-    `Peer: the ZKML-Benchmark MLP architectures written with circomlib-ml ${s.circomlibMl}'s \`Dense\` and \`ReLU\` templates, weights and biases as private inputs (scripts/bench/peerCircuit.ts); ours: \`compileModel\` defaults (fixed weights, hashed input). Both compiled by ${s.circom}, proven with snarkjs ${s.snarkjs} Groth16 from the same local ptau cache. Peer setup: ${s.peerSetup}. Ours: ${s.oursSetup}. Witness and prove: one fresh process each (\`snarkjs wtns calculate\`, \`snarkjs groth16 prove\`, as the benchmark runs them), median of ${s.runs}, alternated peer / ours; a fresh \`zkml prove\` is the CLI as a user runs it (input file to verified proof).`,
+    "### Counts (machine-independent)",
     "",
-    `Machine load (1/5/15-min) when written: ${(s.load as number[]).join(" / ")} on ${r.machine.cores} cores (each step's 1-min load is in peer.json, \`load1\`): the machine is shared, absolute times are upper bounds; ratios are same-run.`,
-    "",
-    "## Counts (machine-independent)",
-    "",
-    "| model | circuit | constraints | wires | A nonzeros | B nonzeros | C nonzeros | total nonzeros | PLONK gates | r1cs MB | wasm MB | ptau | zkey MB | circomlib-ml published constraints |",
-    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
+    "| model | circuit | constraints | wires | A nonzeros | B nonzeros | C nonzeros | total nonzeros | PLONK gates | r1cs MB | wasm MB | ptau | zkey MB | circomlib-ml published constraints | fewer than published |",
+    "| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |",
   ];
-  for (const m of r.models)
-    for (const side of ["peer", "ours"] as const) {
-      const c = m[side].compile;
+  for (const m of r.models) {
+    const rows: [string, PeerStep | undefined, PeerStep | undefined][] = [
+      ["circomlib-ml", m.peer.compile, m.peer.setup],
+      ["ours (hashed input)", m.ours.compile, m.ours.setup],
+      ["ours, public input (like for like, compile only)", m.ours.compilePublicInput, undefined],
+    ];
+    const published = r.published?.[m.name]?.circomlibMlConstraints;
+    for (const [label, c, setup] of rows) {
       const nz = (ok(c) ? c!.nonzeros : undefined) as Record<string, number> | undefined;
+      const k = get(c, "constraints");
+      const fewer =
+        label === "circomlib-ml" || !k || !published ? "" : `${(published / k).toFixed(1)}x`;
       out.push(
-        `| ${m.name} | ${side === "peer" ? "circomlib-ml" : "ours"} | ${n(get(c, "constraints"))} | ${n(get(c, "wires"))} | ${n(nz?.a)} | ${n(nz?.b)} | ${n(nz?.c)} | ${n(nz?.total)} | ${n(get(c, "plonkGates"))} | ${mb(get(c, "r1csBytes"))} | ${mb(get(c, "wasmBytes"))} | ${ok(m[side].setup) ? `2^${m[side].setup.ptauPower}` : "—"} | ${mb(get(m[side].setup, "zkeyBytes"))} | ${side === "peer" ? n(r.published[m.name]?.circomlibMlConstraints) : ""} |`,
+        `| ${m.name} | ${label} | ${n(k)} | ${n(get(c, "wires"))} | ${n(nz?.a)} | ${n(nz?.b)} | ${n(nz?.c)} | ${n(nz?.total)} | ${n(get(c, "plonkGates"))} | ${mb(get(c, "r1csBytes"))} | ${mb(get(c, "wasmBytes"))} | ${ok(setup) ? `2^${setup!.ptauPower}` : "—"} | ${mb(get(setup, "zkeyBytes"))} | ${label === "circomlib-ml" ? n(published) : ""} | ${fewer} |`,
       );
     }
+  }
   out.push(
     "",
-    "## Times (seconds, same run; ours / peer < 1 means ours is faster)",
+    "### Times (seconds, same run; ours / peer < 1 means ours is faster)",
     "",
     "Wall time, and CPU time (user + system of the process, all threads), which depends less on the machine's load.",
     "",
@@ -168,7 +175,7 @@ export function renderPeerMarkdown(r: PeerReport): string {
         .map(([k, v]) => `- ${m.name} / ${side} ${k}: ${String(v.error).slice(0, 500)}`),
     ),
   );
-  if (errors.length) out.push("", "## Failures (kept, not dropped)", "", ...errors);
+  if (errors.length) out.push("", "Peer rows that failed (kept, not dropped):", "", ...errors);
   out.push("");
-  return out.join("\n");
+  return out;
 }

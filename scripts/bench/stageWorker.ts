@@ -90,41 +90,31 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     return { agreement: r.agreement, rows: r.rows };
   },
   async setup(a) {
-    const { readManifest } = await import("../../sdk/node/src/manifestFile.ts");
     const { cacheDir } = await import("../../sdk/node/src/setup/cacheDir.ts");
     const dir = a.outDir as string;
     const system = (a.system as ProofSystem | undefined) ?? "groth16";
-    const m = readManifest(dir);
     // A fresh zkey cache (setup is measured), the shared ptau cache (measured on its own). The
     // fresh cache sits beside the shared one so its zkey can be moved into the shared cache
     // afterwards: the gas stage (sdk/node/src/gas, content-hash cache) then reuses this setup.
     const shared = cacheDir("zkey");
     const cache = mkdtempSync(join(dirname(shared), "bench-"));
     symlinkSync(join(a.ptauCache as string), join(cache, "ptau"));
+    process.env.ZKML_CACHE_DIR = cache;
     try {
-      let out: Record<string, unknown>;
-      if (system === "groth16") {
-        const { setupGroth16 } = await import("../../sdk/node/src/setup/setupGroth16.ts");
-        const s = await setupGroth16({
-          r1cs: join(dir, "model.r1cs"),
-          constraints: m.circuit.constraints,
-          nPublic: m.publicSignals.layout.nPublic,
-          outDir: dir,
-          cache,
-        });
-        out = { ms: s.ms, ptauPower: s.ptau.power };
-      } else {
-        const { setupCircuit } = await import("../../sdk/node/src/setup/setupCircuit.ts");
-        const s = await setupCircuit({ r1cs: join(dir, "model.r1cs"), system, outDir: dir, cache });
-        out = {
-          ms: s.steps.find((x) => x.step === `${system} setup`)?.ms ?? s.ms,
-          totalMs: s.ms,
-          ptauPower: s.ptau.power,
-          domainPower: s.domainPower,
-          plonkGates: s.size.plonkGates,
-          zkeyBytes: statSync(s.zkey).size,
-        };
-      }
+      // The model folder's setup as users run it (keys + manifest record): loadModelDir needs it.
+      const { setupModelDir } = await import("../../sdk/node/src/model/setupModelDir.ts");
+      const s = await setupModelDir({ dir, system });
+      if (s.cached) throw new Error(`${system} setup used a cached zkey: not an uncached setup`);
+      const step = (name: string) => s.steps.find((x) => x.step === name)?.ms;
+      const out = {
+        ms: s.ms,
+        steps: s.steps.map((x) => ({ step: x.step, ms: Math.round(x.ms) })),
+        ptauPower: s.ptau.power,
+        domainPower: s.domainPower,
+        plonkGates: s.size.plonkGates,
+        zkeyBytes: statSync(s.zkey).size,
+        ...(system === "groth16" ? {} : { setupMs: step(`${system} setup`) }),
+      };
       for (const f of readdirSync(join(cache, "zkey")))
         // the zkey and its sidecar record (sdk/node/src/setup/zkeyCache.ts), or it is not reused
         if (f.endsWith(".zkey") || f.endsWith(".zkey.json"))
@@ -186,6 +176,62 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
       verifyMs: median(verify),
       proofBytes,
       runs: a.runs,
+    };
+  },
+  /**
+   * The machine's limit for this Groth16 key (scripts/bench/msmFloor.ts): the prover's MSMs and
+   * FFTs and the setup's MSMs and contribution alone, wall and CPU time, same run.
+   */
+  async floor(a) {
+    const snarkjs = await import("snarkjs");
+    const { readCircuitSize } = await import("../../sdk/node/src/setup/circuitSize.ts");
+    const { measureGroth16Floor } = await import("./msmFloor.ts");
+    const dir = a.outDir as string;
+    const wtns = join(dir, "floor.wtns");
+    const input = JSON.parse(readFileSync(join(dir, "bench-input.json"), "utf8"));
+    await snarkjs.wtns.calculate(input, join(dir, "model_js", "model.wasm"), wtns);
+    const size = readCircuitSize({ r1cs: join(dir, "model.r1cs") });
+    const f = await measureGroth16Floor({
+      zkey: join(dir, "model.zkey"),
+      wtns,
+      nonzeros: size.nonzeros,
+    });
+    rmSync(wtns, { force: true });
+    return { ...f, ms: f.prove.ms + f.setup.ms, constraints: size.constraints };
+  },
+  /**
+   * Warm proving: loadModelDir once (under the zkml launcher's V8 flags), then `proofs` proofs
+   * of seeded rows; the first pays the witness generator's compilation. Wall and CPU time.
+   */
+  async warm(a) {
+    const { useProverV8Flags } = await import("../../sdk/node/src/util/v8Flags.ts");
+    useProverV8Flags();
+    const { loadModelDir } = await import("../../sdk/node/src/model/loadModelDir.ts");
+    const t0 = performance.now();
+    const model = await loadModelDir({ dir: a.outDir as string });
+    const loadMs = performance.now() - t0;
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    const wall: number[] = [];
+    const cpuMs: number[] = [];
+    for (let k = 0; k < (a.proofs as number); k++) {
+      const row = Array.from({ length: model.quantized.nInputs }, mulberry32({ seed: 10 + k }));
+      const [t, c] = [performance.now(), cpu()];
+      await model.prove({ input: row });
+      wall.push(performance.now() - t);
+      cpuMs.push(cpu() - c);
+    }
+    const later = wall.slice(1);
+    return {
+      ms: median(later),
+      cpuMs: median(cpuMs.slice(1)),
+      loadMs,
+      firstMs: wall[0],
+      firstCpuMs: cpuMs[0],
+      runsMs: later.map(Math.round),
+      proofs: a.proofs,
     };
   },
   async ptau(a) {
