@@ -7,6 +7,10 @@
 // --merge folds earlier reports' results in (this run's results win), e.g. to combine shards;
 // --update does that with the table in --out, so `--only <regex> --update` re-runs a few models
 // and rewrites bench/results/conformance.{json,md} with every other row kept.
+// --check (CI: `npm run conformance:ci`): after the run, compare with the committed
+// bench/results/conformance.json and exit 1 when the pass rate is below MIN_PASS_RATE (90%), a
+// model that passed there fails now, or one was not run (checkConformance.ts).
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,6 +23,7 @@ import {
   TOLERANCE,
 } from "./conformance/conformanceCase.ts";
 import type { ConformanceResult } from "./conformance/conformanceCase.ts";
+import { checkConformance } from "./conformance/checkConformance.ts";
 import { renderConformance, summarize } from "./conformance/renderConformance.ts";
 import type { ConformanceReport } from "./conformance/renderConformance.ts";
 
@@ -37,8 +42,11 @@ const { values } = parseArgs({
     shard: { type: "string" },
     merge: { type: "string" },
     input: { type: "string" },
+    check: { type: "boolean" },
   },
 });
+/** The committed report: what --check compares with. */
+const COMMITTED = join(ROOT, "bench/results/conformance.json");
 const corpus = resolve(values.corpus ?? CORPUS);
 if (!existsSync(corpus)) {
   console.error(
@@ -85,6 +93,8 @@ const all = [...merged.values()].sort((a, b) => a.model.localeCompare(b.model));
 const report = summarize(all, {
   corpus: "../shared/models/onnx-backend-pytorch",
   date: new Date().toISOString().slice(0, 10),
+  // a merged report's rows come from the runs it merges; the commit is the merging one's
+  commit: mergeFiles.length > 0 ? `${gitCommit()} (merging earlier runs' rows)` : gitCommit(),
   settings: {
     proveMaxConstraints,
     maxConstraints,
@@ -103,3 +113,27 @@ for (const c of report.causes) console.log(`  ${String(c.count).padStart(3)}  ${
 console.log(`written to ${join(outDir, "conformance.md")} and conformance.json`);
 // snarkjs's curve keeps worker threads alive after a proof: let the process end
 await releaseSnarkjs();
+if (values.check) {
+  const baseline = JSON.parse(readFileSync(COMMITTED, "utf8")) as ConformanceReport;
+  const { ok, problems } = checkConformance({ baseline, report });
+  console.log(
+    ok
+      ? `conformance check: ok against ${COMMITTED} (${baseline.passed} of ${baseline.total} there)`
+      : `conformance check FAILED against ${COMMITTED}:\n${problems.map((l) => `  ${l}`).join("\n")}`,
+  );
+  process.exitCode = ok ? 0 : 1;
+}
+
+/** The checked-out commit (short hash, "+dirty" with local changes), or "unknown" outside git. */
+function gitCommit(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: ROOT, encoding: "utf8" }).trim();
+    return (
+      git("rev-parse", "--short=12", "HEAD") +
+      (git("status", "--porcelain", "--untracked-files=no") ? "+dirty" : "")
+    );
+  } catch {
+    return "unknown";
+  }
+}
