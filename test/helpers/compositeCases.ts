@@ -27,16 +27,46 @@ export function compositeCases(): OpCase[] {
       tolerance: 0.02,
     }),
     model({
-      name: "ConvTranspose 1-D (stride 2, pads, output_padding, bias)",
-      input: [1, 2, 5],
-      output: [1, 3, 11],
+      name: "ConvTranspose 1-D (stride 2, pads, output_padding, bias) and LpPool 1-D p=1 (kernel 3, stride 2)",
+      input: [1, 2, 6],
+      output: [1, 43],
       init: [floats("W", [2, 3, 3], 0.5), floats("B", [3])],
       nodes: [
-        node("ConvTranspose", ["x", "W", "B"], ["y"], {
+        node("ConvTranspose", ["x", "W", "B"], ["ct"], {
           strides: [2],
           pads: [1, 0],
           output_padding: [1],
         }),
+        node("LpPool", ["x"], ["lp"], { kernel_shape: [3], strides: [2], p: 1 }),
+        node("Flatten", ["ct"], ["f1"]),
+        node("Flatten", ["lp"], ["f2"]),
+        node("Concat", ["f1", "f2"], ["y"], { axis: 1 }),
+      ],
+    }),
+    model({
+      name: "Hardmax and TopK (largest, last axis: values, indices cast to float) of a Gemm",
+      input: [2, 6],
+      output: [2, 11],
+      init: [floats("W", [5, 6]), ints("K", [3])],
+      nodes: [
+        node("Gemm", ["x", "W"], ["l"], { transB: 1 }),
+        node("Hardmax", ["l"], ["h"]),
+        node("TopK", ["l", "K"], ["v", "i"]),
+        node("Cast", ["i"], ["fi"], { to: 1 }),
+        node("Concat", ["h", "v", "fi"], ["y"], { axis: 1 }),
+      ],
+    }),
+    model({
+      name: "Hardmax (opset 11: coerced to 2-D at axis 1) and TopK (smallest, axis 1 of a 3-D input)",
+      input: [1, 4, 3],
+      output: [1, 8, 3],
+      opset: 11,
+      init: [ints("K", [2])],
+      nodes: [
+        node("Hardmax", ["x"], ["h"], { axis: 1 }),
+        node("TopK", ["x", "K"], ["v", "i"], { axis: 1, largest: 0 }),
+        node("Cast", ["i"], ["fi"], { to: 1 }),
+        node("Concat", ["h", "v", "fi"], ["y"], { axis: 1 }),
       ],
     }),
     model({
@@ -53,20 +83,6 @@ export function compositeCases(): OpCase[] {
         }),
         node("Relu", ["h"], ["y"]),
       ],
-    }),
-    model({
-      name: "Hardmax (last axis) of a Gemm",
-      input: [2, 6],
-      output: [2, 5],
-      init: [floats("W", [5, 6])],
-      nodes: [node("Gemm", ["x", "W"], ["l"], { transB: 1 }), node("Hardmax", ["l"], ["y"])],
-    }),
-    model({
-      name: "Hardmax (opset 11: coerced to 2-D at axis 1)",
-      input: [1, 2, 3],
-      output: [1, 2, 3],
-      opset: 11,
-      nodes: [node("Hardmax", ["x"], ["y"], { axis: 1 })],
     }),
     model({
       name: "ReduceL2 + ReduceLogSumExp + ReduceLogSum",
@@ -92,35 +108,6 @@ export function compositeCases(): OpCase[] {
         node("GlobalLpPool", ["p2"], ["y"], { p: 1 }),
       ],
       tolerance: 0.03,
-    }),
-    model({
-      name: "TopK (largest, last axis): values and indices (Cast to float)",
-      input: [2, 5],
-      output: [2, 6],
-      init: [ints("K", [3])],
-      nodes: [
-        node("TopK", ["x", "K"], ["v", "i"]),
-        node("Cast", ["i"], ["fi"], { to: 1 }),
-        node("Concat", ["v", "fi"], ["y"], { axis: 1 }),
-      ],
-    }),
-    model({
-      name: "TopK (smallest, axis 1 of a 3-D input, opset 11)",
-      input: [1, 4, 3],
-      output: [1, 4, 3],
-      opset: 11,
-      init: [ints("K", [2])],
-      nodes: [
-        node("TopK", ["x", "K"], ["v", "i"], { axis: 1, largest: 0 }),
-        node("Cast", ["i"], ["fi"], { to: 1 }),
-        node("Concat", ["v", "fi"], ["y"], { axis: 1 }),
-      ],
-    }),
-    model({
-      name: "LpPool 1-D p=1 (kernel 3, stride 2)",
-      input: [1, 2, 6],
-      output: [1, 2, 2],
-      nodes: [node("LpPool", ["x"], ["y"], { kernel_shape: [3], strides: [2], p: 1 })],
     }),
   ];
 }

@@ -126,22 +126,36 @@ export function decoder(): OpCase {
   });
 }
 
-/** 1-D convolution and pooling (Conv1d, MaxPool1d, AvgPool1d, LpPool1d), then a classifier head. */
+/**
+ * 1-D windows and a selection head: reflect Pad, Conv1d, MaxPool1d, AvgPool1d, LpPool1d (p = 2),
+ * a Gemm, then TopK (k = 2: values and indices) and Hardmax of the logits, side by side.
+ */
 export function conv1d(): OpCase {
   return model({
     name: "conv1d",
     input: [1, 2, 8],
-    output: [1, 2],
+    output: [1, 8],
     opset: 13,
-    init: [floats("W", [3, 2, 3]), floats("B", [3], 0.2), floats("Wf", [2, 6])],
+    init: [
+      ints("pads", [0, 0, 1, 0, 0, 1]),
+      floats("W", [3, 2, 3]),
+      floats("B", [3], 0.2),
+      floats("Wf", [4, 6]),
+      ints("K", [2]),
+    ],
     nodes: [
-      node("Conv", ["x", "W", "B"], ["c"], { pads: [1, 1] }),
+      node("Pad", ["x", "pads"], ["xp"], { mode: "reflect" }),
+      node("Conv", ["xp", "W", "B"], ["c"]),
       node("Relu", ["c"], ["r"]),
       node("MaxPool", ["r"], ["mp"], { kernel_shape: [2], strides: [2] }),
       node("AveragePool", ["mp"], ["ap"], { kernel_shape: [2], strides: [1] }),
       node("LpPool", ["ap"], ["lp"], { kernel_shape: [2], p: 2 }),
       node("Flatten", ["lp"], ["fl"]),
-      node("Gemm", ["fl", "Wf"], ["y"], { transB: 1 }),
+      node("Gemm", ["fl", "Wf"], ["l"], { transB: 1 }),
+      node("TopK", ["l", "K"], ["v", "i"]),
+      node("Cast", ["i"], ["fi"], { to: 1 }),
+      node("Hardmax", ["l"], ["h"]),
+      node("Concat", ["v", "fi", "h"], ["y"], { axis: 1 }),
     ],
     tolerance: 0.02,
   });
