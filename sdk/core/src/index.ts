@@ -61,6 +61,13 @@ export { prove } from "./prove/prove.ts";
 export type { AnyProof, ProveParameters, ProveReturnType, ProveStage } from "./prove/prove.ts";
 export { loadWitnessGenerator } from "./prove/witness.ts";
 export type { WitnessGenerator } from "./prove/witness.ts";
+export { loadGroth16Key } from "./prove/groth16Key.ts";
+export type { Groth16ProvingKey, LoadGroth16KeyParameters } from "./prove/groth16Key.ts";
+export { proveGroth16WithKey } from "./prove/groth16Prover.ts";
+export type {
+  ProveGroth16WithKeyParameters,
+  ProveGroth16WithKeyReturnType,
+} from "./prove/groth16Prover.ts";
 export { verifyProof } from "./prove/verifyProof.ts";
 export type { VerifyProofParameters } from "./prove/verifyProof.ts";
 export { checkVerificationKeyTrust } from "./keyTrust.ts";

@@ -44,6 +44,11 @@ export interface Bases {
   readonly nonZero: Uint32Array;
 }
 
+export interface LoadGroth16KeyParameters {
+  /** The .zkey file's bytes (Groth16, bn128). */
+  zkey: Uint8Array;
+}
+
 /** The .zkey sections, numbered as snarkjs writes them (zkey_utils.js). */
 const ZKEY_SECTION = { header: 1, groth16: 2, coefs: 4, a: 5, b1: 6, b2: 7, c: 8, h: 9 } as const;
 /** snarkjs's protocol id for Groth16 in section 1. */
@@ -98,7 +103,7 @@ export const leBigInt = (b: Uint8Array): bigint => {
  * const key = await loadGroth16Key({ zkey: zkeyBytes });
  * const { proof, publicSignals } = await proveGroth16WithKey({ key, wtns });
  */
-export async function loadGroth16Key(p: { zkey: Uint8Array }): Promise<Groth16ProvingKey> {
+export async function loadGroth16Key(p: LoadGroth16KeyParameters): Promise<Groth16ProvingKey> {
   const s = binSections(p.zkey, "zkey", "proving key");
   const section = (id: number): Uint8Array => {
     const b = s.get(id);

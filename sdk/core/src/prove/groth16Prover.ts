@@ -37,6 +37,13 @@ export interface ProveGroth16WithKeyParameters {
   wtns: Uint8Array;
 }
 
+export interface ProveGroth16WithKeyReturnType {
+  /** snarkjs's proof object (decimal strings). */
+  proof: Groth16Proof;
+  /** Public signals as decimal strings, as snarkjs returns them. */
+  publicSignals: string[];
+}
+
 /**
  * A Groth16 proof of the witness under the key, in snarkjs's JSON form (verifies with
  * `snarkjs.groth16.verify`). As snarkjs, it does not check that the witness satisfies the
@@ -48,7 +55,7 @@ export interface ProveGroth16WithKeyParameters {
  */
 export async function proveGroth16WithKey(
   p: ProveGroth16WithKeyParameters,
-): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
+): Promise<ProveGroth16WithKeyReturnType> {
   const { key } = p;
   const witness = witnessOf(p.wtns, key);
   const curve = await buildBn128();
