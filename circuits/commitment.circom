@@ -6,14 +6,13 @@ include "poseidon_constants.circom";
 // poseidon_constants.circom) of the N inputs [FIRST if CONST_FIRST] ++ inputs[LIVE] ++ zeros,
 // written so that at circom --O1 only the S-box products are constraints. circomlib's
 // template makes every Ark / Mix / MixS output a signal, and at --O1 each is a linear
-// constraint (Poseidon(16): 1,461 of its 2,073 constraints; 784_56_10's sponge: 7,400 of
+// constraint (Poseidon(16): 1,480 of its 2,092 constraints; 784_56_10's sponge: ~7,400 of
 // 23,505). Here the round constants and the MDS / sparse partial-round matrices are applied to
 // `var`s holding linear combinations of S-box outputs, which feed the next S-box directly; an
 // S-box of a constant (the initial state, FIRST, the zero padding) is computed, not constrained.
 // Constrained: out = Poseidon(those inputs), with 3 constraints per S-box of a signal (x^2, x^4,
-// x^5) and one for out: Poseidon(2) 241, Poseidon(16) 610 (each constant input saves 3).
-// The combinations stay short enough not to be materialized: the longest, in the last partial
-// round, has N + 1 + R_P terms (Poseidon(16): 85); the circuits README has the nonzero counts.
+// x^5), N + 1 for the state after the partial rounds and one for out: Poseidon(2) 244,
+// Poseidon(16) 627 (each constant input saves 3). The circuits README has the nonzero counts.
 template PoseidonHash(N, LIVE, CONST_FIRST, FIRST) {
     assert(CONST_FIRST + LIVE <= N);
     // circomlib's PoseidonEx: 8 full rounds, R_P partial rounds for t = N + 1
@@ -33,6 +32,7 @@ template PoseidonHash(N, LIVE, CONST_FIRST, FIRST) {
     signal x2[SBOXES];
     signal x4[SBOXES];
     signal x5[SBOXES];
+    signal partialOut[T];
     var k = 0; // the next S-box
     var s[T]; // the state: linear combinations of inputs and S-box outputs
     var m[T];
@@ -61,6 +61,13 @@ template PoseidonHash(N, LIVE, CONST_FIRST, FIRST) {
                 for (var i = 1; i < T; i++) lc += S[base + i] * s[i];
                 s[0] = lc;
                 for (var i = 1; i < T; i++) s[i] += first * S[base + T + i - 1];
+            }
+            // After the partial rounds every state element has N + 1 + R_P terms (86 for
+            // Poseidon(16)) and feeds an S-box that reads it three times: as signals, N + 1
+            // constraints save ~3 (N + 1 + R_P) A/B nonzeros each (Poseidon(16): 17 for 4,335).
+            for (var i = 0; i < T; i++) {
+                partialOut[i] <== s[i];
+                s[i] = partialOut[i];
             }
         }
         for (var j = 0; j < T; j++) {
@@ -98,7 +105,7 @@ template PoseidonHash(N, LIVE, CONST_FIRST, FIRST) {
 // Constrained: out = h after h = HEAD, then per block of 15 elements (zero padded)
 // h = Poseidon(h, e_1..e_15). HEAD = Poseidon(TAG, LENGTH), a constant of the commitment kind
 // and length that the generator computes (`spongeHead`), so no constraint hashes constants.
-// Cost: 610 per block of 15, less 3 per padding zero.
+// Cost: 627 per block of 15, less 3 for HEAD and 3 per padding zero.
 //
 // NOTE: the elements are hashed as field elements: whatever gives them meaning (range checks,
 // packing) is the caller's.

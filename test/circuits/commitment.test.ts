@@ -22,10 +22,11 @@ const REFERENCE: Record<number, (inputs: bigint[]) => bigint> = { 2: poseidon2, 
 const ROUNDS = { full: 8, partial: { 2: 57, 16: 68 } as Record<number, number> };
 /**
  * Constraints of PoseidonHash at --O1 with `live` signal inputs among n: three per S-box of a
- * signal (x^2, x^4, x^5; the first round's S-boxes of constants cost none), plus `out`.
+ * signal (x^2, x^4, x^5; the first round's S-boxes of constants cost none), the n + 1 state
+ * elements after the partial rounds, and `out`.
  */
 const hashConstraints = (n: number, live = n) =>
-  3 * (ROUNDS.full * (n + 1) + ROUNDS.partial[n] - (n + 1 - live)) + 1;
+  3 * (ROUNDS.full * (n + 1) + ROUNDS.partial[n] - (n + 1 - live)) + (n + 1) + 1;
 /** Constraints of PoseidonSponge over e elements: its first block's first input is HEAD. */
 const spongeConstraints = (e: number) =>
   Array.from({ length: Math.ceil(e / SPONGE_BLOCK) }, (_, k) => {
@@ -97,7 +98,7 @@ describe("circuits/commitment.circom", function () {
       expect(out(h, w)).to.equal(poseidon16([first, ...inputs, ...Array(12).fill(0n)]));
     });
 
-    it("rejects a forged witness: another output, or a changed S-box product", async function () {
+    it("rejects a forged witness: another output, a changed S-box product or state element", async function () {
       const h = harness.get(2)!;
       const w = await calculateWitness({ wasm: h.compiled.wasm, input: { inputs: ["3", "5"] } });
       const rejects = (changes: Record<string, bigint>) =>
@@ -105,8 +106,9 @@ describe("circuits/commitment.circom", function () {
           .length > 0;
       const honest = out(h, w);
       expect(rejects({ "main.out": honest + 1n })).to.equal(true);
+      expect(rejects({ "main.partialOut[1]": 7n })).to.equal(true);
       // each product, in a full round, a partial round and the last round
-      const last = (hashConstraints(2) - 1) / 3 - 1;
+      const last = (hashConstraints(2) - 4) / 3 - 1;
       for (const k of [0, 10, 40, last])
         for (const name of ["x2", "x4", "x5"])
           expect(rejects({ [`main.${name}[${k}]`]: 7n }), `${name}[${k}]`).to.equal(true);

@@ -35,6 +35,12 @@ describe("circom --inspect reports no under-constrained signal", function () {
     { name: "inspect-div", library: "arith.circom", main: "DivRound(4, 8, 12)" },
     { name: "inspect-rsqrt", library: "arith.circom", main: "RsqrtFloor(6, 10, 13, 24)" },
     { name: "inspect-topk", library: "topk.circom", main: "TopKMasked(4, 2, 6)" },
+    { name: "inspect-poseidon", library: "commitment.circom", main: "PoseidonHash(16, 3, 1, 7)" },
+    {
+      name: "inspect-input-commitment",
+      library: "commitment.circom",
+      main: "InputCommitment(20, 4, 12345)",
+    },
     {
       name: "inspect-packed",
       library: "packed-linear.circom",
