@@ -192,13 +192,12 @@ describe("the entry gate: what real exports need to get in", function () {
       ]);
       expect(names(libraryClosure(["commitment.circom"]))).to.deep.equal([
         "commitment.circom",
-        "poseidon.circom",
         "poseidon_constants.circom",
       ]);
     });
 
     // One model per op kind the circuit emits and per distinct library set (the op cases of
-    // test/helpers/opCases.ts), plus private weights and a hashed input (Poseidon from circomlib),
+    // test/helpers/opCases.ts), plus private weights and a hashed input (circomlib's Poseidon constants),
     // each compiled by compileModel (what `zkml compile` runs) into a folder under the system's
     // temporary directory, outside the repository.
     const cases = opCases();

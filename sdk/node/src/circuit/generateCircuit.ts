@@ -51,9 +51,6 @@ export interface GenerateCircuitReturnType {
   library: string[];
 }
 
-/** circomlib files the input commitment needs (copied next to the library). */
-const POSEIDON_FILES = ["circomlib/poseidon.circom", "circomlib/poseidon_constants.circom"];
-
 /** Library files (in circuits/) that a generated model includes. */
 export const CIRCUIT_LIBRARY = [
   "rescale.circom",
@@ -236,8 +233,9 @@ export function generateCircuit(p: GenerateCircuitParameters): GenerateCircuitRe
     budget: p.inlineConstants ?? INLINE_CONSTANT_BUDGET,
   });
   const source = [...lines.slice(0, start), ...body.functions, ...body.lines].join("\n");
-  const copied = hashes ? [...library, ...POSEIDON_FILES] : library;
-  return { source, publicSignals, configSha256, library: copied };
+  // commitment.circom's circomlib include (poseidon_constants.circom) is copied as part of the
+  // include closure (compileCircuit's libraryClosure)
+  return { source, publicSignals, configSha256, library };
 }
 
 /**
