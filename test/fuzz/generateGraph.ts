@@ -1052,6 +1052,28 @@ function decisionStep(g: Graph, x: T): T {
   }
 }
 
+/**
+ * ArrayFeatureExtractor of some columns, then Normalizer (L1, L2 or MAX) of |x| + 1 (a norm of
+ * 0 has no witness: the circuit refuses the division).
+ */
+function sklearnStep(g: Graph, x: T): T {
+  const n = x.shape[1];
+  const cols = Array.from({ length: n }, (_, i) => i).filter(() => g.chance(0.7));
+  if (cols.length === 0) cols.push(g.int(0, n - 1));
+  const picked = g.node(
+    "ArrayFeatureExtractor",
+    [x.name, g.ints("cols", cols)],
+    [1, cols.length],
+    `[${cols}]`,
+    undefined,
+    { extra: 0 },
+  );
+  const abs = g.node("Abs", [picked.name], picked.shape, "");
+  const pos = g.node("Add", [abs.name, g.init("one", [], [1])], picked.shape, "+1");
+  const norm = g.pick(["L1", "L2", "MAX"] as const);
+  return g.node("Normalizer", [pos.name], pos.shape, norm, { norm }, { extra: 0 });
+}
+
 /** Attribute lists typed by name (float lists would be written as ints when integral). */
 function mlAttributes(attrs: Record<string, number[] | string[] | string | number>) {
   const out: Record<string, OnnxAttributeValue> = {};
@@ -1299,6 +1321,9 @@ export function generateModel(seed: number): GeneratedModel {
   const main = g.r;
   g.r = decisions;
   if (g.chance(0.3)) x = decisionStep(g, x);
+  // sklearn-onnx's column selection and Normalizer (issue 14, exporters): a stream of their own
+  g.r = mulberry32({ seed: (seed * 40503) ^ 0x5c1e });
+  if (x.shape.length === 2 && g.chance(0.12)) x = sklearnStep(g, x);
   g.r = main;
   // Hardmax, the L2 / log-sum reductions, 1-D LpPool and ConvTranspose: a stream of their own
   const composite = mulberry32({ seed: (seed * 40503) ^ 0xc0de });

@@ -35,6 +35,11 @@ export interface OnnxValueSpec {
   shape: (number | string)[];
   /** Defaults to `"float32"`. */
   dataType?: OnnxDataType;
+  /**
+   * A sequence of maps from this key type to float (ZipMap's output, as sklearn-onnx declares
+   * it: `seq(map(int64, float))`); `shape` and `dataType` are then ignored.
+   */
+  sequenceOfMaps?: "int64" | "string";
 }
 
 /** A constant tensor stored in the graph (weights, biases, Reshape shapes, ...). */
@@ -142,6 +147,22 @@ function opsetImports(options: BuildOnnxOptions): Onnx.IOperatorSetIdProto[] {
 }
 
 function valueInfo(spec: OnnxValueSpec): Onnx.ValueInfoProto {
+  if (spec.sequenceOfMaps) {
+    const keyType = spec.sequenceOfMaps === "int64" ? "INT64" : "STRING";
+    const mapType = onnx.TypeProto.Map.create({
+      keyType: onnx.TensorProto.DataType[keyType],
+      valueType: onnx.TypeProto.create({
+        tensorType: onnx.TypeProto.Tensor.create({ elemType: ELEM_TYPE.float32 }),
+      }),
+    });
+    const elemType = onnx.TypeProto.create({ mapType });
+    return onnx.ValueInfoProto.create({
+      name: spec.name,
+      type: onnx.TypeProto.create({
+        sequenceType: onnx.TypeProto.Sequence.create({ elemType }),
+      }),
+    });
+  }
   const dims = spec.shape.map((d) => {
     if (typeof d === "string") return onnx.TensorShapeProto.Dimension.create({ dimParam: d });
     checkDim(spec.name, spec.shape, d);

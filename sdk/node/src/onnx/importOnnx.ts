@@ -96,6 +96,12 @@ export function importOnnx({
     for (const out of n.output ?? []) checkSize(out, shapes[out], name);
   });
 
+  // an ArgMax index is proven as the final op: a classifier's label that no node reads moves
+  // after the probabilities computed from the same scores (sklearn-onnx's Normalizer, ZipMap)
+  const read = new Set(nodes.flatMap((nd) => nd.inputs));
+  const label = nodes.findIndex((nd) => nd.op === "ArgMax" && !read.has(nd.output));
+  if (label >= 0) nodes.push(...nodes.splice(label, 1));
+
   const outputs = (graph.output ?? []).map((o) => {
     const shape = shapes[o.name!];
     if (!shape)

@@ -2,7 +2,7 @@ import { ShapeError } from "@zkml-verify/core/internal/errors";
 import type { IrNode, Tensor, TreeNode, TreeNodeMode } from "./ir.ts";
 import { numel } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
-import { unsupported } from "./lowerNode.ts";
+import { lowerNode, unsupported } from "./lowerNode.ts";
 import { tensorFromProto } from "./parseOnnx.ts";
 import { readAttributes } from "./readAttributes.ts";
 
@@ -62,6 +62,7 @@ export function lowerMl(c: LowerContext, acts: string[]): void {
   };
   const rows = xs.length === 1 ? 1 : xs[0];
   const features = xs.length === 1 ? xs[0] : numel(xs.slice(1));
+  if (op === "ArrayFeatureExtractor") return arrayFeatureExtractor(c, x);
   if (xs.length > 2 && op !== "ZipMap")
     throw new ShapeError(`${op} node "${c.name}" needs a [N, F] input, got [${xs}]`, {
       details: { tensor: x, node: c.name, shape: xs },
@@ -179,7 +180,10 @@ export function lowerMl(c: LowerContext, acts: string[]): void {
         "multi_class",
         "post_transform",
       ]);
-      if (a.int("multi_class", 0) !== 0) throw unsupported(c, "multi_class", "only 0");
+      // sklearn-onnx writes 1 for a multinomial model; onnxruntime computes the scores and
+      // their post transform alike for 0 and 1
+      if (![0, 1].includes(a.int("multi_class", 0)))
+        throw unsupported(c, "multi_class", `${a.int("multi_class", 0)}; 0 and 1 are supported`);
       const labels = a.has("classlabels_ints")
         ? a.ints("classlabels_ints", [])
         : a.strings("classlabels_strings", []);
@@ -246,12 +250,16 @@ export function lowerMl(c: LowerContext, acts: string[]): void {
         xs,
       );
     }
+    case "Normalizer": {
+      const norm = readAttributes(n, c.name, ["norm"]).string("norm", "MAX");
+      return normalizer(c, x, norm, outs[0]);
+    }
     case "ZipMap": {
       readAttributes(n, c.name, ["classlabels_int64s", "classlabels_strings"]);
       // the probabilities are the proven tensor: rename the producer's output when only
       // ZipMap reads it (so a final Softmax stays final), else copy (wiring)
-      const prev = c.nodes[c.nodes.length - 1];
-      if (prev?.output === x && (c.uses.get(x) ?? 0) === 1) {
+      const prev = c.nodes.findLast((nd) => nd.output === x);
+      if (prev && (c.uses.get(x) ?? 0) === 1) {
         prev.output = outs[0];
         shapes[outs[0]] = xs;
         return;
@@ -261,6 +269,92 @@ export function lowerMl(c: LowerContext, acts: string[]): void {
     default:
       throw unsupported(c, undefined, `op ${op} of domain ${ML_DOMAIN}`);
   }
+}
+
+/**
+ * The ONNX nodes an ai.onnx.ml node means, lowered one by one as if the graph held them
+ * (intermediate tensors are named `<output>__<step>`, each read once).
+ */
+function lowerAs(
+  c: LowerContext,
+  steps: {
+    op: string;
+    inputs: string[];
+    output: string;
+    attrs?: Record<string, number | number[]>;
+  }[],
+): void {
+  for (const s of steps) {
+    const attribute = Object.entries(s.attrs ?? {}).map(([name, v]) =>
+      Array.isArray(v) ? { name, type: 7, ints: v } : { name, type: 2, i: v },
+    );
+    c.uses.set(s.output, Math.max(1, c.uses.get(s.output) ?? 0));
+    lowerNode({
+      ...c,
+      n: { opType: s.op, domain: "", input: s.inputs, output: [s.output], attribute },
+      name: `${c.name}/${s.op}`,
+      // the attribute forms of axes (ReduceMax / ReduceL1 / ReduceSumSquare before opset 18)
+      opset: 13,
+    });
+  }
+}
+
+/**
+ * Normalizer, over the last axis as onnxruntime computes it: x / sum |x| (L1),
+ * x / sqrt(sum x^2) (L2), x / max x (MAX). A row whose norm is 0 has no witness (the division
+ * is refused), where onnxruntime copies it.
+ */
+function normalizer(c: LowerContext, x: string, norm: string, output: string): void {
+  const axes = [-1];
+  const d = `${output}__norm`;
+  const reduce = { L1: "ReduceL1", L2: "ReduceSumSquare", MAX: "ReduceMax" }[norm];
+  if (!reduce) throw unsupported(c, "norm", `${norm}; L1, L2 and MAX are supported`);
+  lowerAs(c, [
+    {
+      op: reduce,
+      inputs: [x],
+      output: norm === "L2" ? `${output}__squares` : d,
+      attrs: { axes, keepdims: 1 },
+    },
+    ...(norm === "L2" ? [{ op: "Sqrt", inputs: [`${output}__squares`], output: d }] : []),
+    { op: "Div", inputs: [x, d], output },
+  ]);
+}
+
+/**
+ * ArrayFeatureExtractor: columns of an activation picked by constant indices (a Gather on the
+ * last axis), or the class label of an ArgMax index picked from constant classes (sklearn-onnx's
+ * label: the index itself when the classes are 0..C-1).
+ */
+function arrayFeatureExtractor(c: LowerContext, x: string): void {
+  const [data, idx] = c.n.input ?? [];
+  const out = c.n.output![0];
+  readAttributes(c.n, c.name, []);
+  const table = c.consts.get(data);
+  if (!table) {
+    if (!c.consts.has(idx))
+      throw unsupported(c, "Y", "indices computed at run time from an activation");
+    return lowerAs(c, [
+      {
+        op: "Gather",
+        inputs: [data, idx],
+        output: out,
+        attrs: { axis: c.shapes[data].length - 1 },
+      },
+    ]);
+  }
+  const classes = Array.from(table.data);
+  const prev = c.nodes.findLast((nd) => nd.output === x);
+  if (!classes.every((v, k) => v === k))
+    throw unsupported(
+      c,
+      "X",
+      `class labels [${classes.join(", ")}]: the proven label is the ArgMax index; export classes 0..${classes.length - 1} or map the index to [${classes.join(", ")}] outside the circuit`,
+    );
+  if (prev?.op !== "ArgMax" || (c.uses.get(x) ?? 0) !== 1)
+    throw unsupported(c, "Y", "labels picked by anything but an ArgMax index read only here");
+  prev.output = out;
+  c.shapes[out] = [1, numel(c.shapes[x])];
 }
 
 const padded = (v: number[], k: number) => Array.from({ length: k }, (_, i) => v[i] ?? 0);

@@ -24,6 +24,9 @@ import { fuseSwish, lowerUnary } from "./lowerUnary.ts";
 import { fuseLayerNorm, lowerMask, lowerNormalization } from "./lowerProducts.ts";
 import { COMPOSITE_OPS, RECURRENT_OPS, SUPPORTED_OPS } from "./supportedOps.ts";
 
+/** ONNX's INT32, INT64, INT8, INT16, UINT8, UINT16, UINT32, UINT64 and BOOL element types. */
+const INTEGER_TYPES = [6, 7, 3, 5, 2, 4, 12, 13, 9];
+
 export interface LowerContext extends OpContext {
   shapes: Record<string, number[]>;
   nodes: IrNode[];
@@ -91,8 +94,17 @@ export function lowerNode(c: LowerContext): void {
     c.nodes.push(node);
     shapes[node.output] = shape;
   };
-  const reshape = (shape: number[]) =>
+  const producer = c.nodes.findLast((nd) => nd.output === x);
+  const reshape = (shape: number[]) => {
+    // an ArgMax index is proven as the final op (importOnnx moves it last): reshaping it
+    // (sklearn-onnx's label Reshape / Cast) renames it
+    if (producer?.op === "ArgMax" && c.uses.get(x) === 1) {
+      producer.output = output;
+      shapes[output] = shape;
+      return;
+    }
     push({ op: "Reshape", name: c.name, inputs: [x], output, shape }, shape);
+  };
   const activation = (kind: ActivationKind, o: Partial<Record<string, number>> = {}) =>
     push(
       {
@@ -115,11 +127,23 @@ export function lowerNode(c: LowerContext): void {
     case "Identity":
     case "Dropout":
       readAttributes(n, c.name, op === "Dropout" ? ["ratio", "seed", "is_test"] : []);
+      // tf2onnx's output Identity: the last node's output renamed, so a final Softmax stays final
+      if (producer && producer === c.nodes.at(-1) && c.uses.get(x) === 1) {
+        producer.output = output;
+        shapes[output] = xs;
+        return;
+      }
       return reshape(xs);
     case "Cast": {
       const a = readAttributes(n, c.name, ["to", "saturate"]);
-      if (![1, 10, 11, 16].includes(a.int("to", 1)))
-        throw unsupported(c, "to", "only casts to float types keep the value exact");
+      // integer casts keep the value of an index or a comparison's 0 / 1
+      const integral = producer?.op === "ArgMax" || producer?.op === "Compare";
+      if (![1, 10, 11, 16, ...(integral ? INTEGER_TYPES : [])].includes(a.int("to", 1)))
+        throw unsupported(
+          c,
+          "to",
+          "only casts to float types keep the value exact (and integer casts of an ArgMax index or a comparison)",
+        );
       return reshape(xs);
     }
     case "Flatten": {

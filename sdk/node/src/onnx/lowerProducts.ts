@@ -17,6 +17,68 @@ import { normAxis } from "./shapeOps.ts";
  */
 
 /**
+ * A constant [T, M, K] times an activation [T, K, N] (hummingbird-ml's batched trees): the T
+ * products as one Dense with a block-diagonal weight [T M, T K] on B laid out as [N, T K],
+ * laid back out as [T, M, N]. Zero weights cost nothing (fixed-weight rows skip them).
+ */
+function batchedConstantLeft(
+  c: LowerContext,
+  A: Tensor,
+  B: string,
+  bs: number[],
+  output: string,
+  push: Push,
+): void {
+  const [T, M, K] = A.shape;
+  const N = bs[2];
+  const name = (what: string) => `${output}__${what}`;
+  const weight = new Float64Array(T * M * T * K);
+  for (let t = 0; t < T; t++)
+    for (let m = 0; m < M; m++)
+      for (let k = 0; k < K; k++)
+        weight[(t * M + m) * T * K + t * K + k] = A.data[(t * M + m) * K + k];
+  push(
+    { op: "Transpose", name: `${c.name}/Bt`, inputs: [B], output: name("Bt"), perm: [2, 0, 1] },
+    [N, T, K],
+  );
+  push(
+    {
+      op: "Reshape",
+      name: `${c.name}/rows`,
+      inputs: [name("Bt")],
+      output: name("rows"),
+      shape: [N, T * K],
+    },
+    [N, T * K],
+  );
+  push(
+    {
+      op: "Dense",
+      name: c.name,
+      inputs: [name("rows")],
+      output: name("ABt"),
+      weight: { shape: [T * M, T * K], data: weight },
+      bias: null,
+    },
+    [N, T * M],
+  );
+  push(
+    {
+      op: "Reshape",
+      name: `${c.name}/blocks`,
+      inputs: [name("ABt")],
+      output: name("blocks"),
+      shape: [N, T, M],
+    },
+    [N, T, M],
+  );
+  push(
+    { op: "Transpose", name: `${c.name}/ABt`, inputs: [name("blocks")], output, perm: [1, 2, 0] },
+    [T, M, N],
+  );
+}
+
+/**
  * MatMul / Gemm where B is not a constant: a MatMul node of two activations, or, with a
  * constant A, the Dense of the transposed product ((A B)^T = B^T A^T); Gemm's transA / transB
  * become Transposes, alpha an Affine, C an Affine bias (constant) or an Add (activation).
@@ -70,12 +132,14 @@ export function lowerMatMulActs(c: LowerContext, push: Push): void {
     const mi = requireMatMul(shapes[A], bs, c.name);
     push({ op: "MatMul", name: c.name, inputs: [A, B], output: product }, mi.shape);
   } else {
+    if (A.shape.length === 3 && bs.length === 3 && A.shape[0] === bs[0] && A.shape[2] === bs[1])
+      return batchedConstantLeft(c, A, B, bs, product, push);
     // A constant [M, K] times an activation [..., K, N]: transpose B, a Dense with weight A, transpose back.
     if (A.shape.length !== 2 || bs.length < 2)
       throw unsupported(
         c,
         "A",
-        "a constant left operand must be 2-D and the right one at least 2-D",
+        "a constant left operand must be 2-D (or [T, M, K] times an activation [T, K, N]) and the right one at least 2-D",
       );
     requireMatMul(A.shape, bs, c.name);
     const perm = bs.map((_, i) => i);

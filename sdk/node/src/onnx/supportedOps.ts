@@ -110,4 +110,6 @@ export const SUPPORTED_OPS = [
   "LinearClassifier",
   "Scaler",
   "ZipMap",
+  "Normalizer",
+  "ArrayFeatureExtractor",
 ] as const;
