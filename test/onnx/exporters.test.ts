@@ -13,6 +13,8 @@ import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized
 import { inputCommitment } from "../../sdk/core/src/quantize/inputCommitment.ts";
 import { toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
 import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
+import { UnsupportedOpError } from "../../sdk/core/src/errors.ts";
+import { buildOnnx } from "../helpers/buildOnnx.ts";
 import { exporterModels, sklearnMlp } from "../helpers/exporterModels.ts";
 import type { ExporterModel } from "../helpers/exporterModels.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
@@ -121,6 +123,38 @@ describe("exporter forms other than PyTorch (tf2onnx, sklearn-onnx, hummingbird-
       forged[forged.length - 1] += 1n;
       expect(await model.verify({ proof: p.proof, publicSignals: forged })).to.equal(false);
     }
+  });
+
+  it("an SVC (SVMClassifier) stays unsupported: the error names the op, the node and the supported ops", function () {
+    const bytes = buildOnnx({
+      producer: "skl2onnx",
+      inputs: [{ name: "X", shape: ["N", 2] }],
+      outputs: [{ name: "probabilities", shape: ["N", 2] }],
+      nodes: [
+        {
+          opType: "SVMClassifier",
+          domain: "ai.onnx.ml",
+          name: "SVMc",
+          inputs: ["X"],
+          outputs: ["label", "probabilities"],
+          attributes: {
+            kernel_type: "LINEAR",
+            classlabels_ints: [0, 1],
+            coefficients: { type: "floats", value: [1, -1] },
+            support_vectors: { type: "floats", value: [0.5, 0.5, -0.5, 0.25] },
+            vectors_per_class: [1, 1],
+            rho: { type: "floats", value: [0.1] },
+          },
+        },
+      ],
+    });
+    expect(() => importOnnx({ file: "svc.onnx", bytes }))
+      .to.throw(UnsupportedOpError, 'SVMClassifier node "SVMc" is not supported')
+      .with.property("details")
+      .that.satisfies(
+        (d: { op: string; supported: string[] }) =>
+          d.op === "SVMClassifier" && d.supported.includes("Normalizer"),
+      );
   });
 
   it("`zkml compile model.onnx --calibration calib.json` takes an sklearn-onnx MLPClassifier with no other flag", async function () {
