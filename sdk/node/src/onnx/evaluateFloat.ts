@@ -55,6 +55,26 @@ export function evaluateFloat(p: EvaluateFloatParameters): Record<string, Float6
   return Object.fromEntries(ir.outputs.map((o) => [o.name, values.get(o.name)!]));
 }
 
+/**
+ * The model's last node on given values of its input: what a proof of the logits leaves out
+ * when quantization dropped a final Softmax / LogSoftmax (`QuantizedModel.droppedSoftmax`), so
+ * proven logits compare with the float model's outputs.
+ *
+ * @example
+ * const probabilities = evaluateLastNode({ ir, input: provenLogits });
+ */
+export function evaluateLastNode(p: { ir: ModelIR; input: ArrayLike<number> }): Float64Array {
+  const node = p.ir.nodes[p.ir.nodes.length - 1];
+  const inShapes = node.inputs.map((n) => p.ir.shapes[n]);
+  return evaluateNode(
+    node,
+    [Float64Array.from(p.input)],
+    inShapes,
+    p.ir.shapes[node.output],
+    new Map(),
+  );
+}
+
 const isArrayLike = (x: unknown): x is ArrayLike<number> =>
   Array.isArray(x) || ArrayBuffer.isView(x);
 

@@ -5,6 +5,7 @@ import { InputError } from "@zkml-verify/core/internal/errors";
 import type { Manifest } from "@zkml-verify/core/internal/manifest";
 import { readManifest } from "../../manifestFile.ts";
 import { runOnnx } from "../../onnx/runOnnx.ts";
+import { evaluateLastNode } from "../../onnx/evaluateFloat.ts";
 import type { ModelIR } from "../../onnx/ir.ts";
 import { readInputFile } from "../../onnx/readInputFile.ts";
 import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
@@ -147,6 +148,14 @@ async function prove(
       );
       const how = output === "hashed" ? "private; the proof carries their commitment" : "circuit";
       console.log(`outputs    ${outputs.map((o) => o.toFixed(4)).join(", ")} (${how})`);
+      if (quantized.droppedSoftmax && output !== "hashed") {
+        // the circuit proves the logits; the float model's outputs are after its final op
+        const last = ir.nodes[ir.nodes.length - 1];
+        const after = evaluateLastNode({ ir, input: outputs });
+        console.log(
+          `${last.op.padEnd(10)} ${Array.from(after, (o) => o.toFixed(4)).join(", ")} (the proven outputs, ${last.op} applied off-circuit)`,
+        );
+      }
       if (floatOutputs) {
         console.log(`float      ${floatOutputs.map((o) => o.toFixed(4)).join(", ")} (onnxruntime)`);
       }
