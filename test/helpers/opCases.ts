@@ -1,5 +1,6 @@
 import { buildOnnx } from "./buildOnnx.ts";
 import { compositeCases } from "./compositeCases.ts";
+import { opsetCases } from "./opsetCases.ts";
 import { productCases } from "./productCases.ts";
 import { recurrentCases } from "./recurrentCases.ts";
 import type { OnnxInitializerSpec, OnnxNodeSpec } from "./buildOnnx.ts";
@@ -445,6 +446,7 @@ export function opCases(): OpCase[] {
     }),
     ...unaryCases(),
     ...productCases(),
+    ...opsetCases(),
     ...compositeCases(),
     ...recurrentCases(),
   ];

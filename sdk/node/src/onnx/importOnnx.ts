@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import { InvalidWeightError, ShapeError } from "@zkml-verify/core/internal/errors";
+import { InvalidWeightError, OnnxParseError, ShapeError } from "@zkml-verify/core/internal/errors";
 import { foldConstant } from "./foldConstant.ts";
 import { MAX_TENSOR_ELEMENTS, numel } from "./ir.ts";
 import type { IrNode, ModelIR, Tensor, ValueInfo } from "./ir.ts";
@@ -83,8 +83,7 @@ export function importOnnx({
     }
     checkParameters({ n, name, consts, file, checked });
     if (n.opType === "Constant") {
-      const a = readAttributes(n, name, ["value"]);
-      consts.set(n.output![0], tensorFromProto(a.tensor("value"), file));
+      consts.set(n.output![0], constantValue(n, name, file));
       return;
     }
     const folded = foldConstant({ n, name, consts, shapes, opset });
@@ -258,4 +257,28 @@ function provenLogits(nodes: IrNode[], shapes: Record<string, number[]>, inputs:
   });
   shapes[logits] = [...shape];
   only.inputs = [logits];
+}
+
+/**
+ * A Constant node's value: the `value` tensor (every opset) or, from opset 12, one of
+ * `value_float`, `value_floats`, `value_int`, `value_ints` (a scalar or a 1-D tensor). Any
+ * other form (`sparse_value`, strings) is refused by name.
+ */
+function constantValue(n: OnnxNodeProto, name: string, file: string): Tensor {
+  const a = readAttributes(n, name, [
+    "value",
+    "value_float",
+    "value_floats",
+    "value_int",
+    "value_ints",
+  ]);
+  if (a.has("value")) return tensorFromProto(a.tensor("value"), file);
+  if (a.has("value_float")) return { shape: [], data: Float64Array.of(a.float("value_float", 0)) };
+  if (a.has("value_int")) return { shape: [], data: Float64Array.of(a.int("value_int", 0)) };
+  const list = a.has("value_floats") ? a.floats("value_floats", []) : a.ints("value_ints", []);
+  if (!a.has("value_floats") && !a.has("value_ints"))
+    throw new OnnxParseError(`Constant node "${name}" in ${file} has no value attribute`, {
+      details: { file },
+    });
+  return { shape: [list.length], data: Float64Array.from(list) };
 }

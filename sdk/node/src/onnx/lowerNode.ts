@@ -304,9 +304,16 @@ export function lowerNode(c: LowerContext): void {
     case "LogSoftmax": {
       const a = readAttributes(n, c.name, ["axis"]);
       const axis = normAxis(a.int("axis", c.opset < 13 ? 1 : -1), xs.length);
-      if (c.opset < 13 && axis !== xs.length - 1 && numel(xs.slice(axis + 1)) !== 1)
-        throw unsupported(c, "axis", "opset < 13 coerces to 2-D; only the last axis is supported");
-      return push({ op, name: c.name, inputs: [x], output, axis }, xs);
+      if (c.opset >= 13 || numel(xs.slice(axis + 1)) === 1)
+        return push({ op, name: c.name, inputs: [x], output, axis }, xs);
+      // before opset 13 the input is coerced to 2-D at `axis` and normalized over the second
+      // dimension (everything from `axis` on): Reshape, the op over the last axis, Reshape back
+      const flat = [numel(xs.slice(0, axis)), numel(xs.slice(axis))];
+      const src = `${output}__2d`;
+      const dst = `${output}__2d_${op}`;
+      push({ op: "Reshape", name: `${c.name}/to2d`, inputs: [x], output: src, shape: flat }, flat);
+      push({ op, name: c.name, inputs: [src], output: dst, axis: 1 }, flat);
+      return push({ op: "Reshape", name: `${c.name}/back`, inputs: [dst], output, shape: xs }, xs);
     }
     case "ArgMax": {
       const a = readAttributes(n, c.name, ["axis", "keepdims", "select_last_index"]);

@@ -181,6 +181,15 @@ export function lower2d(c: LowerContext, x: string, push: Push): void {
       if (a.has("is_test") && a.int("is_test", 0) !== 1)
         throw unsupported(c, "is_test", "inference only (is_test = 1)");
       if (a.int("spatial", 1) !== 1) throw unsupported(c, "spatial", "only spatial=1");
+      // opset 7-13: the outputs mean / var / saved_mean / saved_var exist only in training
+      // mode (onnxruntime then normalizes with the batch statistics)
+      const trained = (n.output ?? []).slice(1).filter((o) => o !== "");
+      if (c.opset < 14 && trained.length > 0)
+        throw unsupported(
+          c,
+          "outputs",
+          `${trained.join(", ")} make it training mode (batch statistics); export in eval mode (one output)`,
+        );
       const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => consts.get(ins[i]));
       if (!gamma || !beta || !mean || !variance)
         throw unsupported(c, undefined, "scale, B, mean and var must be constants");
