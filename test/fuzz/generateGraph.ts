@@ -1221,7 +1221,7 @@ function imageStep(g: Graph, x: T): T {
 
 function flatten(g: Graph, x: T): T {
   const [, c, h, w] = x.shape;
-  const how = g.pick(["flatten", "gap", "mean", "reshape", "torch"] as const);
+  const how = g.pick(["flatten", "gap", "mean", "reshape", "torch", "gmp"] as const);
   switch (how) {
     case "torch": {
       // torch.onnx's flatten: Shape -> Gather(0) -> Unsqueeze -> Concat([batch, -1]) -> Reshape,
@@ -1262,6 +1262,10 @@ function flatten(g: Graph, x: T): T {
       return g.node("Flatten", [x.name], [1, c * h * w], "axis 1", { axis: 1 });
     case "gap": {
       const p = g.node("GlobalAveragePool", [x.name], [1, c, 1, 1], "");
+      return g.node("Flatten", [p.name], [1, c], "axis 1", { axis: 1 });
+    }
+    case "gmp": {
+      const p = g.node("GlobalMaxPool", [x.name], [1, c, 1, 1], "");
       return g.node("Flatten", [p.name], [1, c], "axis 1", { axis: 1 });
     }
     case "mean":

@@ -65,6 +65,21 @@ export function opsetCases(): OpCase[] {
       ],
     }),
     model({
+      name: "opset 8 Max / Min with one constant value (Clip), GlobalMaxPool",
+      input: [1, 2, 3, 3],
+      output: [1, 2, 1, 1],
+      opset: 8,
+      init: [
+        { name: "lo", shape: [], data: [-0.2] },
+        { name: "hi", shape: [1], data: [0.6] },
+      ],
+      nodes: [
+        node("Max", ["x", "lo"], ["a"]),
+        node("Min", ["hi", "a"], ["b"]),
+        node("GlobalMaxPool", ["b"], ["y"]),
+      ],
+    }),
+    model({
       name: "opset 9 TopK with the k attribute",
       input: [1, 6],
       output: [1, 3],

@@ -137,6 +137,13 @@ export function lowerSelect(c: LowerContext, acts: string[], push: Push): void {
     case "Max":
     case "Min": {
       readAttributes(n, c.name, c.opset < 6 ? ["consumed_inputs"] : []);
+      const bound = uniformBound(c, acts);
+      if (bound !== null) {
+        // Max(x, k) / Min(x, k) with one constant value k that does not widen x: Clip
+        const [min, max] = op === "Max" ? [bound, Infinity] : [-Infinity, bound];
+        const node = { op: "Activation", kind: "Clip", name: c.name, inputs: [x], output } as const;
+        return push({ ...node, alpha: 0, beta: 0, min, max, slope: null }, xs);
+      }
       const shape = variadicShape();
       if (op === "Max") return maxOf(acts, shape, output);
       const m = tmp("max");
@@ -368,4 +375,24 @@ export function readReduce(
     ? xs.map((d, i) => (axes.includes(i) ? 1 : d))
     : xs.filter((_, i) => !axes.includes(i));
   return { axes, keepdims, shape };
+}
+
+/**
+ * The one value of Max / Min's constant operands when there is a single activation and every
+ * constant holds one value and broadcasts into the activation's shape; otherwise null.
+ */
+function uniformBound(c: LowerContext, acts: string[]): number | null {
+  const ins = (c.n.input ?? []).filter((i) => i !== "");
+  if (acts.length !== 1 || ins.length < 2) return null;
+  const xs = c.shapes[acts[0]];
+  const values = new Set<number>();
+  for (const i of ins) {
+    if (i === acts[0]) continue;
+    const k = c.consts.get(i);
+    if (!k) return null;
+    const s = broadcastShapes(xs, k.shape);
+    if (!s || numel(s) !== numel(xs)) return null;
+    k.data.forEach((v) => values.add(v));
+  }
+  return values.size === 1 ? [...values][0] : null;
 }

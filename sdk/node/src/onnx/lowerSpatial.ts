@@ -20,6 +20,24 @@ export type Push = (node: IrNode, shape: number[]) => void;
 export function lowerSpatial(c: LowerContext, x: string, push: Push): void {
   const op = c.n.opType ?? "";
   const rank = c.shapes[x]?.length;
+  // GlobalMaxPool (any rank) and GlobalAveragePool of a 1-D / 3-D input: the reduction over
+  // every spatial axis, kept as size-1 dims
+  if (op === "GlobalMaxPool" || (op === "GlobalAveragePool" && rank !== 4)) {
+    readAttributes(c.n, c.name, []);
+    const xs = c.shapes[x];
+    if (xs.length < 3) throw unsupported(c, undefined, "the input needs N, C and spatial axes");
+    return push(
+      {
+        op: op === "GlobalMaxPool" ? "ReduceMax" : "ReduceMean",
+        name: c.name,
+        inputs: [x],
+        output: c.n.output![0],
+        axes: xs.slice(2).map((_, i) => i + 2),
+        keepdims: true,
+      },
+      xs.map((d, i) => (i < 2 ? d : 1)),
+    );
+  }
   if (["Conv", "MaxPool", "AveragePool"].includes(op) && (rank === 3 || rank === 5))
     return rank === 3 ? lower1d(c, x, push) : lower3d(c, x, push);
   lower2d(c, x, push);

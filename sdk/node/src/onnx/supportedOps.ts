@@ -29,7 +29,7 @@ export const COMPOSITE_OPS = [
 /** Recurrent nets, unrolled over the static sequence length (lowerRecurrent.ts). */
 export const RECURRENT_OPS = ["LSTM", "GRU", "RNN"] as const;
 
-/** Operators the importer understands (ONNX default domain, opsets 9-21; ai.onnx.ml, opsets 1-3). */
+/** Operators the importer understands (ONNX default domain, opsets 7-21, older attribute forms included (README); ai.onnx.ml, opsets 1-3). */
 export const SUPPORTED_OPS = [
   "Gemm",
   "MatMul",
@@ -56,6 +56,7 @@ export const SUPPORTED_OPS = [
   "MaxPool",
   "AveragePool",
   "GlobalAveragePool",
+  "GlobalMaxPool",
   "BatchNormalization",
   "LayerNormalization",
   "InstanceNormalization",
