@@ -11,7 +11,9 @@ import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized
 import { toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
 import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
 import { mulberry32 } from "../../sdk/core/src/util/mulberry32.ts";
+import { UnsupportedOpError } from "../../sdk/core/src/errors.ts";
 import { CNTK_MNIST_SIZE, cntkMnist } from "../helpers/cntkMnist.ts";
+import { model, node } from "../helpers/opCases.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 import { calculateWitness } from "../helpers/witnessTools.ts";
 import { runZkml } from "../helpers/zkmlCli.ts";
@@ -101,5 +103,60 @@ describe("ONNX model zoo classics: mnist-8 as CNTK exported it (opset 8)", funct
       `      ${manifest.circuit.constraints} constraints; |quantized - onnxruntime| <= ${quantErr.toFixed(4)}`,
     );
     expect(quantErr, "quantized evaluator vs onnxruntime").to.be.at.most(TOLERANCE);
+  });
+});
+
+describe("older opsets: training-mode forms are refused by name", function () {
+  const stats = ["scale", "bias", "mean", "var"].map((name, i) => ({
+    name,
+    shape: [2],
+    data: [1 + i / 4, 0.5 - i / 4],
+  }));
+  const refusal = (c: ReturnType<typeof model>) => {
+    try {
+      importOnnx({ file: `${c.name}.onnx`, bytes: c.bytes });
+    } catch (e) {
+      return e as UnsupportedOpError;
+    }
+    throw new Error(`${c.name} was accepted`);
+  };
+
+  it("BatchNormalization with the mean / var / saved outputs before opset 14 (onnxruntime normalizes with the batch's statistics)", function () {
+    const e = refusal(
+      model({
+        name: "bn7",
+        opset: 7,
+        input: [1, 2, 2, 2],
+        output: [1, 2, 2, 2],
+        init: stats,
+        nodes: [
+          node("BatchNormalization", ["x", ...stats.map((s) => s.name)], ["y", "m", "v"], {
+            spatial: 1,
+          }),
+        ],
+      }),
+    );
+    expect(e).to.be.instanceOf(UnsupportedOpError);
+    expect(e.message).to.contain('BatchNormalization node "BatchNormalization_0"');
+    expect(e.message).to.contain("m, v make it training mode");
+    expect(e.details.attribute).to.equal("outputs");
+  });
+
+  it("Dropout with a training_mode input that is true", function () {
+    const e = refusal(
+      model({
+        name: "dropout13",
+        opset: 13,
+        input: [1, 4],
+        output: [1, 4],
+        init: [
+          { name: "ratio", shape: [], data: [0.5] },
+          { name: "training", shape: [], data: [1], dataType: "bool" },
+        ],
+        nodes: [node("Dropout", ["x", "ratio", "training"], ["y"])],
+      }),
+    );
+    expect(e).to.be.instanceOf(UnsupportedOpError);
+    expect(e.details).to.include({ op: "Dropout", node: "Dropout_0", attribute: "training_mode" });
   });
 });

@@ -127,6 +127,9 @@ export function lowerNode(c: LowerContext): void {
     case "Identity":
     case "Dropout":
       readAttributes(n, c.name, op === "Dropout" ? ["ratio", "seed", "is_test"] : []);
+      // opset 12+: a training_mode input that is true (or computed) drops at random
+      if (op === "Dropout" && ins[2] && consts.get(ins[2])?.data[0] !== 0)
+        throw unsupported(c, "training_mode", "inference only (a constant false or absent)");
       // tf2onnx's output Identity: the last node's output renamed, so a final Softmax stays final
       if (producer && producer === c.nodes.at(-1) && c.uses.get(x) === 1) {
         producer.output = output;
