@@ -11,7 +11,7 @@ export function opsetCases(): OpCase[] {
   return [
     model({
       name: "opset 8 forms: Conv auto_pad SAME_LOWER, BatchNormalization spatial, Dropout ratio + mask, MaxPool SAME_UPPER, Upsample scales attribute, Slice attributes, Flatten axis 0, Gemm alpha / beta",
-      input: [1, 2, 6, 6],
+      input: [1, 2, 4, 4],
       output: [1, 4],
       opset: 8,
       init: [
@@ -20,7 +20,7 @@ export function opsetCases(): OpCase[] {
         { name: "bn_b", shape: [3], data: [0.1, -0.2, 0] },
         { name: "bn_m", shape: [3], data: [0.3, -0.1, 0.2] },
         { name: "bn_v", shape: [3], data: [0.8, 1.2, 0.5] },
-        floats("G", [4, 36], 0.5),
+        floats("G", [4, 6], 0.5),
         floats("C", [4]),
       ],
       nodes: [
@@ -40,7 +40,7 @@ export function opsetCases(): OpCase[] {
           mode: "nearest",
           scales: { type: "floats", value: [1, 1, 2, 2] },
         }),
-        node("Slice", ["u"], ["s"], { starts: [1], ends: [4], axes: [2] }),
+        node("Slice", ["u"], ["s"], { starts: [1], ends: [4], axes: [2] }), // [1, 3, 1, 2]
         node("Flatten", ["s"], ["fl"], { axis: 0 }),
         node("Gemm", ["fl", "G", "C"], ["y"], { transB: 1, alpha: f(0.5), beta: f(2) }),
       ],
@@ -65,9 +65,9 @@ export function opsetCases(): OpCase[] {
       ],
     }),
     model({
-      name: "opset 8 Max / Min with one constant value (Clip), GlobalMaxPool",
-      input: [1, 2, 3, 3],
-      output: [1, 2, 1, 1],
+      name: "opset 8 forms: Max / Min with one constant value (Clip), GlobalMaxPool of a 1-D input, TopK with the k attribute",
+      input: [1, 2, 5],
+      output: [1, 2, 3],
       opset: 8,
       init: [
         { name: "lo", shape: [], data: [-0.2] },
@@ -76,15 +76,10 @@ export function opsetCases(): OpCase[] {
       nodes: [
         node("Max", ["x", "lo"], ["a"]),
         node("Min", ["hi", "a"], ["b"]),
-        node("GlobalMaxPool", ["b"], ["y"]),
+        node("GlobalMaxPool", ["b"], ["g"]),
+        node("TopK", ["x"], ["top", "i"], { k: 3 }),
+        node("Add", ["top", "g"], ["y"]),
       ],
-    }),
-    model({
-      name: "opset 9 TopK with the k attribute",
-      input: [1, 6],
-      output: [1, 3],
-      opset: 9,
-      nodes: [node("TopK", ["x"], ["y", "i"], { k: 3 })],
     }),
     model({
       name: "opset 12 forms: Constant value_floats / value_ints, ReduceMean axes attribute, ArgMax select_last_index",
