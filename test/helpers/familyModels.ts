@@ -160,3 +160,44 @@ export function conv1d(): OpCase {
     tolerance: 0.02,
   });
 }
+
+/**
+ * 3-D windows as torch.onnx.export writes nn.Conv3d / MaxPool3d / AvgPool3d (explicit
+ * kernel_shape, pads, strides): a tiny volume 1x1x4x4x4, Conv with three spatial axes
+ * (2 channels, kernel 2), Relu, MaxPool3d (kernel 2, stride 1), AvgPool3d (kernel 2, stride 2),
+ * Flatten, a Gemm.
+ */
+export function conv3d(): OpCase {
+  return model({
+    name: "conv3d",
+    input: [1, 1, 4, 4, 4],
+    output: [1, 3],
+    opset: 13,
+    init: [floats("W", [2, 1, 2, 2, 2]), floats("B", [2], 0.2), floats("Wf", [3, 2])],
+    nodes: [
+      node("Conv", ["x", "W", "B"], ["c"], {
+        kernel_shape: [2, 2, 2],
+        pads: [0, 0, 0, 0, 0, 0],
+        strides: [1, 1, 1],
+        dilations: [1, 1, 1],
+        group: 1,
+      }),
+      node("Relu", ["c"], ["r"]),
+      node("MaxPool", ["r"], ["mp"], {
+        kernel_shape: [2, 2, 2],
+        strides: [1, 1, 1],
+        pads: [0, 0, 0, 0, 0, 0],
+        ceil_mode: 0,
+      }),
+      node("AveragePool", ["mp"], ["ap"], {
+        kernel_shape: [2, 2, 2],
+        strides: [2, 2, 2],
+        pads: [0, 0, 0, 0, 0, 0],
+        ceil_mode: 0,
+      }),
+      node("Flatten", ["ap"], ["fl"], { axis: 1 }),
+      node("Gemm", ["fl", "Wf"], ["y"], { transB: 1 }),
+    ],
+    tolerance: 0.02,
+  });
+}

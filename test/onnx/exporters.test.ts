@@ -15,7 +15,13 @@ import { toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
 import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
 import { UnsupportedOpError } from "../../sdk/core/src/errors.ts";
 import { buildOnnx } from "../helpers/buildOnnx.ts";
-import { exporterModels, sklearnMlp } from "../helpers/exporterModels.ts";
+import {
+  exporterModels,
+  kerasConv1d,
+  kerasGlobalAveragePool,
+  sklearnMlp,
+} from "../helpers/exporterModels.ts";
+import { hummingbirdTraversal } from "../helpers/treeExportModels.ts";
 import type { ExporterModel } from "../helpers/exporterModels.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 import { calculateWitness } from "../helpers/witnessTools.ts";
@@ -156,6 +162,48 @@ describe("exporter forms other than PyTorch (tf2onnx, sklearn-onnx, hummingbird-
           d.op === "SVMClassifier" && d.supported.includes("Normalizer"),
       );
   });
+
+  it("Keras' unfused BatchNormalization (tf2onnx's Mul + Add) folds into the Dense before it, or into one Affine after a Conv's wiring", function () {
+    const ops = (m: ExporterModel) =>
+      importOnnx({ file: "keras.onnx", bytes: m.bytes }).nodes.map((n) => n.op);
+    expect(ops(kerasGlobalAveragePool())).to.deep.equal([
+      "Transpose",
+      "Conv",
+      "Activation",
+      "Transpose",
+      "ReduceMean",
+      "Dense",
+      "Activation",
+      "Dense",
+      "Softmax",
+    ]);
+    expect(ops(kerasConv1d()).filter((op) => op === "Affine")).to.have.length(1);
+  });
+
+  for (const strategy of ["tree_trav", "perfect_tree_trav"] as const)
+    it(`hummingbird-ml's ${strategy} strategy is refused naming the form and pointing at the GEMM strategy`, async function () {
+      const bytes = hummingbirdTraversal(strategy);
+      // the fixture is a valid graph: onnxruntime walks the trees (leaf sums of the two trees)
+      const ort = await runOnnx({
+        model: bytes,
+        inputs: { input_0: { data: [0, 0, 0], shape: [1, 3] } },
+      });
+      expect(Array.from(ort.variable.data)).to.deep.equal([strategy === "tree_trav" ? 3 : 2]);
+      const [op, node] =
+        strategy === "tree_trav"
+          ? ["GatherElements", "/_operators.0/GatherElements_0"]
+          : ["Gather", "/_operators.0/Gather_1"];
+      expect(() => importOnnx({ file: `${strategy}.onnx`, bytes }))
+        .to.throw(
+          UnsupportedOpError,
+          `${op} node "${node}"${op === "Gather" ? " attribute indices" : ""} is not supported: indices computed at run time, as hummingbird-ml's tree_trav / perfect_tree_trav strategies walk their trees; convert with hummingbird's GEMM strategy`,
+        )
+        .with.property("details")
+        .that.satisfies(
+          (d: { op: string; node: string; supported: string[] }) =>
+            d.op === op && d.node === node && d.supported.includes("Gather"),
+        );
+    });
 
   it("`zkml compile model.onnx --calibration calib.json` takes an sklearn-onnx MLPClassifier with no other flag", async function () {
     const m = sklearnMlp();

@@ -5,7 +5,7 @@ import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
 import { loadModelDir } from "../../sdk/node/src/model/loadModelDir.ts";
 import { setupModelDir } from "../../sdk/node/src/model/setupModelDir.ts";
 import { runOnnx } from "../../sdk/node/src/onnx/runOnnx.ts";
-import { attentionBlock, conv1d, decoder, layerNorms } from "../helpers/familyModels.ts";
+import { attentionBlock, conv1d, conv3d, decoder, layerNorms } from "../helpers/familyModels.ts";
 import { caseRows } from "../helpers/opCases.ts";
 import type { OpCase } from "../helpers/opCases.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
@@ -18,7 +18,7 @@ const PROVEN_ROWS = 2;
  * exporter writes it: compile (calibration only), Groth16 setup (the smallest dev ptau that
  * fits), prove, verify; the proven outputs against onnxruntime; a changed output rejected.
  */
-for (const family of [attentionBlock, layerNorms, decoder, conv1d]) {
+for (const family of [attentionBlock, layerNorms, decoder, conv1d, conv3d]) {
   const c: OpCase = family();
   describe(`family end to end: ${c.name}`, function () {
     this.timeout(600_000);

@@ -257,10 +257,12 @@ export function lowerMl(c: LowerContext, acts: string[]): void {
     case "ZipMap": {
       readAttributes(n, c.name, ["classlabels_int64s", "classlabels_strings"]);
       // the probabilities are the proven tensor: rename the producer's output when only
-      // ZipMap reads it (so a final Softmax stays final), else copy (wiring)
+      // ZipMap reads it (so a final Softmax stays final; the classifier's own label ArgMax,
+      // which reads the raw scores when post_transform is NONE, follows), else copy (wiring)
       const prev = c.nodes.findLast((nd) => nd.output === x);
       if (prev && (c.uses.get(x) ?? 0) === 1) {
         prev.output = outs[0];
+        for (const nd of c.nodes) nd.inputs = nd.inputs.map((i) => (i === x ? outs[0] : i));
         shapes[outs[0]] = xs;
         return;
       }

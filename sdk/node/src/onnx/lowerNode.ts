@@ -508,15 +508,27 @@ function lowerArithmetic(
   const scale = op === "Mul" ? k : { shape: k.shape, data: k.data.map((v) => 1 / v) };
   if (scale.data.some((v) => !Number.isFinite(v)))
     throw unsupported(c, undefined, "division by zero");
+  if (foldScale(c, x, scale, output)) return;
   push({ op: "Affine", name: c.name, inputs: [x], output, scale, bias: zero() }, shape);
 }
 
-/** Folds a constant bias into the Dense/Conv that produced x, when nothing else reads x. */
+/**
+ * Folds a constant bias into the Dense/Conv that produced x, or into a constant Mul's Affine
+ * (an unfused BatchNormalization as tf2onnx writes it: Mul + Add), when nothing else reads x.
+ */
 function foldBias(c: LowerContext, x: string, bias: Tensor, output: string): boolean {
   const prev = c.nodes[c.nodes.length - 1];
   if (!prev || prev.output !== x || (c.uses.get(x) ?? 0) !== 1) return false;
   const xs = c.shapes[x];
   let m: number;
+  if (prev.op === "Affine") {
+    // the Add's constant broadcasts to x without widening it (checked by the caller)
+    if (prev.bias.data.some((v) => v !== 0)) return false;
+    prev.bias = bias;
+    prev.output = output;
+    c.shapes[output] = xs;
+    return true;
+  }
   if (prev.op === "Dense") {
     m = prev.weight.shape[0];
     if (!(
@@ -536,6 +548,28 @@ function foldBias(c: LowerContext, x: string, bias: Tensor, output: string): boo
   prev.bias = { shape: [m], data: b };
   prev.output = output;
   c.shapes[output] = xs;
+  return true;
+}
+
+/**
+ * Folds a constant per-output (or scalar) scale into the Dense that produced x, when nothing
+ * else reads x: Keras' unfused BatchNormalization after a Dense is Mul + Add (tf2onnx), both
+ * of which then vanish into the Dense (exact: row i of the weight and bias i times s_i).
+ */
+function foldScale(c: LowerContext, x: string, scale: Tensor, output: string): boolean {
+  const prev = c.nodes[c.nodes.length - 1];
+  if (prev?.op !== "Dense" || prev.output !== x || (c.uses.get(x) ?? 0) !== 1) return false;
+  const [m, k] = prev.weight.shape;
+  const n = scale.data.length;
+  if (!(n === 1 || (n === m && scale.shape[scale.shape.length - 1] === m))) return false;
+  const s = (i: number) => scale.data[n === 1 ? 0 : i];
+  prev.weight = {
+    shape: [m, k],
+    data: prev.weight.data.map((v, j) => v * s(Math.floor(j / k))),
+  };
+  if (prev.bias) prev.bias = { shape: [m], data: prev.bias.data.map((v, i) => v * s(i)) };
+  prev.output = output;
+  c.shapes[output] = c.shapes[x];
   return true;
 }
 

@@ -5,6 +5,7 @@ import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
 import { readAttributes } from "./readAttributes.ts";
 import { constInts, normAxis } from "./shapeOps.ts";
+import { TREE_TRAVERSAL_HINT } from "./supportedOps.ts";
 
 /**
  * ONNX ops that select, combine or move activations, lowered onto the existing IR nodes (so
@@ -259,6 +260,7 @@ function lowerEmbedding(c: LowerContext, idx: string, push: Push): void {
   const ins = n.input ?? [];
   const table = consts.get(ins[0]);
   const a = readAttributes(n, c.name, ["axis"]);
+  if (table?.shape.length === 1) throw unsupported(c, "indices", TREE_TRAVERSAL_HINT);
   if (!table || table.shape.length !== 2 || normAxis(a.int("axis", 0), table.shape.length) !== 0)
     throw unsupported(
       c,

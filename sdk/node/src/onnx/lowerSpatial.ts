@@ -7,7 +7,7 @@ import { lower1d, lower3d } from "./lowerNd.ts";
 import { lowerConvTranspose } from "./lowerConvTranspose.ts";
 import { lowerMatMulActs } from "./lowerProducts.ts";
 import { readAttributes } from "./readAttributes.ts";
-import { SUPPORTED_OPS } from "./supportedOps.ts";
+import { SUPPORTED_OPS, UNSUPPORTED_OP_HINTS } from "./supportedOps.ts";
 
 export type Push = (node: IrNode, shape: number[]) => void;
 
@@ -252,7 +252,11 @@ export function lower2d(c: LowerContext, x: string, push: Push): void {
       );
     }
     default:
-      throw unsupported(c, undefined, `supported: ${SUPPORTED_OPS.join(", ")}`);
+      throw unsupported(
+        c,
+        undefined,
+        `${UNSUPPORTED_OP_HINTS[op] ? `${UNSUPPORTED_OP_HINTS[op]}; ` : ""}supported: ${SUPPORTED_OPS.join(", ")}`,
+      );
   }
 }
 
