@@ -1053,8 +1053,8 @@ function decisionStep(g: Graph, x: T): T {
 }
 
 /**
- * ArrayFeatureExtractor of some columns, then Normalizer (L1, L2 or MAX) of |x| + 1 (a norm of
- * 0 has no witness: the circuit refuses the division).
+ * ArrayFeatureExtractor of some columns, then Normalizer (L1, L2 or MAX) or LpNormalization
+ * (p 1 or 2) of |x| + 1 (a norm of 0 has no witness: the circuit refuses the division).
  */
 function sklearnStep(g: Graph, x: T): T {
   const n = x.shape[1];
@@ -1071,6 +1071,11 @@ function sklearnStep(g: Graph, x: T): T {
   const abs = g.node("Abs", [picked.name], picked.shape, "");
   const pos = g.node("Add", [abs.name, g.init("one", [], [1])], picked.shape, "+1");
   const norm = g.pick(["L1", "L2", "MAX"] as const);
+  // LpNormalization (default domain) is the same L1 / L2 division
+  if (norm !== "MAX" && g.chance(0.5)) {
+    const p = norm === "L1" ? 1 : 2;
+    return g.node("LpNormalization", [pos.name], pos.shape, `p ${p}`, { axis: -1, p });
+  }
   return g.node("Normalizer", [pos.name], pos.shape, norm, { norm }, { extra: 0 });
 }
 

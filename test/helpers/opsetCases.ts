@@ -65,18 +65,21 @@ export function opsetCases(): OpCase[] {
       ],
     }),
     model({
-      name: "opset 8 forms: Max / Min with one constant value (Clip), GlobalMaxPool of a 1-D input, TopK with the k attribute",
+      name: "opset 8 forms: Max / Min with one constant value (Clip), LpNormalization (p 1, axis 1), GlobalMaxPool of a 1-D input, TopK with the k attribute",
       input: [1, 2, 5],
       output: [1, 2, 3],
       opset: 8,
       init: [
         { name: "lo", shape: [], data: [-0.2] },
         { name: "hi", shape: [1], data: [0.6] },
+        { name: "one", shape: [], data: [1] },
       ],
       nodes: [
         node("Max", ["x", "lo"], ["a"]),
         node("Min", ["hi", "a"], ["b"]),
-        node("GlobalMaxPool", ["b"], ["g"]),
+        node("Add", ["b", "one"], ["pos"]),
+        node("LpNormalization", ["pos"], ["ln"], { axis: 1, p: 1 }),
+        node("GlobalMaxPool", ["ln"], ["g"]),
         node("TopK", ["x"], ["top", "i"], { k: 3 }),
         node("Add", ["top", "g"], ["y"]),
       ],

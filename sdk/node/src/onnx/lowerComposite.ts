@@ -4,6 +4,7 @@ import { numel } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
 import type { OnnxNodeProto } from "./parseOnnx.ts";
+import { normalizer } from "./lowerMl.ts";
 import { lowerSelect, readReduce } from "./lowerSelect.ts";
 import { lowerSpatial } from "./lowerSpatial.ts";
 import { readAttributes } from "./readAttributes.ts";
@@ -63,6 +64,13 @@ export function lowerComposite(c: LowerContext, x: string, push: Push): void {
   switch (op) {
     case "Hardmax":
       return lowerHardmax(c, x, push);
+    case "LpNormalization": {
+      // x / ||x||_p over `axis` (p 1 or 2): Normalizer's L1 / L2 lowering
+      const a = readAttributes(n, c.name, ["axis", "p"]);
+      const p = a.int("p", 2);
+      if (p !== 1 && p !== 2) throw unsupported(c, "p", `${p}; 1 and 2 are supported`);
+      return normalizer(c, x, p === 1 ? "L1" : "L2", output, a.int("axis", -1));
+    }
     case "ReduceL2": {
       viaSelect({ opType: "ReduceSumSquare" }, tmp("sumsq"));
       return activation("Sqrt", tmp("sumsq"), output);

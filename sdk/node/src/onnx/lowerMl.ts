@@ -302,12 +302,18 @@ function lowerAs(
 }
 
 /**
- * Normalizer, over the last axis as onnxruntime computes it: x / sum |x| (L1),
+ * Normalizer (and LpNormalization, over `axis`), over the last axis as onnxruntime computes it: x / sum |x| (L1),
  * x / sqrt(sum x^2) (L2), x / max x (MAX). A row whose norm is 0 has no witness (the division
  * is refused), where onnxruntime copies it.
  */
-function normalizer(c: LowerContext, x: string, norm: string, output: string): void {
-  const axes = [-1];
+export function normalizer(
+  c: LowerContext,
+  x: string,
+  norm: string,
+  output: string,
+  axis = -1,
+): void {
+  const axes = [axis];
   const d = `${output}__norm`;
   const reduce = { L1: "ReduceL1", L2: "ReduceSumSquare", MAX: "ReduceMax" }[norm];
   if (!reduce) throw unsupported(c, "norm", `${norm}; L1, L2 and MAX are supported`);

@@ -23,6 +23,7 @@ export const COMPOSITE_OPS = [
   "ReduceLogSumExp",
   "LpPool",
   "GlobalLpPool",
+  "LpNormalization",
   "TopK",
 ] as const;
 
