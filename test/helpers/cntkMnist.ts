@@ -1,4 +1,5 @@
 import { buildOnnx } from "./buildOnnx.ts";
+import type { OnnxNodeSpec } from "./buildOnnx.ts";
 import { weights } from "./exporterModel.ts";
 
 /** The input side of {@link cntkMnist} (the zoo model's is 28: the graph is the same). */
@@ -17,7 +18,13 @@ export function cntkMnist(opset = 8): Uint8Array {
   const [c1, c2, classes] = [2, 3, 10];
   const pooled = CNTK_MNIST_SIZE / 4;
   const flat = c2 * pooled * pooled;
-  const conv = (name: string, input: string, weight: string, bias: string, i: number) => [
+  const conv = (
+    name: string,
+    input: string,
+    weight: string,
+    bias: string,
+    i: number,
+  ): OnnxNodeSpec[] => [
     {
       opType: "Conv",
       name: `Convolution${name}`,

@@ -142,8 +142,8 @@ export function lowerSelect(c: LowerContext, acts: string[], push: Push): void {
       if (bound !== null) {
         // Max(x, k) / Min(x, k) with one constant value k that does not widen x: Clip
         const [min, max] = op === "Max" ? [bound, Infinity] : [-Infinity, bound];
-        const node = { op: "Activation", kind: "Clip", name: c.name, inputs: [x], output } as const;
-        return push({ ...node, alpha: 0, beta: 0, min, max, slope: null }, xs);
+        const clip = { op: "Activation", kind: "Clip", name: c.name, inputs: [x], output } as const;
+        return push({ ...clip, inputs: [x], alpha: 0, beta: 0, min, max, slope: null }, xs);
       }
       const shape = variadicShape();
       if (op === "Max") return maxOf(acts, shape, output);
