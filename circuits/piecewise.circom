@@ -65,6 +65,74 @@ template PiecewiseUniform(BITS, SEG, D, SHIFT, QBITS, T) {
     out <== rs.out;
 }
 
+// Saturating uniform segments (Sigmoid, Tanh): -2^(BITS-1) <= in < 2^(BITS-1) (a value outside
+// has no witness); on -2^(CBITS-1) <= in < 2^(CBITS-1) it is PiecewiseUniform(CBITS, ...) (T
+// fitted there), outside it out = LO (in < 0) or HI (in >= 0), the function's limits.
+// In the bits b of u = in + 2^(BITS-1), s = b[BITS-1] is 1 iff in >= 0, and in is inside iff
+// b[CBITS-1..BITS-2] all equal 1 - s (miss = how many do not: one product); the inner offset
+// in + 2^(CBITS-1) is the bits s, b[CBITS-2..0] (a valid CBITS-bit offset whatever in is, so
+// the polynomial and its rescale stay in their proven range outside too).
+// Cost: BITS (decomposition) + 1 (miss) + 2 (IsZero) + 1 (output select) + 2^(SEG+1) - 2
+// (selector) + D (Horner) + SHIFT + QBITS (rescale).
+template PiecewiseSaturated(BITS, CBITS, SEG, D, SHIFT, QBITS, LO, HI, T) {
+    signal input in;
+    signal output out;
+    var L = CBITS - SEG;
+    assert(BITS < 250);
+    assert(CBITS < BITS);
+    signal b[BITS];
+    var u = in + 2 ** (BITS - 1);
+    var lc = 0;
+    for (var i = 0; i < BITS; i++) {
+        b[i] <-- (u >> i) & 1;
+        b[i] * (b[i] - 1) === 0;
+        lc += b[i] * 2 ** i;
+    }
+    lc === in + 2 ** (BITS - 1);
+    var K = BITS - CBITS;
+    var high = 0;
+    for (var i = CBITS - 1; i < BITS - 1; i++) high += b[i];
+    // miss = K - high (s = 0: the bits should all be 1) or high (s = 1: all 0)
+    signal flip;
+    flip <== b[BITS - 1] * (2 * high - K);
+    signal miss;
+    miss <== K - high + flip;
+    signal inv;
+    inv <-- miss != 0 ? 1 / miss : 0;
+    signal inside;
+    inside <== 1 - miss * inv;
+    inside * miss === 0;
+
+    // the inner offset's bits: c[i] = b[i] below CBITS - 1, c[CBITS - 1] = s
+    var t2 = 1 - 2 ** L;
+    for (var i = 0; i < L; i++) t2 += b[i] * 2 ** (i + 1);
+    signal sel[2 ** (SEG + 1)];
+    sel[0] <== 0;
+    sel[1] <== 1;
+    for (var level = 0; level < SEG; level++) {
+        var top = level == 0 ? BITS - 1 : CBITS - 1 - level;
+        for (var n = 2 ** level; n < 2 ** (level + 1); n++) {
+            sel[2 * n + 1] <== sel[n] * b[top];
+            sel[2 * n] <== sel[n] - sel[2 * n + 1];
+        }
+    }
+    signal h[D + 1];
+    for (var k = D; k >= 0; k--) {
+        var c = 0;
+        for (var r = 0; r < 2 ** SEG; r++) c += sel[2 ** SEG + r] * T[r][k];
+        if (k == D) {
+            h[k] <== c;
+        } else {
+            h[k] <== c + t2 * h[k + 1];
+        }
+    }
+    component rs = Rescale(SHIFT, QBITS);
+    rs.in <== h[0];
+    // out = inside ? the polynomial : (s ? HI : LO)
+    var limit = LO + b[BITS - 1] * (HI - LO);
+    out <== inside * (rs.out - limit) + limit;
+}
+
 // Octave segments: 0 <= in < 2^(BITS-1) (a negative value has no witness); segment e is
 // [2^e, 2^(e+1)) (the leading bit e, t2 = 2 in - 3 2^e), row BITS-1 of T is in = 0 (t2 = 0).
 // Cost: BITS - 1 (decomposition) + BITS - 1 (leading bit) + D (Horner) + SHIFT + QBITS.

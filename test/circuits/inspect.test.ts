@@ -25,11 +25,6 @@ describe("circom --inspect reports no under-constrained signal", function () {
     { name: "inspect-argmax", library: "compare.circom", main: "ArgMaxN(4, 6, 0, 1)" },
     { name: "inspect-clip", library: "compare.circom", main: "ClipInt(1, -5, 6, 1, 9, 6)" },
     { name: "inspect-leaky", library: "activation.circom", main: "LeakyRescale(4, 4, 8, 9)" },
-    {
-      name: "inspect-poly",
-      library: "activation.circom",
-      main: "PolyRescale(10240, 15, 12, 134217728, 64166000, -3692000, 138000, -2000, 100, 4)",
-    },
     { name: "inspect-mul", library: "activation.circom", main: "MulRescale(4, 10)" },
     { name: "inspect-dot", library: "arith.circom", main: "DotRescale(3, 4, 12)" },
     { name: "inspect-div", library: "arith.circom", main: "DivRound(4, 8, 12)" },

@@ -4,6 +4,8 @@ import { fromField, toField } from "../../sdk/core/src/quantize/fixedPoint.ts";
 import { rescale } from "../../sdk/core/src/quantize/rescale.ts";
 import { fitPiecewise, piecewiseAccumulator } from "../../sdk/core/src/quantize/piecewiseFit.ts";
 import type { PiecewiseOp } from "../../sdk/core/src/quantize/types.ts";
+import { saturationBound } from "../../sdk/core/src/quantize/unaryFunctions.ts";
+import { piecewise, piecewiseOp } from "../../sdk/core/src/quantize/ops/piecewise.ts";
 import type { UnaryFunction } from "../../sdk/core/src/quantize/unaryFunctions.ts";
 import { compileTemplate } from "../helpers/templateHarness.ts";
 import type { Harness } from "../helpers/templateHarness.ts";
@@ -13,8 +15,8 @@ const read = (h: Harness, w: bigint[], name: string) => fromField(w[h.symbols.ge
 const rejects = (h: Harness, w: bigint[], changes: Record<string, bigint>) =>
   failingConstraints(h.r1cs, forgeWitness({ witness: w, symbols: h.symbols, changes })).length > 0;
 
-/** A fitted op over a small range (9 signed bits at 2^4: inputs in [-16, 16)). */
-function fitted(fn: UnaryFunction, segments: PiecewiseOp["segments"]): PiecewiseOp {
+/** A fitted op over a small range (by default 9 signed bits at 2^4: inputs in [-16, 16)). */
+function fitted(fn: UnaryFunction, segments: PiecewiseOp["segments"], bits = 9): PiecewiseOp {
   const op: PiecewiseOp = {
     kind: "piecewise",
     name: fn,
@@ -23,19 +25,21 @@ function fitted(fn: UnaryFunction, segments: PiecewiseOp["segments"]): Piecewise
     fn,
     alpha: 1,
     beta: 0,
-    frac: 4,
+    frac: FRAC,
     segments,
-    bits: 9,
+    bits,
     segBits: 0,
     degree: 0,
     shift: 0,
     quotientBits: 16,
     table: null,
     maxError: 0,
+    saturation: null,
   };
   fitPiecewise(op);
   return op;
 }
+const FRAC = 4;
 const table = (op: PiecewiseOp) => `[${op.table!.map((r) => `[${r.join(",")}]`).join(",")}]`;
 
 describe("circuits/piecewise.circom", function () {
@@ -119,4 +123,69 @@ describe("circuits/piecewise.circom", function () {
     expect(rejects(octave, w, { "main.z[6]": 1n })).to.equal(true);
     expect(rejects(octave, w, { "main.h[0]": read(octave, w, "main.h[0]") - 1n })).to.equal(true);
   });
+
+  // Sigmoid / Tanh: fitted on their saturation range (log2 X + f + 1 bits, X = saturationBound),
+  // their limits beyond it, here for an input 3 bits wider (PiecewiseSaturated). The segment
+  // edges and the saturation edges are where a forged selection or flag would matter.
+  for (const fn of ["sigmoid", "tanh"] as const) {
+    it(`${fn}: PiecewiseSaturated equals the SDK at every segment edge and across the saturation edges; rejects a neighbouring segment, a forged inside flag and a forged limit`, async function () {
+      const op = piecewiseOp({ name: fn, input: 0, output: 1, fn, frac: FRAC });
+      const sat = op.saturation!;
+      expect(sat.bits).to.equal(Math.log2(saturationBound(op, FRAC)!) + FRAC + 1);
+      piecewise.calibrate(op, { inBits: [sat.bits + 3], checkedWidth: FRAC + 3 });
+      expect(op.segBits, "a multi-segment fit").to.be.greaterThan(0);
+      const h = await compileTemplate({
+        name: `piecewise-${fn}`,
+        library: "piecewise.circom",
+        main: `PiecewiseSaturated(${op.bits}, ${sat.bits}, ${op.segBits}, ${op.degree}, ${op.shift}, ${op.quotientBits}, ${sat.low}, ${sat.high}, ${table(op)})`,
+        dependencies: ["rescale.circom"],
+      });
+      const edge = 2n ** BigInt(sat.bits - 1);
+      const L = 2n ** BigInt(sat.bits - op.segBits);
+      const leaves = 2 ** op.segBits;
+      const top = 2n ** BigInt(op.bits - 1);
+      const outside = [edge, -edge - 1n, edge + 1n, -edge - 2n, top - 1n, -top, 2n * edge];
+      const xs = [...outside, edge - 1n, -edge];
+      for (let r = 0n; r < BigInt(leaves); r++) xs.push(-edge + r * L, -edge - 1n + (r + 1n) * L);
+      for (const x of xs) {
+        const w = await calculateWitness({ wasm: h.compiled.wasm, input: { in: f(x) } });
+        const out = read(h, w, "main.out");
+        const want = rescale(piecewiseAccumulator(op, x), op.shift);
+        expect(out, `${fn}(${x})`).to.equal(want);
+        expect(failingConstraints(h.r1cs, w)).to.deep.equal([]);
+        const isOutside = outside.includes(x);
+        expect(read(h, w, "main.inside"), `${fn}(${x}) inside`).to.equal(isOutside ? 0n : 1n);
+        if (isOutside) expect(out).to.equal(BigInt(x > 0n ? sat.high : sat.low));
+        // the real function: within the op's measured bound
+        const y =
+          fn === "sigmoid"
+            ? 1 / (1 + Math.exp(-Number(x) / 2 ** FRAC))
+            : Math.tanh(Number(x) / 2 ** FRAC);
+        expect(Math.abs(Number(out) / 2 ** FRAC - y)).to.be.at.most(
+          op.maxError * Math.max(1, Math.abs(y)) + 1e-12,
+        );
+        expect(rejects(h, w, { "main.out": out + 1n })).to.equal(true);
+        expect(rejects(h, w, { "main.inside": 1n - read(h, w, "main.inside") })).to.equal(true);
+        // the neighbouring segment's polynomial at the same input: rejected
+        const on = Array.from({ length: leaves }, (_, r) => read(h, w, `main.sel[${leaves + r}]`));
+        const r = on.indexOf(1n);
+        expect(on.filter((v) => v === 1n)).to.have.length(1);
+        const other = r === leaves - 1 ? r - 1 : r + 1;
+        if (!isOutside)
+          expect(
+            rejects(h, w, { [`main.sel[${leaves + r}]`]: 0n, [`main.sel[${leaves + other}]`]: 1n }),
+            `${fn}(${x}) in segment ${other} instead of ${r}`,
+          ).to.equal(true);
+      }
+      // an outside input claiming to be inside (miss forged to 0, its inverse to anything)
+      const w = await calculateWitness({ wasm: h.compiled.wasm, input: { in: f(edge) } });
+      expect(rejects(h, w, { "main.miss": 0n, "main.inside": 1n })).to.equal(true);
+      expect(rejects(h, w, { "main.flip": read(h, w, "main.flip") - 1n })).to.equal(true);
+      // beyond the proven range there is no witness
+      const none = (x: bigint) =>
+        calculateWitness({ wasm: h.compiled.wasm, input: { in: f(x) } }).catch(() => null);
+      expect(await none(top)).to.equal(null);
+      expect(await none(-top - 1n)).to.equal(null);
+    });
+  }
 });

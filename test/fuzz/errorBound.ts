@@ -1,13 +1,6 @@
 import type { ModelIR } from "../../sdk/node/src/onnx/ir.ts";
 import { linearTerms } from "../../sdk/node/src/onnx/linearTerms.ts";
 import type { LinearIrNode } from "../../sdk/node/src/onnx/linearTerms.ts";
-import {
-  POLY_COEF_FRAC,
-  SIGMOID_ERROR_BOUND,
-  TANH_ERROR_BOUND,
-  approximate,
-  polyCoefficients,
-} from "../../sdk/node/src/quantize/approximations.ts";
 import type { LinearOp, QuantizedModel } from "../../sdk/core/src/quantize/types.ts";
 import { unaryFloat } from "../../sdk/core/src/quantize/unaryFunctions.ts";
 
@@ -28,12 +21,9 @@ import { unaryFloat } from "../../sdk/core/src/quantize/unaryFunctions.ts";
  *    |D - 1/2| exceeds D's error (in units) + 1.5, else 1; a tree's leaf indicators: 0 while
  *    the path sum's error is below 1, else 1.
  *  - leaky: max(1, |s|) E + |s - s~| |x'| + 2^-(f+1), |s - s~| <= 2^-(slopeFrac+1).
- *  - poly (Sigmoid/Tanh, float reference exact): L_f E + the stated approximation bound
- *    (approximations.ts: 0.0072 / 0.0143 for all x) + L_p 2^-(f+1) (rounded clip point)
- *    + sum_k 2^-(29) |c'|^k (coefficients at 2^-28) + 2^-(f+1); L_f = 1/4 (sigmoid) or 1 (tanh),
- *    L_p = max |p'| on the clip interval.
- *  - piecewise (Exp, Erf, GELU, ...): the op's measured maxError max(1, |f(x')|) (output rounding
- *    included) + 1.1 max |f(x' +- E) - f(x')| + 2^-(f+4).
+ *  - piecewise (Sigmoid, Tanh, Exp, Erf, GELU, ...): the op's measured maxError max(1, |f(x')|)
+ *    (output rounding and a saturating function's limits beyond its fitted range included)
+ *    + 1.1 max |f(x' +- E) - f(x')| + 2^-(f+4).
  *  - dot: sum_t (|a'| E_b + |b'| E_a + E_a E_b), + 2^-(f+1) when it rescales.
  *  - div: |a/b - a'/b'| <= (E_a + |a'/b'| E_b) / (|b'| - E_b) (infinite when |b'| <= E_b),
  *    + 2^-(f+1) (rounded to nearest).
@@ -176,19 +166,6 @@ export function quantizationErrorBound(p: {
         }
         break;
       }
-      case "poly": {
-        const lf = op.fn === "sigmoid" ? 0.25 : 1;
-        const approx = op.fn === "sigmoid" ? SIGMOID_ERROR_BOUND : TANH_ERROR_BOUND;
-        const { clip } = polyCoefficients(op.fn);
-        const lp = polySlope(op.fn);
-        for (let i = 0; i < n; i++) {
-          const c = Math.min(Math.abs(real(op.inputs[0], i)), clip + 1);
-          let coefErr = 2 ** -(POLY_COEF_FRAC + 1);
-          for (let k = 1; k <= 7; k += 2) coefErr += 2 ** -(POLY_COEF_FRAC + 1) * c ** k;
-          e[i] = lf * E[op.inputs[0]][i] + approx + lp * half(op.frac) + coefErr + half(fo);
-        }
-        break;
-      }
       case "dot": {
         const [a, b] = op.inputs;
         for (let o = 0; o < n; o++) {
@@ -261,19 +238,4 @@ function floatTerms(ir: ModelIR, op: LinearOp): { coef: Float64Array; bias: Floa
     ir.shapes[node.output],
   );
   return t.coef.length === op.weight.length && t.bias.length === n ? t : null;
-}
-
-const slopes = new Map<string, number>();
-
-/** max |p'| of the float approximation on its clip interval (numerically, with 5% margin). */
-function polySlope(fn: "sigmoid" | "tanh"): number {
-  const cached = slopes.get(fn);
-  if (cached !== undefined) return cached;
-  const { clip } = polyCoefficients(fn);
-  let m = 0;
-  const h = clip / 2000;
-  for (let x = -clip; x < clip; x += h)
-    m = Math.max(m, Math.abs(approximate(fn, x + h) - approximate(fn, x)) / h);
-  slopes.set(fn, m * 1.05);
-  return m * 1.05;
 }

@@ -179,14 +179,14 @@ export function opCases(): OpCase[] {
       name: "Sigmoid",
       input: [1, 8],
       output: [1, 8],
-      tolerance: 0.0072 + 0.003,
+      tolerance: 0.002,
       nodes: [node("Sigmoid", ["x"], ["y"])],
     }),
     model({
       name: "Tanh",
       input: [1, 8],
       output: [1, 8],
-      tolerance: 0.0143 + 0.003,
+      tolerance: 0.002,
       nodes: [node("Tanh", ["x"], ["y"])],
     }),
     model({
@@ -502,6 +502,20 @@ function unaryCases(): OpCase[] {
         node("Sqrt", ["q"], ["s"]),
         node("Reciprocal", ["s"], ["r"]),
         node("Log", ["r"], ["y"]),
+      ],
+    }),
+    // 24 x spans about +-50: wider than both saturation bounds (PiecewiseSaturated)
+    model({
+      name: "Sigmoid and Tanh of 24 x (their limits beyond the saturation bound)",
+      input: V,
+      output: V,
+      tolerance: 0.002,
+      init: [scalar("k", 24)],
+      nodes: [
+        node("Mul", ["x", "k"], ["a"]),
+        node("Sigmoid", ["a"], ["s"]),
+        node("Tanh", ["a"], ["t"]),
+        node("Add", ["s", "t"], ["y"]),
       ],
     }),
     model({

@@ -22,12 +22,12 @@ const constant = (name: string, shape: number[], value?: number): OnnxInitialize
     : floats(name, shape, 0.5);
 
 /**
- * Per-step error of one cell whose incoming state is exact (float units; derivation in
- * sdk/node/src/quantize/README.md, "Recurrent nets"): LSTM eps_s (2 + |c|) + 2 eps_t with
- * |c| <= 1 plus the roundings, GRU 2 eps_s + (1 + |R_h h + Rb_h|) eps_t, RNN eps_t, with eps_s
- * = 0.0072 (Sigmoid) and eps_t = 0.0143 (Tanh).
+ * Per-step error of one cell whose incoming state is exact (float units, accuracy mode, rho =
+ * 2^-12; derivation in sdk/node/src/quantize/README.md, "Recurrent nets"): with the Sigmoid /
+ * Tanh `piecewise` errors eps_s, eps_t <= 1.1 rho and N = ||W|| + ||R|| + 1 <= 8 (the cases'
+ * weights), LSTM (13.5 + 1.75 N) rho, GRU (11.4 + 0.75 N) rho, RNN (1.1 + N + 1) rho.
  */
-export const RECURRENT_STEP_ERROR = { LSTM: 0.05, GRU: 0.04, RNN: 0.016 } as const;
+export const RECURRENT_STEP_ERROR = { LSTM: 0.007, GRU: 0.005, RNN: 0.003 } as const;
 
 /**
  * The stated tolerance after `steps` steps: the per-step errors add up (a non-expansive cell,

@@ -22,7 +22,7 @@ export interface Manifest {
     outputFrac: number;
     /** What the circuit outputs: the logits, or the argmax index. */
     outputKind: "logits" | "argmax";
-    /** The quantized ops (kinds: linear, layout, mul, max, argmax, clip, leaky, poly, range). */
+    /** The quantized ops (kinds: linear, layout, mul, max, argmax, clip, leaky, piecewise, range). */
     layers: {
       name: string;
       kind: string;

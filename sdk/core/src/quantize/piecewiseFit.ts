@@ -63,9 +63,22 @@ export function segmentsOf(
   });
 }
 
+/**
+ * The op's saturation when it applies: a saturating function whose proven input range is wider
+ * than its fitted one (else the fit covers the whole range and nothing saturates).
+ */
+export function saturated(op: PiecewiseOp): PiecewiseOp["saturation"] {
+  return op.saturation && op.saturation.bits < op.bits ? op.saturation : null;
+}
+
+/** The bits of the fitted range: the saturation range when it applies, else the proven one. */
+export function fitBits(op: PiecewiseOp): number {
+  return saturated(op)?.bits ?? op.bits;
+}
+
 /** The row and t2 of input x (the circuit derives both from x's bit decomposition). */
 function locate(op: PiecewiseOp, x: bigint): { row: number; t2: bigint } {
-  const B = BigInt(op.bits);
+  const B = BigInt(fitBits(op));
   if (op.segments === "octave") {
     if (x < 0n)
       throw new QuantizationRangeError(
@@ -93,6 +106,12 @@ function locate(op: PiecewiseOp, x: bigint): { row: number; t2: bigint } {
  */
 export function piecewiseAccumulator(op: PiecewiseOp, x: bigint): bigint {
   if (!op.table) throw new TypeError(`piecewise op ${op.name} has no table: calibrate it first`);
+  const sat = saturated(op);
+  if (sat) {
+    const edge = 1n << BigInt(sat.bits - 1);
+    if (x >= edge) return BigInt(sat.high) << BigInt(op.shift);
+    if (x < -edge) return BigInt(sat.low) << BigInt(op.shift);
+  }
   const { row, t2 } = locate(op, x);
   const c = op.table[row];
   let h = c[c.length - 1];
@@ -214,7 +233,7 @@ function floatError(
  */
 export function fitPiecewise(op: PiecewiseOp): void {
   const f = unaryFloat(op);
-  const B = op.bits;
+  const B = fitBits(op);
   const candidates: { segBits: number; degree: number; cost: number }[] = [];
   if (op.segments === "octave") {
     for (let d = 1; d <= MAX_OCTAVE_DEGREE; d++)
@@ -246,6 +265,21 @@ export function fitPiecewise(op: PiecewiseOp): void {
     ),
   );
   op.maxError = exactError(op, f, rows);
+  const sat = saturated(op);
+  if (sat) {
+    // beyond the fitted range the output is the limit: worst at the first inputs outside
+    const edge = 2 ** (sat.bits - 1);
+    for (const [x, q] of [
+      [edge, sat.high],
+      [-edge - 1, sat.low],
+    ]) {
+      const y = f(x / 2 ** op.frac);
+      op.maxError = Math.max(
+        op.maxError,
+        Math.abs(q / 2 ** op.frac - y) / Math.max(1, Math.abs(y)),
+      );
+    }
+  }
 }
 
 /** max |out - f(x)| / max(1, |f(x)|) (float units) of the integer evaluation. */
@@ -273,7 +307,7 @@ function exactError(op: PiecewiseOp, f: (x: number) => number, rows: Segment[]):
 /** Bits of the largest |Horner intermediate| (sum_k |C_k| 2^(L k)), sign included. */
 export function hornerBits(op: PiecewiseOp): number {
   if (!op.table) return 0;
-  const rows = segmentsOf(op.segments, op.bits, op.segBits);
+  const rows = segmentsOf(op.segments, fitBits(op), op.segBits);
   let worst = 0n;
   op.table.forEach((c, r) => {
     let s = 0n;

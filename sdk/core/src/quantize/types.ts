@@ -18,9 +18,8 @@
  *  - max / argmax / clip / activations: inputs are range-checked to `bits` first (a range op
  *    is inserted when the producer gave no bound); each comparison decomposes a difference
  *    into bits + 1 bits, so bits <= 249.
- *  - poly (Sigmoid/Tanh): the input is clipped to |c| <= clipAt (bits from clipAt), the
- *    polynomial is evaluated exactly in integers (degree 7: 7 * cBits + coefBits < 250) and
- *    rescaled once.
+ *  - piecewise (Sigmoid, Tanh, Exp, Erf, ...): polynomials on segments of the input's bits,
+ *    evaluated exactly in integers (every Horner intermediate < 2^249) and rescaled once.
  * The evaluator throws `QuantizationRangeError` wherever the circuit would have no witness.
  */
 
@@ -124,24 +123,7 @@ export interface LeakyOp extends QOpBase {
 }
 
 /**
- * Sigmoid / Tanh: c = clip(in, -clipAt, clipAt), then
- * out = rescale(c0 * 2^(coefFrac + degree*frac) ... ) — see approximations.ts.
- */
-export interface PolyOp extends QOpBase {
-  kind: "poly";
-  fn: "sigmoid" | "tanh";
-  /** The activation scale of input and output. */
-  frac: number;
-  clipAt: number;
-  /** Integer coefficients of c0 + c * (k1 + k3 c^2 + k5 c^4 + k7 c^6), see approximations.ts. */
-  coefs: number[];
-  shift: number;
-  quotientBits: number;
-  bits: number;
-}
-
-/**
- * A smooth unary function (Exp, Log, Sqrt, Erf, GELU, ELU, Softplus, ...): piecewise
+ * A smooth unary function (Sigmoid, Tanh, Exp, Log, Sqrt, Erf, GELU, ELU, ...): piecewise
  * polynomials over the proven input range, selected by the input's bits, evaluated exactly in
  * integers and rescaled once (see piecewiseFit.ts and ops/piecewise.ts).
  */
@@ -166,6 +148,12 @@ export interface PiecewiseOp extends QOpBase {
   table: bigint[][] | null;
   /** Measured: |out - f(x)| <= maxError * max(1, |f(x)|) over the whole proven range. */
   maxError: number;
+  /**
+   * A saturating function (Sigmoid, Tanh): the fit covers -2^(bits-1) <= x < 2^(bits-1) only,
+   * and an input beyond it (when the proven range is wider) gives `low` / `high` (x < 0 / x >=
+   * 0, integers at 2^-frac); null for the others.
+   */
+  saturation: { bits: number; low: number; high: number } | null;
 }
 
 /** Range check: -2^(bits-1) <= in < 2^(bits-1); out = in. */
@@ -225,7 +213,6 @@ export type QuantizedOp =
   | TopKOp
   | ClipOp
   | LeakyOp
-  | PolyOp
   | PiecewiseOp
   | RangeOp
   | DotOp

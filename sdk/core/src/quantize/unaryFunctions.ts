@@ -23,6 +23,8 @@ export const UNARY_FUNCTIONS = [
   "softsign",
   "mish",
   "swish",
+  "sigmoid",
+  "tanh",
 ] as const;
 export type UnaryFunction = (typeof UNARY_FUNCTIONS)[number];
 
@@ -110,5 +112,43 @@ export function unaryFloat(p: {
       return (x) => x * Math.tanh(softplus(x));
     case "swish":
       return (x) => x / (1 + Math.exp(-alpha * x));
+    case "sigmoid":
+      return (x) => 1 / (1 + Math.exp(-x));
+    case "tanh":
+      return Math.tanh;
   }
+}
+
+/**
+ * Functions constant to within a fraction of an output unit outside a bounded range, and
+ * their limits at -inf / +inf: the piecewise op fits them on |x| < saturationBound only and
+ * gives the limits beyond, so the fit (and the circuit's cost) does not grow with the input's
+ * range.
+ */
+export const SATURATING: Partial<Record<UnaryFunction, { low: number; high: number }>> = {
+  sigmoid: { low: 0, high: 1 },
+  tanh: { low: -1, high: 1 },
+};
+
+/** The tail error a saturating function's clip may add: this fraction of an output unit. */
+export const SATURATION_UNITS = 0.25;
+
+/**
+ * The smallest power of two X with |f(x) - limit| <= SATURATION_UNITS 2^-frac for |x| >= X
+ * (f monotone in the tails), in real units; null for a function that does not saturate.
+ *
+ * @example
+ * saturationBound({ fn: "sigmoid", alpha: 0, beta: 0 }, 12); // 16
+ */
+export function saturationBound(
+  p: { fn: UnaryFunction; alpha: number; beta: number },
+  frac: number,
+): number | null {
+  const lim = SATURATING[p.fn];
+  if (!lim) return null;
+  const f = unaryFloat(p);
+  const tol = SATURATION_UNITS * 2 ** -frac;
+  let x = 1;
+  while (Math.abs(f(x) - lim.high) > tol || Math.abs(f(-x) - lim.low) > tol) x *= 2;
+  return x;
 }

@@ -276,10 +276,6 @@ export function activationFloat(
         return v >= 0 ? v : node.slope!.data[slopeIdx![i]] * v;
       case "Clip":
         return Math.min(node.max, Math.max(node.min, v));
-      case "Sigmoid":
-        return 1 / (1 + Math.exp(-v));
-      case "Tanh":
-        return Math.tanh(v);
       case "HardSigmoid":
         return Math.max(0, Math.min(1, node.alpha * v + node.beta));
       case "HardSwish":

@@ -102,6 +102,8 @@ export const UNARY_ACTIVATIONS = {
   Softsign: "softsign",
   Mish: "mish",
   Swish: "swish",
+  Sigmoid: "sigmoid",
+  Tanh: "tanh",
 } as const satisfies Record<string, UnaryFunction>;
 export type UnaryActivationKind = keyof typeof UNARY_ACTIVATIONS;
 
@@ -142,15 +144,7 @@ export interface MaskNode extends NodeBase {
 }
 
 export type ActivationKind =
-  | "Relu"
-  | "LeakyRelu"
-  | "PRelu"
-  | "Clip"
-  | "Sigmoid"
-  | "Tanh"
-  | "HardSigmoid"
-  | "HardSwish"
-  | UnaryActivationKind;
+  "Relu" | "LeakyRelu" | "PRelu" | "Clip" | "HardSigmoid" | "HardSwish" | UnaryActivationKind;
 
 export interface ActivationNode extends NodeBase {
   op: "Activation";

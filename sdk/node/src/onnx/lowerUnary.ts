@@ -117,8 +117,8 @@ function lowerPow(
 
 /**
  * Mul(x, Sigmoid(x)) (SiLU / Swish as PyTorch exports it), the Sigmoid read by nothing else:
- * replaces the Sigmoid node by one Swish activation (the piecewise op, ~2e-4 instead of the
- * Sigmoid polynomial's 0.0072 |x|). Returns whether it did.
+ * replaces the Sigmoid node by one Swish activation (one piecewise op and no product: ~2e-4
+ * instead of |x| times Sigmoid's error). Returns whether it did.
  *
  * @example
  * if (fuseSwish(c, acts, push)) return;

@@ -9,7 +9,6 @@ import type { LinearIrNode, LinearTerms } from "../onnx/linearTerms.ts";
 import { requireMatMul } from "../onnx/matmulIndex.ts";
 import { lowerCompare, lowerTreeEnsemble } from "./lowerDecisions.ts";
 import type { QuantizeBuilder } from "./lowerDecisions.ts";
-import { POLY_COEF_FRAC, polyCoefficients } from "./approximations.ts";
 import { lowerNormalize } from "./lowerNormalize.ts";
 import { lowerSoftmax, MASKED_FILL } from "./lowerSoftmax.ts";
 import { bitLength } from "@zkml-verify/core/internal/quantize/fixedPoint";
@@ -472,28 +471,6 @@ export function lowerToQuantized(p: {
           slope,
           slopeFrac: sf,
           quotientBits: 250 - sf,
-          bits: 0,
-        });
-        return;
-      }
-      case "Sigmoid":
-      case "Tanh": {
-        const src = boundedId(id, node.name);
-        const fn = node.kind === "Sigmoid" ? "sigmoid" : "tanh";
-        const { clip: c, coefs } = polyCoefficients(fn);
-        const out = addTensor(node.output, shape, f, true);
-        const shift = POLY_COEF_FRAC + 6 * f;
-        ops.push({
-          kind: "poly",
-          name: node.name,
-          inputs: [src],
-          output: out,
-          fn,
-          frac: f,
-          clipAt: Math.round(c * one),
-          coefs: coefs.map((a) => Math.round(a * 2 ** POLY_COEF_FRAC)),
-          shift,
-          quotientBits: 250 - shift,
           bits: 0,
         });
         return;

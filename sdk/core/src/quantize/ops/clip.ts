@@ -29,7 +29,11 @@ export const clip: OpModule<ClipOp> = {
   emit(op, { k, ins, out, n }) {
     const { lines, L } = blockWriter();
     const w = clipWidth(op);
-    const p = `${op.lo === null ? 0 : 1}, ${op.lo ?? 0}, ${w}, ${op.hi === null ? 0 : 1}, ${op.hi ?? 0}, ${w}`;
+    // a side the input's proven range (op.bits signed bits) cannot cross costs nothing
+    const half = 2 ** (op.bits - 1);
+    const lo = op.lo !== null && op.lo > -half ? op.lo : null;
+    const hi = op.hi !== null && op.hi < half - 1 ? op.hi : null;
+    const p = `${lo === null ? 0 : 1}, ${lo ?? 0}, ${w}, ${hi === null ? 0 : 1}, ${hi ?? 0}, ${w}`;
     L(
       `// op ${k}: ${op.name}, clip [${op.lo ?? "-inf"}, ${op.hi ?? "inf"}], inputs ${op.bits}-bit`,
     );

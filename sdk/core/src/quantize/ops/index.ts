@@ -9,7 +9,6 @@ import { max } from "./max.ts";
 import { mul } from "./mul.ts";
 import type { OpModule } from "./opModule.ts";
 import { piecewise } from "./piecewise.ts";
-import { poly } from "./poly.ts";
 import { range } from "./range.ts";
 import { rsqrt } from "./rsqrt.ts";
 import { topk } from "./topk.ts";
@@ -31,7 +30,6 @@ export const OP_MODULES: { [K in QuantizedOpKind]: OpModule<QuantizedOp & { kind
   topk,
   clip,
   leaky,
-  poly,
   piecewise,
   range,
   dot,
