@@ -125,6 +125,10 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     }
   },
   async prove(a) {
+    // the witness generator under the zkml launcher's V8 flags, as the product runs it (without
+    // them V8 optimizes the huge witness function before its first call: minutes for 784_56_10)
+    const { useProverV8Flags } = await import("../../sdk/node/src/util/v8Flags.ts");
+    useProverV8Flags();
     const snarkjs = await import("snarkjs");
     const { encodeProof } = await import("../../sdk/core/src/prove/encodeProof.ts");
     const { artifactNames } = await import("../../sdk/node/src/setup/setupCircuit.ts");
@@ -183,6 +187,10 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
    * FFTs and the setup's MSMs and contribution alone, wall and CPU time, same run.
    */
   async floor(a) {
+    // the witness generator under the zkml launcher's V8 flags, as the product runs it (without
+    // them V8 optimizes the huge witness function before its first call: minutes for 784_56_10)
+    const { useProverV8Flags } = await import("../../sdk/node/src/util/v8Flags.ts");
+    useProverV8Flags();
     const snarkjs = await import("snarkjs");
     const { readCircuitSize } = await import("../../sdk/node/src/setup/circuitSize.ts");
     const { measureGroth16Floor } = await import("./msmFloor.ts");
