@@ -158,6 +158,25 @@ export interface ActivationNode extends NodeBase {
   slope: Tensor | null;
 }
 
+/** An activation without parameters (Relu, Sigmoid, Tanh, Abs, ...): what lowerings compose. */
+export const plainActivation = (
+  kind: ActivationKind,
+  name: string,
+  input: string,
+  output: string,
+): ActivationNode => ({
+  op: "Activation",
+  kind,
+  name,
+  inputs: [input],
+  output,
+  alpha: 0,
+  beta: 0,
+  min: -Infinity,
+  max: Infinity,
+  slope: null,
+});
+
 /** Softmax / LogSoftmax over one axis; quantizable only as the model's last node. */
 export interface SoftmaxNode extends NodeBase {
   op: "Softmax" | "LogSoftmax";

@@ -1,6 +1,6 @@
 import { ShapeError } from "@zkml-verify/core/internal/errors";
 import type { ActivationKind, IrNode, Tensor } from "./ir.ts";
-import { numel } from "./ir.ts";
+import { numel, plainActivation } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
 import type { OnnxNodeProto } from "./parseOnnx.ts";
@@ -43,21 +43,7 @@ export function lowerComposite(c: LowerContext, x: string, push: Push): void {
   const xs = shapes[x];
   const tmp = (tag: string) => `${output}__${tag}`;
   const activation = (kind: ActivationKind, from: string, to: string) =>
-    push(
-      {
-        op: "Activation",
-        kind,
-        name: `${c.name}/${kind.toLowerCase()}`,
-        inputs: [from],
-        output: to,
-        alpha: 0,
-        beta: 0,
-        min: -Infinity,
-        max: Infinity,
-        slope: null,
-      },
-      shapes[from],
-    );
+    push(plainActivation(kind, `${c.name}/${kind.toLowerCase()}`, from, to), shapes[from]);
   /** Lowers `n2` (a node of another op type reading x) through the select ops into `to`. */
   const viaSelect = (n2: Partial<OnnxNodeProto>, to: string) =>
     lowerSelect({ ...c, n: { ...n, ...n2, output: [to] } }, [x], push);

@@ -1,6 +1,6 @@
 import { ShapeError } from "@zkml-verify/core/internal/errors";
 import type { IrNode, Tensor, TreeNode, TreeNodeMode } from "./ir.ts";
-import { numel } from "./ir.ts";
+import { numel, plainActivation } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { lowerNode, unsupported } from "./lowerNode.ts";
 import { tensorFromProto } from "./parseOnnx.ts";
@@ -386,22 +386,7 @@ function postTransform(
   const post = transformed(c, a);
   if (post === "SOFTMAX")
     push({ op: "Softmax", name: `${c.name}/softmax`, inputs: [from], output: to, axis: 1 }, shape);
-  if (post === "LOGISTIC")
-    push(
-      {
-        op: "Activation",
-        kind: "Sigmoid",
-        name: `${c.name}/logistic`,
-        inputs: [from],
-        output: to,
-        alpha: 0,
-        beta: 0,
-        min: -Infinity,
-        max: Infinity,
-        slope: null,
-      },
-      shape,
-    );
+  if (post === "LOGISTIC") push(plainActivation("Sigmoid", `${c.name}/logistic`, from, to), shape);
 }
 
 /** The classifier's label output (output 0), when something reads it: the argmax of the scores. */

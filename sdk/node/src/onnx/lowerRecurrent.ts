@@ -1,5 +1,6 @@
 import { ShapeError } from "@zkml-verify/core/internal/errors";
 import type { ActivationKind, Tensor } from "./ir.ts";
+import { plainActivation } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
 import type { Push } from "./lowerSpatial.ts";
@@ -256,21 +257,7 @@ class Steps {
 
   private act(kind: ActivationKind, x: string, what: string): string {
     const output = this.tensor(what);
-    this.push(
-      {
-        op: "Activation",
-        kind,
-        name: `${this.c.name}/${what}`,
-        inputs: [x],
-        output,
-        alpha: 0,
-        beta: 0,
-        min: -Infinity,
-        max: Infinity,
-        slope: null,
-      },
-      this.c.shapes[x],
-    );
+    this.push(plainActivation(kind, `${this.c.name}/${what}`, x, output), this.c.shapes[x]);
     return output;
   }
 

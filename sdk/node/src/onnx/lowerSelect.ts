@@ -1,6 +1,6 @@
 import { ShapeError } from "@zkml-verify/core/internal/errors";
 import type { IrNode } from "./ir.ts";
-import { broadcastIndex, broadcastShapes, numel } from "./ir.ts";
+import { broadcastIndex, broadcastShapes, numel, plainActivation } from "./ir.ts";
 import type { LowerContext } from "./lowerNode.ts";
 import { unsupported } from "./lowerNode.ts";
 import { readAttributes } from "./readAttributes.ts";
@@ -318,21 +318,7 @@ function lowerEmbedding(c: LowerContext, idx: string, push: Push): void {
     wide,
   );
   affine(name("abs"), name("near"), -1, Float64Array.of(1));
-  push(
-    {
-      op: "Activation",
-      kind: "Relu",
-      name: `${c.name}/onehot`,
-      inputs: [name("near")],
-      output: name("onehot"),
-      alpha: 0,
-      beta: 0,
-      min: -Infinity,
-      max: Infinity,
-      slope: null,
-    },
-    wide,
-  );
+  push(plainActivation("Relu", `${c.name}/onehot`, name("near"), name("onehot")), wide);
   // Dense weight [out, in] = table transposed
   const weight = new Float64Array(D * K);
   for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) weight[d * K + k] = table.data[k * D + d];
