@@ -17,7 +17,7 @@ template LeakyRescale(SLOPE, SF, BITS, QBITS) {
     component s = NonNegative(BITS - 1);
     s.in <== in;
     signal pos;
-    pos <== s.out * (in * (2 ** SF - SLOPE));
+    pos <== s.out * (in * ((1 << SF) - SLOPE));
     component r = Rescale(SF, QBITS);
     r.in <== SLOPE * in + pos;
     out <== r.out;

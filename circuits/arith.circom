@@ -45,7 +45,7 @@ template DivRound(SHIFT, BBITS, QBITS) {
     babs <== (2 * s.out - 1) * b;
     signal num;
     num <== (2 * s.out - 1) * a;
-    var t = 2 * num * 2 ** SHIFT + babs;
+    var t = 2 * num * (1 << SHIFT) + babs;
     var d = 2 * babs;
     signal q;
     q <-- t >= 0 ? t \ d : -((-t + d - 1) \ d);
@@ -54,7 +54,7 @@ template DivRound(SHIFT, BBITS, QBITS) {
     signal qb;
     qb <== q * babs;
     signal r;
-    r <== 2 * num * 2 ** SHIFT + babs - 2 * qb;
+    r <== 2 * num * (1 << SHIFT) + babs - 2 * qb;
     component lo = NonNegative(BBITS);
     lo.in <== r;
     lo.out === 1;
@@ -76,10 +76,10 @@ template DivRound(SHIFT, BBITS, QBITS) {
 template RsqrtFloor(E, BITS, RBITS, W) {
     signal input in;
     signal output out;
-    var x = 2 ** (2 * E);
+    var x = (1 << (2 * E));
     var root = 0;
     for (var i = RBITS - 1; i >= 0; i--) {
-        var c = root + 2 ** i;
+        var c = root + (1 << i);
         if (c * c * in <= x) root = c;
     }
     signal r;
@@ -94,10 +94,10 @@ template RsqrtFloor(E, BITS, RBITS, W) {
     signal q;
     q <== (2 * r + 1) * in;
     component lo = NonNegative(W);
-    lo.in <== 2 ** (2 * E) - p;
+    lo.in <== (1 << (2 * E)) - p;
     lo.out === 1;
     component hi = NonNegative(W);
-    hi.in <== p + q - 2 ** (2 * E) - 1;
+    hi.in <== p + q - (1 << (2 * E)) - 1;
     hi.out === 1;
     out <== r;
 }

@@ -72,7 +72,8 @@ template PoseidonHash(N, LIVE, CONST_FIRST, FIRST) {
         }
         for (var j = 0; j < T; j++) {
             if (r == 0 && live[j] == 0) {
-                m[j] = s[j] ** 5;
+                var sq = s[j] * s[j];
+                m[j] = sq * sq * s[j];
             } else {
                 x2[k] <== s[j] * s[j];
                 x4[k] <== x2[k] * x2[k];
@@ -146,7 +147,10 @@ template InputCommitment(N, BITS, HEAD) {
     assert(BITS >= 2);
     var K = 250 \ BITS;
     var E = (N + K - 1) \ K;
-    var TOP = 2 ** (BITS - 1);
+    var TOP = (1 << (BITS - 1));
+    // one field inversion, not one per value (the witness computes each inversion as an
+    // exponentiation: 784 of them were a third of 784_56_10's witness time)
+    var TOP_INV = 1 / TOP;
     signal input in[N];
     signal output checked[N];
     signal output out;
@@ -159,9 +163,9 @@ template InputCommitment(N, BITS, HEAD) {
         for (var b = 0; b < BITS - 1; b++) {
             bits[i][b] <-- (u >> b) & 1;
             bits[i][b] * (bits[i][b] - 1) === 0;
-            low += bits[i][b] * 2 ** b;
+            low += bits[i][b] * (1 << b);
         }
-        var top = (u - low) / TOP; // field division by the constant: (u - low) * TOP^-1
+        var top = (u - low) * TOP_INV;
         top * (top - 1) === 0;
         checked[i] <== in[i];
         // packed from in[i], not from the bits: one term per value, so the packing

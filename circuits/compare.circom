@@ -16,14 +16,14 @@ template NonNegative(W) {
     signal input in;
     signal output out;
     signal bits[W + 1];
-    var t = in + 2 ** W;
+    var t = in + (1 << W);
     var lc = 0;
     for (var i = 0; i <= W; i++) {
         bits[i] <-- (t >> i) & 1;
         bits[i] * (bits[i] - 1) === 0;
-        lc += bits[i] * 2 ** i;
+        lc += bits[i] * (1 << i);
     }
-    lc === in + 2 ** W;
+    lc === in + (1 << W);
     out <== bits[W];
 }
 

@@ -35,13 +35,13 @@ template PackedRescale(K, N, SHIFT, QUOTIENT_BITS, RELU) {
     signal low[K][M];
     signal sign[K];
 
-    var half = SHIFT > 0 ? 2 ** (SHIFT - 1) : 0;
+    var half = SHIFT > 0 ? (1 << (SHIFT - 1)) : 0;
     var offset = 0;
-    for (var c = 0; c < K; c++) offset += (half + 2 ** (N - 1)) * 2 ** (N * c);
+    for (var c = 0; c < K; c++) offset += (half + (1 << (N - 1))) * (1 << (N * c));
     var t = in + offset;
     var total = 0;
     for (var c = 0; c < K; c++) {
-        var limb = (t >> (N * c)) & (2 ** N - 1);
+        var limb = (t >> (N * c)) & ((1 << N) - 1);
         sign[c] <-- limb >> (N - 1);
         sign[c] * (sign[c] - 1) === 0;
         var lc = 0;
@@ -49,14 +49,14 @@ template PackedRescale(K, N, SHIFT, QUOTIENT_BITS, RELU) {
         for (var i = 0; i < M; i++) {
             low[c][i] <-- (limb >> i) & 1;
             low[c][i] * (low[c][i] - 1) === 0;
-            lc += low[c][i] * 2 ** i;
-            if (i >= SHIFT) magnitude += low[c][i] * 2 ** (i - SHIFT);
+            lc += low[c][i] * (1 << i);
+            if (i >= SHIFT) magnitude += low[c][i] * (1 << (i - SHIFT));
         }
-        total += (lc + 2 ** (N - 1) - 2 ** M + sign[c] * 2 ** M) * 2 ** (N * c);
+        total += (lc + (1 << (N - 1)) - (1 << M) + sign[c] * (1 << M)) * (1 << (N * c));
         if (RELU == 1) {
             out[c] <== sign[c] * magnitude;
         } else {
-            out[c] <== magnitude - (1 - sign[c]) * 2 ** (QUOTIENT_BITS - 1);
+            out[c] <== magnitude - (1 - sign[c]) * (1 << (QUOTIENT_BITS - 1));
         }
     }
     total === in + offset;

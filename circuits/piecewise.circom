@@ -28,24 +28,24 @@ template PiecewiseUniform(BITS, SEG, D, SHIFT, QBITS, T) {
     var L = BITS - SEG;
     assert(BITS < 250);
     signal b[BITS];
-    var u = in + 2 ** (BITS - 1);
+    var u = in + (1 << (BITS - 1));
     var lc = 0;
     for (var i = 0; i < BITS; i++) {
         b[i] <-- (u >> i) & 1;
         b[i] * (b[i] - 1) === 0;
-        lc += b[i] * 2 ** i;
+        lc += b[i] * (1 << i);
     }
-    lc === in + 2 ** (BITS - 1);
+    lc === in + (1 << (BITS - 1));
     // t2 = 2 t - (2^L - 1), t = the low L bits: the offset within the segment, centred.
-    var t2 = 1 - 2 ** L;
-    for (var i = 0; i < L; i++) t2 += b[i] * 2 ** (i + 1);
+    var t2 = 1 - (1 << L);
+    for (var i = 0; i < L; i++) t2 += b[i] * (1 << (i + 1));
 
     // sel[2^SEG + r] = 1 iff the top SEG bits spell r (node n's children: 2n, 2n + 1).
     signal sel[2 ** (SEG + 1)];
     sel[0] <== 0;
     sel[1] <== 1;
     for (var level = 0; level < SEG; level++) {
-        for (var n = 2 ** level; n < 2 ** (level + 1); n++) {
+        for (var n = (1 << level); n < (1 << (level + 1)); n++) {
             sel[2 * n + 1] <== sel[n] * b[BITS - 1 - level];
             sel[2 * n] <== sel[n] - sel[2 * n + 1];
         }
@@ -53,7 +53,7 @@ template PiecewiseUniform(BITS, SEG, D, SHIFT, QBITS, T) {
     signal h[D + 1];
     for (var k = D; k >= 0; k--) {
         var c = 0;
-        for (var r = 0; r < 2 ** SEG; r++) c += sel[2 ** SEG + r] * T[r][k];
+        for (var r = 0; r < (1 << SEG); r++) c += sel[(1 << SEG) + r] * T[r][k];
         if (k == D) {
             h[k] <== c;
         } else {
@@ -81,14 +81,14 @@ template PiecewiseSaturated(BITS, CBITS, SEG, D, SHIFT, QBITS, LO, HI, T) {
     assert(BITS < 250);
     assert(CBITS < BITS);
     signal b[BITS];
-    var u = in + 2 ** (BITS - 1);
+    var u = in + (1 << (BITS - 1));
     var lc = 0;
     for (var i = 0; i < BITS; i++) {
         b[i] <-- (u >> i) & 1;
         b[i] * (b[i] - 1) === 0;
-        lc += b[i] * 2 ** i;
+        lc += b[i] * (1 << i);
     }
-    lc === in + 2 ** (BITS - 1);
+    lc === in + (1 << (BITS - 1));
     var K = BITS - CBITS;
     var high = 0;
     for (var i = CBITS - 1; i < BITS - 1; i++) high += b[i];
@@ -104,14 +104,14 @@ template PiecewiseSaturated(BITS, CBITS, SEG, D, SHIFT, QBITS, LO, HI, T) {
     inside * miss === 0;
 
     // the inner offset's bits: c[i] = b[i] below CBITS - 1, c[CBITS - 1] = s
-    var t2 = 1 - 2 ** L;
-    for (var i = 0; i < L; i++) t2 += b[i] * 2 ** (i + 1);
+    var t2 = 1 - (1 << L);
+    for (var i = 0; i < L; i++) t2 += b[i] * (1 << (i + 1));
     signal sel[2 ** (SEG + 1)];
     sel[0] <== 0;
     sel[1] <== 1;
     for (var level = 0; level < SEG; level++) {
         var top = level == 0 ? BITS - 1 : CBITS - 1 - level;
-        for (var n = 2 ** level; n < 2 ** (level + 1); n++) {
+        for (var n = (1 << level); n < (1 << (level + 1)); n++) {
             sel[2 * n + 1] <== sel[n] * b[top];
             sel[2 * n] <== sel[n] - sel[2 * n + 1];
         }
@@ -119,7 +119,7 @@ template PiecewiseSaturated(BITS, CBITS, SEG, D, SHIFT, QBITS, LO, HI, T) {
     signal h[D + 1];
     for (var k = D; k >= 0; k--) {
         var c = 0;
-        for (var r = 0; r < 2 ** SEG; r++) c += sel[2 ** SEG + r] * T[r][k];
+        for (var r = 0; r < (1 << SEG); r++) c += sel[(1 << SEG) + r] * T[r][k];
         if (k == D) {
             h[k] <== c;
         } else {
@@ -146,7 +146,7 @@ template PiecewiseOctave(BITS, D, SHIFT, QBITS, T) {
     for (var i = 0; i < M; i++) {
         b[i] <-- (in >> i) & 1;
         b[i] * (b[i] - 1) === 0;
-        lc += b[i] * 2 ** i;
+        lc += b[i] * (1 << i);
     }
     lc === in;
     // z[i] = 1 iff some bit at or above i is set; z[i] - z[i + 1] = 1 exactly at the leading bit.
@@ -154,7 +154,7 @@ template PiecewiseOctave(BITS, D, SHIFT, QBITS, T) {
     z[M] <== 0;
     for (var i = M - 1; i >= 0; i--) z[i] <== z[i + 1] + b[i] - z[i + 1] * b[i];
     var t2 = 2 * in;
-    for (var i = 0; i < M; i++) t2 -= 3 * 2 ** i * (z[i] - z[i + 1]);
+    for (var i = 0; i < M; i++) t2 -= 3 * (1 << i) * (z[i] - z[i + 1]);
     signal h[D + 1];
     for (var k = D; k >= 0; k--) {
         var c = (1 - z[0]) * T[M][k];

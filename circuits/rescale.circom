@@ -23,15 +23,15 @@ template RescaleBits(SHIFT, QUOTIENT_BITS) {
     signal input in;
     signal output bits[N];
 
-    var half = SHIFT > 0 ? 2 ** (SHIFT - 1) : 0;
-    var t = in + half + 2 ** (N - 1);
+    var half = SHIFT > 0 ? (1 << (SHIFT - 1)) : 0;
+    var t = in + half + (1 << (N - 1));
     var lc = 0;
     for (var i = 0; i < N; i++) {
         bits[i] <-- (t >> i) & 1;
         bits[i] * (bits[i] - 1) === 0;
-        lc += bits[i] * 2 ** i;
+        lc += bits[i] * (1 << i);
     }
-    lc === in + half + 2 ** (N - 1);
+    lc === in + half + (1 << (N - 1));
 }
 
 // out = round(in / 2^SHIFT), range-checked to QUOTIENT_BITS signed bits.
@@ -41,8 +41,8 @@ template Rescale(SHIFT, QUOTIENT_BITS) {
     component d = RescaleBits(SHIFT, QUOTIENT_BITS);
     d.in <== in;
     var q = 0;
-    for (var i = 0; i < QUOTIENT_BITS; i++) q += d.bits[SHIFT + i] * 2 ** i;
-    out <== q - 2 ** (QUOTIENT_BITS - 1);
+    for (var i = 0; i < QUOTIENT_BITS; i++) q += d.bits[SHIFT + i] * (1 << i);
+    out <== q - (1 << (QUOTIENT_BITS - 1));
 }
 
 // out = max(0, round(in / 2^SHIFT)), the quotient range-checked to QUOTIENT_BITS signed bits.
@@ -53,6 +53,6 @@ template RescaleRelu(SHIFT, QUOTIENT_BITS) {
     d.in <== in;
     // With the sign bit set, q = (low QUOTIENT_BITS-1 quotient bits); otherwise q < 0.
     var magnitude = 0;
-    for (var i = 0; i < QUOTIENT_BITS - 1; i++) magnitude += d.bits[SHIFT + i] * 2 ** i;
+    for (var i = 0; i < QUOTIENT_BITS - 1; i++) magnitude += d.bits[SHIFT + i] * (1 << i);
     out <== d.bits[SHIFT + QUOTIENT_BITS - 1] * magnitude;
 }

@@ -24,7 +24,7 @@ template TopKMasked(N, K, BITS) {
     signal input in[N];
     signal output values[K];
     signal output index[K];
-    var LOW = -(2 ** BITS);
+    var LOW = -((1 << BITS));
     signal cur[K + 1][N];
     signal eq[K][N];
     signal inv[K][N];
