@@ -216,7 +216,8 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     useProverV8Flags();
     const { loadModelDir } = await import("../../sdk/node/src/model/loadModelDir.ts");
     const t0 = performance.now();
-    const model = await loadModelDir({ dir: a.outDir as string });
+    // a loaded model as a server keeps it: fixed-base tables after the first proof
+    const model = await loadModelDir({ dir: a.outDir as string, precomputeBases: true });
     const loadMs = performance.now() - t0;
     const cpu = () => {
       const u = process.cpuUsage();

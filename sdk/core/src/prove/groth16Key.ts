@@ -1,5 +1,6 @@
 import { buildBn128 } from "ffjavascript";
 import { ProofError } from "../errors.ts";
+import { sharedBytes } from "./fixedBaseMsm.ts";
 
 /**
  * A Groth16 proving key (.zkey) parsed once and kept in memory: its header, the verification
@@ -30,6 +31,8 @@ export interface Groth16ProvingKey {
   readonly basesC: Bases;
   /** Section 9: the quotient's bases, one per domain point. */
   readonly pointsH: Uint8Array;
+  /** `LoadGroth16KeyParameters.precomputeBases`. */
+  readonly precomputeBases: boolean;
 }
 
 /** A section of affine bases and the indices of those that are not the point at infinity. */
@@ -47,6 +50,14 @@ export interface Bases {
 export interface LoadGroth16KeyParameters {
   /** The .zkey file's bytes (Groth16, bn128). */
   zkey: Uint8Array;
+  /**
+   * For a key that proves many times (a server, the benchmark's warm stage): after its first
+   * proof, compute the window multiples of its fixed bases in the background (H's, and those of
+   * the wires full-width in that proof's witness) and prove later proofs with them
+   * (`fixedBaseMsm.ts`). 784_56_10: ~40 MiB held, ~12 s of CPU once, ~0.4 s less per proof
+   * (README of this folder). Default false: a one-proof process does not pay for it.
+   */
+  precomputeBases?: boolean;
 }
 
 /** The .zkey sections, numbered as snarkjs writes them (zkey_utils.js). */
@@ -160,14 +171,25 @@ export async function loadGroth16Key(p: LoadGroth16KeyParameters): Promise<Groth
     beta2,
     delta1,
     delta2,
-    coefs: coefSection.subarray(4),
+    coefs: copyOf(coefSection.subarray(4)),
     nCoefs,
     basesA: basesOf(section(ZKEY_SECTION.a), n8q * 2),
     basesB1: basesOf(section(ZKEY_SECTION.b1), n8q * 2),
     basesB2: basesOf(section(ZKEY_SECTION.b2), n8q * 4),
     basesC: basesOf(section(ZKEY_SECTION.c), n8q * 2),
     pointsH: section(ZKEY_SECTION.h),
+    precomputeBases: p.precomputeBases ?? false,
   };
+}
+
+/**
+ * A copy the quotient's worker task reads without cloning it (`sharedBytes`): a view of the
+ * .zkey would make every proof's message clone the whole file.
+ */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const out = sharedBytes(bytes.length);
+  out.set(bytes);
+  return out;
 }
 
 function basesOf(points: Uint8Array, pointBytes: number): Bases {

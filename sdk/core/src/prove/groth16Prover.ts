@@ -2,6 +2,8 @@ import { buildBn128 } from "ffjavascript";
 import type { Curve, CurveGroup } from "ffjavascript";
 import type { Groth16Proof } from "snarkjs";
 import { ProofError } from "../errors.ts";
+import { fixedBaseMsm, precomputeFixedBases } from "./fixedBaseMsm.ts";
+import type { FixedBaseGroup, FixedBaseTable } from "./fixedBaseMsm.ts";
 import { binSections, leBigInt } from "./groth16Key.ts";
 import type { Bases, Groth16ProvingKey } from "./groth16Key.ts";
 
@@ -61,17 +63,24 @@ export async function proveGroth16WithKey(
   const curve = await buildBn128();
   const { Fr, G1, G2 } = curve;
   const n8 = Fr.n8;
+  const tables = key.precomputeBases ? await readyTables(key) : undefined;
   // The quotient's scalars on one worker while the others run the four witness MSMs; the H
   // MSM is queued as soon as its scalars are ready.
-  const hMsm = quotientScalars(curve, key, witness).then((h) => G1.multiExpAffine(key.pointsH, h));
+  const hMsm = quotientScalars(curve, key, witness).then((h) =>
+    tables
+      ? fixedBaseMsm({ curve, table: tables.h, scalars: h })
+      : G1.multiExpAffine(key.pointsH, h),
+  );
   const privateWitness = witness.subarray((key.nPublic + 1) * n8);
+  const fixed = (wires: FixedWires | undefined) => wires && { curve, wires };
   const [a, b1, b2, c, h] = await Promise.all([
-    witnessMsm(G1, key.basesA, witness),
-    witnessMsm(G1, key.basesB1, witness),
-    witnessMsm(G2, key.basesB2, witness),
-    witnessMsm(G1, key.basesC, privateWitness),
+    witnessMsm(G1, key.basesA, witness, fixed(tables?.a)),
+    witnessMsm(G1, key.basesB1, witness, fixed(tables?.b1)),
+    witnessMsm(G2, key.basesB2, witness, fixed(tables?.b2)),
+    witnessMsm(G1, key.basesC, privateWitness, fixed(tables?.c)),
     hMsm,
   ]);
+  if (key.precomputeBases && !precomputed.has(key)) startPrecompute(curve, key, witness);
 
   // The blinding, as snarkjs: A = a + alpha + r delta, B = b + beta + s delta,
   // C = c + h + s A + r B1 - r s delta.
@@ -112,24 +121,31 @@ const SCALAR_WIDTHS = [1, 8, 32] as const;
 
 /**
  * sum(witness[i] * bases[i]): zero scalars and bases at infinity left out, the rest as one MSM
- * per scalar width (SCALAR_WIDTHS), on ffjavascript's thread pool.
+ * per scalar width (SCALAR_WIDTHS), on ffjavascript's thread pool. With `fixed` (a loaded key's
+ * precomputed window multiples), the full-width scalars of the wires it covers go through
+ * `fixedBaseMsm`.
  */
 export async function witnessMsm(
   group: CurveGroup,
   bases: Bases,
   witness: Uint8Array,
+  fixed?: { curve: Curve; wires: FixedWires },
 ): Promise<Uint8Array> {
   const { nonZero, points, pointBytes } = bases;
   const n8 = SCALAR_WIDTHS[SCALAR_WIDTHS.length - 1];
-  const width = new Uint8Array(nonZero.length);
+  const full = SCALAR_WIDTHS.length - 1;
+  const width = scalarWidths(bases, witness);
+  const tableScalars = fixed && new Uint8Array(fixed.wires.table.count * n8);
   const counts = SCALAR_WIDTHS.map(() => 0);
   for (let k = 0; k < nonZero.length; k++) {
-    const o = nonZero[k] * n8;
-    let top = n8 - 1;
-    while (top >= 0 && witness[o + top] === 0) top--;
-    const w = top < 0 ? -1 : SCALAR_WIDTHS.findIndex((bytes) => top < bytes);
-    width[k] = w + 1; // 0: a zero scalar
-    if (w >= 0) counts[w]++;
+    const w = width[k] - 1;
+    if (w < 0) continue;
+    const slot = fixed ? fixed.wires.slotOf[k] : -1;
+    if (w === full && tableScalars && slot >= 0) {
+      const o = nonZero[k] * n8;
+      tableScalars.set(witness.subarray(o, o + n8), slot * n8);
+      width[k] = 0; // handled by the table
+    } else counts[w]++;
   }
   const parts = SCALAR_WIDTHS.map((bytes, w) => ({
     bytes,
@@ -141,17 +157,125 @@ export async function witnessMsm(
     if (width[k] === 0) continue;
     const part = parts[width[k] - 1];
     const i = nonZero[k];
-    part.bases.set(points.subarray(i * pointBytes, (i + 1) * pointBytes), part.n * pointBytes);
-    part.scalars.set(witness.subarray(i * n8, i * n8 + part.bytes), part.n * part.bytes);
+    // byte loops: a subarray per wire costs more than the copy (~16k wires per MSM)
+    const [from, to] = [i * pointBytes, part.n * pointBytes];
+    for (let b = 0; b < pointBytes; b++) part.bases[to + b] = points[from + b];
+    const [s, d] = [i * n8, part.n * part.bytes];
+    for (let b = 0; b < part.bytes; b++) part.scalars[d + b] = witness[s + b];
     part.n++;
   }
-  const sums = await Promise.all(
-    parts
+  const sums = await Promise.all([
+    ...(fixed && tableScalars
+      ? [fixedBaseMsm({ curve: fixed.curve, table: fixed.wires.table, scalars: tableScalars })]
+      : []),
+    ...parts
       .filter((part) => part.n > 0)
       .map((part) => group.multiExpAffine(part.bases, part.scalars)),
-  );
+  ]);
   return sums.reduce((acc, v) => group.add(acc, v), group.zero);
 }
+
+/** Per non-zero base: 0 for a zero scalar, else 1 + the index in SCALAR_WIDTHS of its width. */
+function scalarWidths(bases: Bases, witness: Uint8Array): Uint8Array {
+  const { nonZero } = bases;
+  const n8 = SCALAR_WIDTHS[SCALAR_WIDTHS.length - 1];
+  const width = new Uint8Array(nonZero.length);
+  for (let k = 0; k < nonZero.length; k++) {
+    const o = nonZero[k] * n8;
+    let top = n8 - 1;
+    while (top >= 0 && witness[o + top] === 0) top--;
+    let w = 0;
+    if (top >= 0) while (top >= SCALAR_WIDTHS[w]) w++;
+    width[k] = top < 0 ? 0 : w + 1;
+  }
+  return width;
+}
+
+/**
+ * Window multiples of the bases of the wires that were full-width in a witness: `slotOf[k]` is
+ * the table index of the k-th non-zero base, or -1.
+ */
+export interface FixedWires {
+  readonly slotOf: Int32Array;
+  readonly table: FixedBaseTable;
+}
+
+/** A loaded key's precomputed tables (`LoadGroth16KeyParameters.precomputeBases`). */
+export interface Groth16BaseTables {
+  readonly h: FixedBaseTable;
+  readonly a: FixedWires;
+  readonly b1: FixedWires;
+  readonly b2: FixedWires;
+  readonly c: FixedWires;
+  /** Bytes held by the tables' points. */
+  readonly bytes: number;
+}
+
+/**
+ * Window multiples of H's bases and of the bases of the wires that are full-width in `witness`
+ * (the same wires are full width in most witnesses of a circuit: Poseidon's, negative values).
+ *
+ * @example
+ * const tables = await precomputeGroth16Bases({ curve, key, witness });
+ */
+export async function precomputeGroth16Bases(p: {
+  curve: Curve;
+  key: Groth16ProvingKey;
+  /** The witness section of a .wtns (nVars field elements). */
+  witness: Uint8Array;
+}): Promise<Groth16BaseTables> {
+  const { curve, key, witness } = p;
+  const n8 = curve.Fr.n8;
+  const full = SCALAR_WIDTHS.length;
+  const wiresOf = async (
+    group: FixedBaseGroup,
+    bases: Bases,
+    w: Uint8Array,
+  ): Promise<FixedWires> => {
+    const width = scalarWidths(bases, w);
+    const slotOf = new Int32Array(bases.nonZero.length).fill(-1);
+    let count = 0;
+    for (let k = 0; k < width.length; k++) if (width[k] === full) slotOf[k] = count++;
+    const points = new Uint8Array(count * bases.pointBytes);
+    for (let k = 0; k < width.length; k++) {
+      if (slotOf[k] < 0) continue;
+      const i = bases.nonZero[k];
+      points.set(
+        bases.points.subarray(i * bases.pointBytes, (i + 1) * bases.pointBytes),
+        slotOf[k] * bases.pointBytes,
+      );
+    }
+    return { slotOf, table: await precomputeFixedBases({ curve, group, points }) };
+  };
+  const privateWitness = witness.subarray((key.nPublic + 1) * n8);
+  const [h, a, b1, b2, c] = await Promise.all([
+    precomputeFixedBases({ curve, group: "G1", points: key.pointsH }),
+    wiresOf("G1", key.basesA, witness),
+    wiresOf("G1", key.basesB1, witness),
+    wiresOf("G2", key.basesB2, witness),
+    wiresOf("G1", key.basesC, privateWitness),
+  ]);
+  const bytes = h.bytes + [a, b1, b2, c].reduce((sum, t) => sum + t.table.bytes, 0);
+  return { h, a, b1, b2, c, bytes };
+}
+
+/**
+ * The tables of keys loaded with `precomputeBases`: computed in the background after the key's
+ * first proof (from its witness), awaited by a proof started meanwhile. A failed precomputation
+ * leaves the key on the plain MSMs.
+ */
+const precomputed = new WeakMap<Groth16ProvingKey, Promise<Groth16BaseTables | undefined>>();
+
+function startPrecompute(curve: Curve, key: Groth16ProvingKey, witness: Uint8Array): void {
+  precomputed.set(
+    key,
+    precomputeGroth16Bases({ curve, key, witness: witness.slice() }).catch(() => undefined),
+  );
+}
+
+/** The key's tables, once its background precomputation has finished (undefined before it starts). */
+export const readyTables = (key: Groth16ProvingKey): Promise<Groth16BaseTables | undefined> =>
+  precomputed.get(key) ?? Promise.resolve(undefined);
 
 /** The witness section of .wtns bytes, checked against the key (length, field). */
 function witnessOf(wtns: Uint8Array, key: Groth16ProvingKey): Uint8Array {

@@ -12,6 +12,8 @@ export interface LoadModelDirParameters {
   dir: string;
   /** Default groth16. */
   system?: ProofSystem;
+  /** `LoadModelParameters.precomputeBases`: for a model that proves many times. */
+  precomputeBases?: boolean;
 }
 
 /**
@@ -55,5 +57,6 @@ export async function loadModelDir(p: LoadModelDirParameters): Promise<LoadedMod
     },
     // modelKeys and the lines above have checked every file's sha256 against the manifest
     checkHashes: false,
+    precomputeBases: p.precomputeBases,
   });
 }

@@ -1,0 +1,225 @@
+import type { Curve } from "ffjavascript";
+
+/**
+ * Fixed-base multi-exponentiation (issue 15): a proving key's bases never change, so a loaded
+ * key can keep, for each base P_j, its window multiples Q_jk = 2^(c·k)·P_j (affine). A sum
+ * Σ s_j·P_j is then Σ d_jk·Q_jk with d_jk the c-bit digits of s_j: one bucket pass over n·W
+ * points with c-bit scalars, where ffjavascript's Pippenger runs W' passes (one per window of
+ * its own, smaller width), each with a bucket reduction. The multiples are computed on
+ * ffjavascript's worker threads (wasmcurves's `batchApplyKeyMixed` by 2^c, then
+ * `batchToAffine`), the MSM is wasmcurves's own `multiexpAffine_chunk`, one task per chunk of
+ * bases.
+ */
+
+/** Fr (bn128's scalar field) is below 2^254: the digits cover 254 bits. */
+const SCALAR_BITS = 254;
+/** Bytes of a scalar as the provers hold them (little-endian, standard form). */
+const SCALAR_BYTES = 32;
+/** Bytes of a digit handed to `multiexpAffine_chunk` (c <= 16). */
+const DIGIT_BYTES = 2;
+/** The window widths tried: up to 16 bits (DIGIT_BYTES), from 4. */
+const WINDOW_BITS = { min: 4, max: 16 } as const;
+/**
+ * A bucket reduction adds Jacobian points (~16 field multiplications) where the bucket pass adds
+ * affine points into buckets (~11): the ratio weighs the two when choosing the window width.
+ */
+const BUCKET_ADD_COST = 1.4;
+
+export type FixedBaseGroup = "G1" | "G2";
+
+/** The window multiples of a list of affine bases, split in chunks (one MSM task each). */
+export interface FixedBaseTable {
+  readonly group: FixedBaseGroup;
+  /** Window width c in bits, and W = ceil(254 / c) windows. */
+  readonly windowBits: number;
+  readonly windows: number;
+  /** Number of bases. */
+  readonly count: number;
+  /** Chunk i covers bases [start, start + count): affine points, window-major ([k][j]). */
+  readonly chunks: readonly { start: number; count: number; points: Uint8Array }[];
+  /** Bytes held (the points). */
+  readonly bytes: number;
+}
+
+export interface PrecomputeFixedBasesParameters {
+  curve: Curve;
+  group: FixedBaseGroup;
+  /** The affine bases, contiguous (ffjavascript's layout: Montgomery, 64 bytes in G1, 128 in G2). */
+  points: Uint8Array;
+  /** Tasks to split the bases in (default: the curve's worker count). */
+  chunks?: number;
+}
+
+/** Window width minimising the point additions of one chunk of n bases. */
+export function windowBitsFor(n: number): number {
+  let best: number = WINDOW_BITS.min;
+  let bestCost = Infinity;
+  for (let c = WINDOW_BITS.min; c <= WINDOW_BITS.max; c++) {
+    const cost = n * Math.ceil(SCALAR_BITS / c) + BUCKET_ADD_COST * 2 ** (c + 1);
+    if (cost < bestCost) [best, bestCost] = [c, cost];
+  }
+  return best;
+}
+
+/**
+ * The window multiples of `points`, computed on the curve's worker threads.
+ *
+ * @example
+ * const table = await precomputeFixedBases({ curve, group: "G1", points: key.pointsH });
+ * const sum = await fixedBaseMsm({ curve, table, scalars });
+ */
+export async function precomputeFixedBases(
+  p: PrecomputeFixedBasesParameters,
+): Promise<FixedBaseTable> {
+  const { curve, group, points } = p;
+  const g = curve[group];
+  const pointBytes = g.F.n8 * 2;
+  const jacobianBytes = g.F.n8 * 3;
+  const count = points.length / pointBytes;
+  const nChunks = Math.max(1, Math.min(p.chunks ?? curve.tm.concurrency, count));
+  const per = Math.ceil(count / nChunks);
+  const windowBits = windowBitsFor(per);
+  const windows = Math.ceil(SCALAR_BITS / windowBits);
+  const prefix = group === "G1" ? "g1m" : "g2m";
+  const step = curve.Fr.e(2 ** windowBits); // Montgomery form, as batchApplyKeyMixed reads it
+  const chunks = await Promise.all(
+    Array.from({ length: Math.ceil(count / per) }, async (_, i) => {
+      const start = i * per;
+      const n = Math.min(per, count - start);
+      const bases = points.slice(start * pointBytes, (start + n) * pointBytes);
+      const windowSize = n * pointBytes;
+      const [IN, OUT, JAC, STEP, ONE] = [0, 1, 2, 3, 4];
+      const task: Record<string, unknown>[] = [
+        { cmd: "ALLOCSET", var: IN, buff: bases },
+        { cmd: "ALLOC", var: OUT, len: (windows - 1) * windowSize },
+        { cmd: "ALLOC", var: JAC, len: n * jacobianBytes },
+        { cmd: "ALLOCSET", var: STEP, buff: step },
+        { cmd: "ALLOCSET", var: ONE, buff: curve.Fr.one },
+      ];
+      for (let k = 1; k < windows; k++) {
+        const from = k === 1 ? { var: IN } : { var: OUT, offset: (k - 2) * windowSize };
+        task.push(
+          call(
+            `${prefix}_batchApplyKeyMixed`,
+            from,
+            { val: n },
+            { var: STEP },
+            { var: ONE },
+            {
+              var: JAC,
+            },
+          ),
+          call(
+            `${prefix}_batchToAffine`,
+            { var: JAC },
+            { val: n },
+            {
+              var: OUT,
+              offset: (k - 1) * windowSize,
+            },
+          ),
+        );
+      }
+      task.push({ cmd: "GET", out: 0, var: OUT, len: (windows - 1) * windowSize });
+      const [multiples] = (await curve.tm.queueAction(task)) as Uint8Array[];
+      const all = sharedBytes(windows * windowSize);
+      all.set(bases, 0);
+      all.set(multiples, windowSize);
+      return { start, count: n, points: all };
+    }),
+  );
+  const bytes = chunks.reduce((sum, c) => sum + c.points.length, 0);
+  return { group, windowBits, windows, count, chunks, bytes };
+}
+
+export interface FixedBaseMsmParameters {
+  curve: Curve;
+  table: FixedBaseTable;
+  /** One scalar per base: little-endian, standard form, 32 bytes each (zeros are skipped). */
+  scalars: Uint8Array;
+}
+
+/**
+ * Σ scalars[j]·bases[j] over a table's bases: Jacobian point (ffjavascript's layout), the same
+ * value `multiExpAffine` over the bases gives.
+ */
+export async function fixedBaseMsm(p: FixedBaseMsmParameters): Promise<Uint8Array> {
+  const { curve, table, scalars } = p;
+  const g = curve[table.group];
+  const prefix = table.group === "G1" ? "g1m" : "g2m";
+  const { windowBits: c, windows } = table;
+  const sums = await Promise.all(
+    table.chunks.map(async (chunk) => {
+      const digits = digitsOf(scalars, chunk.start, chunk.count, c, windows);
+      const task = [
+        { cmd: "ALLOCSET", var: 0, buff: chunk.points },
+        { cmd: "ALLOCSET", var: 1, buff: digits },
+        { cmd: "ALLOC", var: 2, len: g.F.n8 * 3 },
+        call(
+          `${prefix}_multiexpAffine_chunk`,
+          { var: 0 },
+          { var: 1 },
+          { val: DIGIT_BYTES },
+          { val: chunk.count * windows },
+          { val: 0 },
+          { val: c },
+          { var: 2 },
+        ),
+        { cmd: "GET", out: 0, var: 2, len: g.F.n8 * 3 },
+      ];
+      const [sum] = (await curve.tm.queueAction(task)) as Uint8Array[];
+      return sum;
+    }),
+  );
+  return sums.reduce((acc, v) => g.add(acc, v), g.zero);
+}
+
+/**
+ * The c-bit digits of scalars [start, start + n), window-major (digit k of scalar j at k·n + j),
+ * as u16 little-endian.
+ */
+function digitsOf(
+  scalars: Uint8Array,
+  start: number,
+  n: number,
+  c: number,
+  windows: number,
+): Uint8Array {
+  const digits = new Uint16Array(windows * n);
+  const mask = (1 << c) - 1;
+  for (let j = 0; j < n; j++) {
+    const o = (start + j) * SCALAR_BYTES;
+    for (let k = 0, bit = 0; k < windows; k++, bit += c) {
+      const b = o + (bit >> 3);
+      const end = o + SCALAR_BYTES;
+      const word =
+        scalars[b] |
+        (b + 1 < end ? scalars[b + 1] << 8 : 0) |
+        (b + 2 < end ? scalars[b + 2] << 16 : 0);
+      digits[k * n + j] = (word >>> (bit & 7)) & mask;
+    }
+  }
+  // Uint16Array is little-endian on every platform wasm runs on
+  return new Uint8Array(digits.buffer);
+}
+
+/**
+ * Bytes that a worker task reads without a copy of the message: a SharedArrayBuffer where the
+ * platform allows one (Node; a cross-origin isolated page), else a plain buffer. A table's
+ * points (784_56_10: 38 MiB) are otherwise cloned into every proof's messages.
+ */
+export function sharedBytes(length: number): Uint8Array {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  return typeof SharedArrayBuffer === "function" && g.crossOriginIsolated !== false
+    ? new Uint8Array(new SharedArrayBuffer(length))
+    : new Uint8Array(length);
+}
+
+const call = (
+  fnName: string,
+  ...params: ({ var: number; offset?: number } | { val: number })[]
+) => ({
+  cmd: "CALL",
+  fnName,
+  params,
+});
