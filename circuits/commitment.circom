@@ -134,8 +134,10 @@ template PoseidonSponge(E, HEAD) {
 //
 // Constrained: each u[i] = in[i] + 2^(BITS-1) is BITS boolean bits (so -2^(BITS-1) <= in[i] <
 // 2^(BITS-1), and the packing below is injective): BITS-1 bit signals, and the top bit the
-// linear combination (u[i] - sum_b bits[i][b] 2^b) / 2^(BITS-1), constrained boolean itself
-// (the same statement as a top bit signal plus `sum === u[i]`, one constraint less per value);
+// linear combination d = u[i] - sum_b bits[i][b] 2^b, which must be 0 or 2^(BITS-1):
+// d * (d - 2^(BITS-1)) === 0 (the same statement as a top bit signal plus `sum === u[i]`, one
+// constraint less per value; written with d, not d / 2^(BITS-1), so its coefficients are small
+// powers of two rather than full field elements, which the Groth16 setup pays per bit);
 // K = floor(250/BITS) values are packed per field element e = sum u_j 2^(BITS j) (< 2^250 < p:
 // no wrap-around); out = PoseidonSponge(E, HEAD) over the packed elements, HEAD =
 // Poseidon(VERSION, E). `out` is a public signal.
@@ -148,9 +150,6 @@ template InputCommitment(N, BITS, HEAD) {
     var K = 250 \ BITS;
     var E = (N + K - 1) \ K;
     var TOP = (1 << (BITS - 1));
-    // one field inversion, not one per value (the witness computes each inversion as an
-    // exponentiation: 784 of them were a third of 784_56_10's witness time)
-    var TOP_INV = 1 / TOP;
     signal input in[N];
     signal output checked[N];
     signal output out;
@@ -165,12 +164,11 @@ template InputCommitment(N, BITS, HEAD) {
             bits[i][b] * (bits[i][b] - 1) === 0;
             low += bits[i][b] * (1 << b);
         }
-        var top = (u - low) * TOP_INV;
-        top * (top - 1) === 0;
+        (u - low) * (u - low - TOP) === 0;
         checked[i] <== in[i];
         // packed from in[i], not from the bits: one term per value, so the packing
         // constraint stays short
-        e[i \ K] += u * 2 ** (BITS * (i % K));
+        e[i \ K] += u * (1 << (BITS * (i % K)));
     }
     component sponge = PoseidonSponge(E, HEAD);
     for (var j = 0; j < E; j++) sponge.in[j] <== e[j];
