@@ -180,6 +180,10 @@ declare module "ffjavascript" {
   }
   export interface Curve {
     name: string;
+    /** Base field prime (G1 coordinates). */
+    q: bigint;
+    /** Scalar field prime (Fr). */
+    r: bigint;
     Fr: Field;
     G1: CurveGroup;
     G2: CurveGroup;
@@ -199,6 +203,20 @@ declare module "ffjavascript" {
 }
 
 declare module "r1csfile" {
+  /** Section 1 of an r1cs file; `F` (the scalar field) avoids building a second curve. */
+  export function readR1csHeader(
+    fd: import("@iden3/binfileutils").BinFile,
+    sections: import("@iden3/binfileutils").Sections,
+    options: { F: unknown },
+  ): Promise<{
+    n8: number;
+    prime: bigint;
+    nVars: number;
+    nOutputs: number;
+    nPubInputs: number;
+    nPrvInputs: number;
+    nConstraints: number;
+  }>;
   export function readR1cs(
     file: string,
     opts: { loadConstraints?: boolean; loadMap?: boolean; singleThread?: boolean },
@@ -228,4 +246,44 @@ declare module "circom_runtime" {
     code: Uint8Array,
     options?: { memorySize?: number },
   ): Promise<WitnessCalculator>;
+}
+
+declare module "@iden3/binfileutils" {
+  /** A fastfile handle: positioned reads and writes with a page cache. */
+  export interface BinFile {
+    pos: number;
+    read(n: number, pos?: number): Promise<Uint8Array>;
+    readULE32(): Promise<number>;
+    write(b: Uint8Array, pos?: number): Promise<void>;
+    writeULE32(v: number): Promise<void>;
+    close(): Promise<void>;
+  }
+  /** Sections by id: each occurrence's data position and size. */
+  export type Sections = { p: number; size: number }[][];
+  export function readBinFile(
+    file: string,
+    type: string,
+    maxVersion: number,
+    cacheSize?: number,
+    pageSize?: number,
+  ): Promise<{ fd: BinFile; sections: Sections }>;
+  export function createBinFile(
+    file: string,
+    type: string,
+    version: number,
+    nSections: number,
+    cacheSize?: number,
+    pageSize?: number,
+  ): Promise<BinFile>;
+  export function startWriteSection(fd: BinFile, id: number): Promise<void>;
+  export function endWriteSection(fd: BinFile): Promise<void>;
+  export function writeBigInt(fd: BinFile, n: bigint, n8: number, pos?: number): Promise<void>;
+  /** A section's bytes (a BigBuffer past 1 GiB). */
+  export function readSection(
+    fd: BinFile,
+    sections: Sections,
+    id: number,
+    offset?: number,
+    length?: number,
+  ): Promise<Uint8Array | { byteLength: number }>;
 }

@@ -12,6 +12,7 @@ import { checkGroth16KeyTrust } from "./checkGroth16KeyTrust.ts";
 import { ensurePtau } from "./ensurePtau.ts";
 import type { EnsurePtauReturnType } from "./ensurePtau.ts";
 import { hashFile } from "./hashFile.ts";
+import { newGroth16Zkey } from "./newGroth16Zkey.ts";
 import { PHASE2_DEV_NAME, setupTrust } from "./setupTrust.ts";
 import { cachedZkey } from "./zkeyCache.ts";
 
@@ -56,8 +57,9 @@ export function groth16PtauPower(constraints: number, nPublic: number): number {
 }
 
 /**
- * Groth16 setup: phase 2 from a prepared ptau plus one random local contribution (development
- * only), or a ceremony's zkey (`zkey`). The local key is cached by the content hashes of the
+ * Groth16 setup: phase 2 from a prepared ptau (newGroth16Zkey: snarkjs `zkey new`'s bytes,
+ * faster) plus one random local contribution (snarkjs `zkey contribute`; development only),
+ * or a ceremony's zkey (`zkey`). The local key is cached by the content hashes of the
  * r1cs and the ptau, with a sidecar record checked before reuse (`cachedZkey`). A key without
  * a phase-2 contribution is never produced nor reused (`checkGroth16KeyTrust`).
  *
@@ -86,7 +88,12 @@ export async function setupGroth16(p: SetupGroth16Parameters): Promise<SetupGrot
       make: async (out) => {
         const initial = tmpFileFor(out);
         try {
-          await snarkjs.zKey.newZKey(p.r1cs, ptau.file, initial, logger);
+          await newGroth16Zkey({
+            r1cs: p.r1cs,
+            ptau: ptau.file,
+            zkey: initial,
+            onProgress: p.onProgress,
+          });
           await snarkjs.zKey.contribute(
             initial,
             out,

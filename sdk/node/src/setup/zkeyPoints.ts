@@ -1,0 +1,191 @@
+import type { Curve } from "ffjavascript";
+import { N8, negateAffine } from "./zkeyTerms.ts";
+import type { R1csTerms } from "./zkeyTerms.ts";
+
+/**
+ * The per-signal point sums of a Groth16 zkey (sections 3, 5-8): each output point is
+ * sum(coefficient · base) over the signal's terms, with bases from the ptau's Lagrange
+ * sections. snarkjs multiplies every term with a full 32-byte scalar; here each signal's terms
+ * are grouped by the byte width of their coefficient (negative ones on negated bases), one
+ * WASM multiexp per group, so a ±1 term costs one addition instead of a 254-bit
+ * multiplication.
+ */
+
+export type Group = "G1" | "G2";
+
+/** Where a term's base comes from (the ptau's Lagrange sections 12-15). */
+export const BASE_TAU_G1 = 0;
+export const BASE_TAU_G2 = 1;
+export const BASE_ALPHA_TAU_G1 = 2;
+export const BASE_BETA_TAU_G1 = 3;
+
+/** Terms sorted by output point: entries start[o] .. start[o + 1] - 1 belong to point o. */
+export interface PointPlan {
+  nOut: number;
+  start: Int32Array;
+  base: Uint8Array;
+  /** Index of the base point in its section (a Lagrange basis index). */
+  index: Int32Array;
+  /** Index into R1csTerms, or ONE_TERM for coefficient 1. */
+  term: Int32Array;
+}
+
+export const ONE_TERM = -1;
+
+export type Emit = (out: number, base: number, index: number, term: number) => void;
+
+/** Collects the terms `each` emits into a PointPlan (two passes: count, then fill). */
+export function planPoints(nOut: number, each: (emit: Emit) => void): PointPlan {
+  const start = new Int32Array(nOut + 1);
+  each((out) => void start[out + 1]!++);
+  for (let o = 0; o < nOut; o++) start[o + 1]! += start[o]!;
+  const n = start[nOut]!;
+  const base = new Uint8Array(n);
+  const index = new Int32Array(n);
+  const term = new Int32Array(n);
+  const fill = start.slice(0, nOut);
+  each((out, b, i, t) => {
+    const k = fill[out]!++;
+    base[k] = b;
+    index[k] = i;
+    term[k] = t;
+  });
+  return { nOut, start, base, index, term };
+}
+
+/** Terms per WASM task: enough tasks to keep every worker busy, few enough to batch. */
+const MIN_TASK_TERMS = 1 << 10;
+const MAX_TASK_TERMS = 1 << 15;
+const TASKS_PER_WORKER = 8;
+
+type Task = Record<string, unknown>[];
+
+/**
+ * Computes a section's points (affine, LEM) and hands them to `write` chunk by chunk, in
+ * order. Tasks are queued on ffjavascript's workers while the next one is being built.
+ */
+export async function composePoints(p: {
+  curve: Curve;
+  group: Group;
+  plan: PointPlan;
+  terms: R1csTerms;
+  /** Lagrange bases by BASE_* kind (affine, LEM). */
+  bases: Uint8Array[];
+  qLimbs: Uint32Array;
+  write: (points: Uint8Array) => Promise<void>;
+}): Promise<void> {
+  const { curve, group, plan, terms } = p;
+  const sIn = group === "G1" ? 2 * N8 : 4 * N8;
+  const sMid = (sIn / 2) * 3;
+  const pre = group === "G1" ? "g1m" : "g2m";
+  const target = Math.min(
+    MAX_TASK_TERMS,
+    Math.max(
+      MIN_TASK_TERMS,
+      Math.ceil(plan.start[plan.nOut]! / (curve.tm.concurrency * TASKS_PER_WORKER)),
+    ),
+  );
+  const widthOf = (k: number) => {
+    const t = plan.term[k]!;
+    return t === ONE_TERM ? 1 : terms.width[t]!;
+  };
+
+  const buildTask = (o0: number, o1: number): Task => {
+    const nOut = o1 - o0;
+    const k0 = plan.start[o0]!;
+    const nTerms = plan.start[o1]! - k0;
+    let scalarBytes = 0;
+    for (let k = k0; k < k0 + nTerms; k++) scalarBytes += widthOf(k);
+    const bBases = new Uint8Array(nTerms * sIn);
+    const bScalars = new Uint8Array(scalarBytes);
+    const calls: Task = [];
+    let pB = 0;
+    let pS = 0;
+    for (let o = o0; o < o1; o++) {
+      const pOut = (o - o0) * sMid;
+      const ks: number[] = [];
+      for (let k = plan.start[o]!; k < plan.start[o + 1]!; k++) ks.push(k);
+      if (ks.length === 0) {
+        calls.push({ cmd: "CALL", fnName: `${pre}_zero`, params: [{ var: 2, offset: pOut }] });
+        continue;
+      }
+      ks.sort((a, b) => widthOf(a) - widthOf(b));
+      let first = true;
+      for (let g = 0; g < ks.length;) {
+        const w = widthOf(ks[g]!);
+        let e = g;
+        const gB = pB;
+        const gS = pS;
+        while (e < ks.length && widthOf(ks[e]!) === w) {
+          const k = ks[e]!;
+          const src = p.bases[plan.base[k]!]!;
+          const at = plan.index[k]! * sIn;
+          bBases.set(src.subarray(at, at + sIn), pB);
+          const t = plan.term[k]!;
+          if (t === ONE_TERM) {
+            bScalars[pS] = 1;
+          } else {
+            bScalars.set(terms.magnitude.subarray(t * N8, t * N8 + w), pS);
+            if (terms.negative[t]) negateAffine(bBases, pB, group === "G1" ? 1 : 2, p.qLimbs);
+          }
+          pB += sIn;
+          pS += w;
+          e++;
+        }
+        const n = e - g;
+        const dst = first ? { var: 2, offset: pOut } : { var: 3 };
+        calls.push(
+          n === 1
+            ? {
+                cmd: "CALL",
+                fnName: `${pre}_timesScalarAffine`,
+                params: [{ var: 0, offset: gB }, { var: 1, offset: gS }, { val: w }, dst],
+              }
+            : {
+                cmd: "CALL",
+                fnName: `${pre}_multiexpAffine`,
+                params: [
+                  { var: 0, offset: gB },
+                  { var: 1, offset: gS },
+                  { val: w },
+                  { val: n },
+                  dst,
+                ],
+              },
+        );
+        if (!first) {
+          const out = { var: 2, offset: pOut };
+          calls.push({ cmd: "CALL", fnName: `${pre}_add`, params: [out, { var: 3 }, out] });
+        }
+        first = false;
+        g = e;
+      }
+    }
+    return [
+      { cmd: "ALLOCSET", var: 0, buff: bBases },
+      { cmd: "ALLOCSET", var: 1, buff: bScalars },
+      { cmd: "ALLOC", var: 2, len: nOut * sMid },
+      { cmd: "ALLOC", var: 3, len: sMid },
+      ...calls,
+      {
+        cmd: "CALL",
+        fnName: `${pre}_batchToAffine`,
+        params: [{ var: 2 }, { val: nOut }, { var: 2 }],
+      },
+      { cmd: "GET", out: 0, var: 2, len: nOut * sIn },
+    ];
+  };
+
+  // At most this many tasks in flight (bounds memory on big circuits).
+  const window = curve.tm.concurrency * 2;
+  const pending: Promise<Uint8Array[]>[] = [];
+  let o = 0;
+  while (o < plan.nOut) {
+    let o1 = o + 1;
+    while (o1 < plan.nOut && plan.start[o1 + 1]! - plan.start[o]! <= target) o1++;
+    pending.push(curve.tm.queueAction(buildTask(o, o1)));
+    o = o1;
+    if (pending.length > window) await p.write((await pending.shift()!)[0]!);
+  }
+  for (const r of pending) await p.write((await r)[0]!);
+}
