@@ -203,7 +203,8 @@ function basesOf(points: Uint8Array, pointBytes: number): Bases {
       }
     }
   }
-  return { points, pointBytes, nonZero: Uint32Array.from(nonZero) };
+  // an aligned copy: the prover gathers the bases it uses per proof 4 bytes at a time
+  return { points: copyOf(points), pointBytes, nonZero: Uint32Array.from(nonZero) };
 }
 
 export const isGroth16ProvingKey = (v: unknown): v is Groth16ProvingKey =>

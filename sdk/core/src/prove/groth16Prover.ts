@@ -64,20 +64,25 @@ export async function proveGroth16WithKey(
   const { Fr, G1, G2 } = curve;
   const n8 = Fr.n8;
   const tables = key.precomputeBases ? await readyTables(key) : undefined;
-  // The quotient's scalars on one worker while the others run the four witness MSMs; the H
-  // MSM is queued as soon as its scalars are ready.
-  const hMsm = quotientScalars(curve, key, witness).then((h) =>
+  // Worker queue order (FIFO): the quotient's job, the witness MSMs' table tasks, H's tasks as
+  // soon as its scalars exist, then the witness MSMs' small-scalar tasks, which fill the end of
+  // both workers' queues. Without tables the witness MSMs' tasks go first (nothing else keeps
+  // the second worker busy during the quotient's job).
+  const hScalars = quotientScalars(curve, key, witness);
+  const hMsm = hScalars.then((h) =>
     tables
       ? fixedBaseMsm({ curve, table: tables.h, scalars: h })
       : G1.multiExpAffine(key.pointsH, h),
   );
+  const plainAfter = tables && hScalars;
   const privateWitness = witness.subarray((key.nPublic + 1) * n8);
-  const fixed = (wires: FixedWires | undefined) => wires && { curve, wires };
+  const msm = (group: CurveGroup, bases: Bases, w: Uint8Array, wires?: FixedWires) =>
+    witnessMsm(group, bases, w, wires && { curve, wires, plainAfter });
   const [a, b1, b2, c, h] = await Promise.all([
-    witnessMsm(G1, key.basesA, witness, fixed(tables?.a)),
-    witnessMsm(G1, key.basesB1, witness, fixed(tables?.b1)),
-    witnessMsm(G2, key.basesB2, witness, fixed(tables?.b2)),
-    witnessMsm(G1, key.basesC, privateWitness, fixed(tables?.c)),
+    msm(G1, key.basesA, witness, tables?.a),
+    msm(G1, key.basesB1, witness, tables?.b1),
+    msm(G2, key.basesB2, witness, tables?.b2),
+    msm(G1, key.basesC, privateWitness, tables?.c),
     hMsm,
   ]);
   if (key.precomputeBases && !precomputed.has(key)) startPrecompute(curve, key, witness);
@@ -129,7 +134,12 @@ export async function witnessMsm(
   group: CurveGroup,
   bases: Bases,
   witness: Uint8Array,
-  fixed?: { curve: Curve; wires: FixedWires },
+  fixed?: {
+    curve: Curve;
+    wires: FixedWires;
+    /** Queue the MSMs of the scalars outside the table once this settles (scheduling). */
+    plainAfter?: Promise<unknown>;
+  },
 ): Promise<Uint8Array> {
   const { nonZero, points, pointBytes } = bases;
   const n8 = SCALAR_WIDTHS[SCALAR_WIDTHS.length - 1];
@@ -147,27 +157,43 @@ export async function witnessMsm(
       width[k] = 0; // handled by the table
     } else counts[w]++;
   }
-  const parts = SCALAR_WIDTHS.map((bytes, w) => ({
-    bytes,
-    bases: new Uint8Array(counts[w] * pointBytes),
-    scalars: new Uint8Array(counts[w] * bytes),
-    n: 0,
-  }));
+  const parts = SCALAR_WIDTHS.map((bytes, w) => {
+    const partBases = new Uint8Array(counts[w] * pointBytes);
+    return {
+      bytes,
+      bases: partBases,
+      bases32: new Uint32Array(partBases.buffer),
+      scalars: new Uint8Array(counts[w] * bytes),
+      n: 0,
+    };
+  });
+  // Word loops where the bytes are 4-aligned (a loaded key's bases are; a witness from the
+  // generator is): a subarray per wire costs more than the copy, ~16k wires per MSM.
+  const points32 = words(points);
   for (let k = 0; k < nonZero.length; k++) {
     if (width[k] === 0) continue;
     const part = parts[width[k] - 1];
     const i = nonZero[k];
-    // byte loops: a subarray per wire costs more than the copy (~16k wires per MSM)
     const [from, to] = [i * pointBytes, part.n * pointBytes];
-    for (let b = 0; b < pointBytes; b++) part.bases[to + b] = points[from + b];
+    if (points32) {
+      const dst = part.bases32;
+      for (let b = from >> 2, d = to >> 2, end = (from + pointBytes) >> 2; b < end; b++, d++)
+        dst[d] = points32[b];
+    } else for (let b = 0; b < pointBytes; b++) part.bases[to + b] = points[from + b];
     const [s, d] = [i * n8, part.n * part.bytes];
     for (let b = 0; b < part.bytes; b++) part.scalars[d + b] = witness[s + b];
     part.n++;
   }
+  const tableSum =
+    fixed && tableScalars
+      ? fixedBaseMsm({ curve: fixed.curve, table: fixed.wires.table, scalars: tableScalars })
+      : undefined;
+  if (fixed?.plainAfter) {
+    tableSum?.catch(() => undefined); // awaited below: no unhandled rejection meanwhile
+    await fixed.plainAfter.catch(() => undefined); // its failure is its owner's to report
+  }
   const sums = await Promise.all([
-    ...(fixed && tableScalars
-      ? [fixedBaseMsm({ curve: fixed.curve, table: fixed.wires.table, scalars: tableScalars })]
-      : []),
+    ...(tableSum ? [tableSum] : []),
     ...parts
       .filter((part) => part.n > 0)
       .map((part) => group.multiExpAffine(part.bases, part.scalars)),
@@ -175,15 +201,27 @@ export async function witnessMsm(
   return sums.reduce((acc, v) => group.add(acc, v), group.zero);
 }
 
+/** A 32-bit view of 4-aligned bytes, else undefined. */
+const words = (b: Uint8Array): Uint32Array | undefined =>
+  b.byteOffset % 4 === 0 && b.length % 4 === 0
+    ? new Uint32Array(b.buffer, b.byteOffset, b.length / 4)
+    : undefined;
+
 /** Per non-zero base: 0 for a zero scalar, else 1 + the index in SCALAR_WIDTHS of its width. */
 function scalarWidths(bases: Bases, witness: Uint8Array): Uint8Array {
   const { nonZero } = bases;
   const n8 = SCALAR_WIDTHS[SCALAR_WIDTHS.length - 1];
   const width = new Uint8Array(nonZero.length);
+  const w32 = words(witness);
   for (let k = 0; k < nonZero.length; k++) {
     const o = nonZero[k] * n8;
-    let top = n8 - 1;
-    while (top >= 0 && witness[o + top] === 0) top--;
+    let top = n8 - 1; // the highest non-zero byte
+    if (w32) {
+      let t = (o + n8) / 4 - 1;
+      while (t >= o / 4 && w32[t] === 0) t--;
+      top = t < o / 4 ? -1 : (t - o / 4) * 4 + 3;
+      while (top >= 0 && witness[o + top] === 0) top--;
+    } else while (top >= 0 && witness[o + top] === 0) top--;
     let w = 0;
     if (top >= 0) while (top >= SCALAR_WIDTHS[w]) w++;
     width[k] = top < 0 ? 0 : w + 1;
