@@ -48,6 +48,8 @@ export interface NewGroth16ZkeyReturnType {
   /** Nonzero r1cs terms, and how many have a coefficient of at most 8 bytes (signed). */
   terms: number;
   narrowTerms: number;
+  /** Point terms whose base was added to another's with the same coefficient (k·P + k·Q = k·(P + Q)). */
+  foldedTerms: number;
 }
 
 /** zkey sections (snarkjs zkey_utils). */
@@ -182,11 +184,12 @@ export async function newGroth16Zkey(
     bases[BASE_BETA_TAU_G1] = await lagrange(3, sG1);
     const qLimbs = limbs(curve.q);
     const plans = planSections(terms, r1cs.nVars, r1cs.nConstraints, nPublic);
+    let foldedTerms = 0;
     const writePoints = async (id: number, group: Group, plan: PointPlan, name: string) => {
       say(`zkey new: ${name} points (${plan.nOut} signals, ${plan.start[plan.nOut]} terms)`);
       hashU32(hasher, plan.nOut);
       await startWriteSection(zk, id);
-      await composePoints({
+      const { folded } = await composePoints({
         curve,
         group,
         plan,
@@ -199,6 +202,7 @@ export async function newGroth16Zkey(
         },
       });
       await endWriteSection(zk);
+      foldedTerms += folded;
     };
 
     await writePoints(SECTION.ic, "G1", plans.ic, "IC");
@@ -232,7 +236,7 @@ export async function newGroth16Zkey(
     await endWriteSection(zk);
     let narrowTerms = 0;
     for (let t = 0; t < terms.n; t++) if (terms.width[t]! <= WIDE_BYTES) narrowTerms++;
-    return { csHash, domainSize, terms: terms.n, narrowTerms };
+    return { csHash, domainSize, terms: terms.n, narrowTerms, foldedTerms };
   } finally {
     await fdZkey?.close();
     await fdR1cs.close();

@@ -18,6 +18,8 @@ export const BASE_TAU_G1 = 0;
 export const BASE_TAU_G2 = 1;
 export const BASE_ALPHA_TAU_G1 = 2;
 export const BASE_BETA_TAU_G1 = 3;
+/** A sum of bases that one signal multiplies by the same coefficient (combineBases). */
+const BASE_COMBINED = 4;
 
 /** Terms sorted by output point: entries start[o] .. start[o + 1] - 1 belong to point o. */
 export interface PointPlan {
@@ -63,8 +65,17 @@ type Task = Record<string, unknown>[];
 /**
  * Computes a section's points (affine, LEM) and hands them to `write` chunk by chunk, in
  * order. Tasks are queued on ffjavascript's workers while the next one is being built.
+ * Returns how many terms were folded into another's base (combineBases).
  */
-export async function composePoints(p: {
+export async function composePoints(p: ComposeParameters): Promise<{ folded: number }> {
+  const { plan, combined } = await combineBases(p);
+  const bases = [...p.bases];
+  bases[BASE_COMBINED] = combined;
+  await composeTerms({ ...p, plan, bases });
+  return { folded: p.plan.start[p.plan.nOut]! - plan.start[plan.nOut]! };
+}
+
+interface ComposeParameters {
   curve: Curve;
   group: Group;
   plan: PointPlan;
@@ -73,7 +84,9 @@ export async function composePoints(p: {
   bases: Uint8Array[];
   qLimbs: Uint32Array;
   write: (points: Uint8Array) => Promise<void>;
-}): Promise<void> {
+}
+
+async function composeTerms(p: ComposeParameters): Promise<void> {
   const { curve, group, plan, terms } = p;
   const sIn = group === "G1" ? 2 * N8 : 4 * N8;
   const sMid = (sIn / 2) * 3;
@@ -188,4 +201,106 @@ export async function composePoints(p: {
     if (pending.length > window) await p.write((await pending.shift()!)[0]!);
   }
   for (const r of pending) await p.write((await r)[0]!);
+}
+
+/**
+ * Where a signal has several terms with the same wide coefficient k (a Poseidon MDS entry in
+ * two S-box constraints; a·beta·tau and b·alpha·tau of one constraint in C), k·P + k·Q is
+ * computed as k·(P + Q): the bases of each such run are added first (one addition per extra
+ * term, in WASM tasks), and the plan gets one term on the sum (BASE_COMBINED) per run.
+ */
+async function combineBases(
+  p: ComposeParameters,
+): Promise<{ plan: PointPlan; combined: Uint8Array }> {
+  const { curve, group, plan, terms } = p;
+  const sIn = group === "G1" ? 2 * N8 : 4 * N8;
+  const sMid = (sIn / 2) * 3;
+  const pre = group === "G1" ? "g1m" : "g2m";
+  const base: number[] = [];
+  const index: number[] = [];
+  const term: number[] = [];
+  const start = new Int32Array(plan.nOut + 1);
+  /** Members of each run: plan entries, runStart[j] .. runStart[j + 1] - 1 of `members`. */
+  const members: number[] = [];
+  const runStart: number[] = [0];
+  const idOf = (k: number) => (plan.term[k]! === ONE_TERM ? -1 : terms.coefId[plan.term[k]!]!);
+  for (let o = 0; o < plan.nOut; o++) {
+    const ks: number[] = [];
+    for (let k = plan.start[o]!; k < plan.start[o + 1]!; k++) {
+      if (idOf(k) < 0) {
+        base.push(plan.base[k]!);
+        index.push(plan.index[k]!);
+        term.push(plan.term[k]!);
+      } else ks.push(k);
+    }
+    ks.sort((a, b) => idOf(a) - idOf(b));
+    for (let g = 0; g < ks.length;) {
+      let e = g + 1;
+      while (e < ks.length && idOf(ks[e]!) === idOf(ks[g]!)) e++;
+      const k = ks[g]!;
+      if (e - g === 1) {
+        base.push(plan.base[k]!);
+        index.push(plan.index[k]!);
+      } else {
+        for (let m = g; m < e; m++) members.push(ks[m]!);
+        runStart.push(members.length);
+        base.push(BASE_COMBINED);
+        index.push(runStart.length - 2);
+      }
+      term.push(plan.term[k]!);
+      g = e;
+    }
+    start[o + 1] = base.length;
+  }
+  const nRuns = runStart.length - 1;
+  const combined = new Uint8Array(nRuns * sIn);
+  const jobs: { first: number; job: Promise<Uint8Array[]> }[] = [];
+  for (let j0 = 0; j0 < nRuns;) {
+    let j1 = j0 + 1;
+    while (j1 < nRuns && runStart[j1 + 1]! - runStart[j0]! <= MAX_TASK_TERMS) j1++;
+    const m0 = runStart[j0]!;
+    const bBases = new Uint8Array((runStart[j1]! - m0) * sIn);
+    for (let m = m0; m < runStart[j1]!; m++) {
+      const k = members[m]!;
+      const at = plan.index[k]! * sIn;
+      bBases.set(p.bases[plan.base[k]!]!.subarray(at, at + sIn), (m - m0) * sIn);
+    }
+    const calls: Task = [];
+    for (let j = j0; j < j1; j++) {
+      const out = { var: 1, offset: (j - j0) * sMid };
+      const at = (m: number) => ({ var: 0, offset: (m - m0) * sIn });
+      calls.push({
+        cmd: "CALL",
+        fnName: `${pre}_addAffine`,
+        params: [at(runStart[j]!), at(runStart[j]! + 1), out],
+      });
+      for (let m = runStart[j]! + 2; m < runStart[j + 1]!; m++) {
+        calls.push({ cmd: "CALL", fnName: `${pre}_addMixed`, params: [out, at(m), out] });
+      }
+    }
+    const task: Task = [
+      { cmd: "ALLOCSET", var: 0, buff: bBases },
+      { cmd: "ALLOC", var: 1, len: (j1 - j0) * sMid },
+      ...calls,
+      {
+        cmd: "CALL",
+        fnName: `${pre}_batchToAffine`,
+        params: [{ var: 1 }, { val: j1 - j0 }, { var: 1 }],
+      },
+      { cmd: "GET", out: 0, var: 1, len: (j1 - j0) * sIn },
+    ];
+    jobs.push({ first: j0, job: curve.tm.queueAction(task) });
+    j0 = j1;
+  }
+  for (const { first, job } of jobs) combined.set((await job)[0]!, first * sIn);
+  return {
+    plan: {
+      nOut: plan.nOut,
+      start,
+      base: Uint8Array.from(base),
+      index: Int32Array.from(index),
+      term: Int32Array.from(term),
+    },
+    combined,
+  };
 }

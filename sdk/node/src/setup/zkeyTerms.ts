@@ -27,7 +27,15 @@ export interface R1csTerms {
   magnitude: Uint8Array;
   width: Uint8Array;
   negative: Uint8Array;
+  /**
+   * Terms with the same signed coefficient share an id (for coefficients of at least
+   * COMBINE_MIN_BYTES; -1 for narrower ones): zkeyPoints adds their bases before multiplying.
+   */
+  coefId: Int32Array;
 }
+
+/** Narrower coefficients are not worth an addition per shared base (a multiexp term costs less). */
+export const COMBINE_MIN_BYTES = 3;
 
 /**
  * Reads the constraints section (r1cs section 2) into term arrays and classifies each
@@ -50,6 +58,8 @@ export function readR1csTerms(p: {
   const magnitude = new Uint8Array(maxTerms * N8);
   const width = new Uint8Array(maxTerms);
   const negative = new Uint8Array(maxTerms);
+  const coefId = new Int32Array(maxTerms).fill(-1);
+  const ids = new Map<string, number>();
   let pos = 0;
   let n = 0;
   for (let c = 0; c < p.nConstraints; c++) {
@@ -64,12 +74,20 @@ export function readR1csTerms(p: {
         signal[n] = view.getUint32(pos, true);
         coefPos[n] = pos + 4;
         classify(section, pos + 4, prime, magnitude, n, width, negative);
+        if (width[n]! >= COMBINE_MIN_BYTES) {
+          const key = Buffer.from(section.buffer, section.byteOffset + pos + 4, N8).toString(
+            "latin1",
+          );
+          let id = ids.get(key);
+          if (id === undefined) ids.set(key, (id = ids.size));
+          coefId[n] = id;
+        }
         pos += 4 + N8;
         n++;
       }
     }
   }
-  return { n, matrix, constraint, signal, coefPos, magnitude, width, negative };
+  return { n, matrix, constraint, signal, coefPos, magnitude, width, negative, coefId };
 }
 
 function truncated(file: string, c: number): never {
