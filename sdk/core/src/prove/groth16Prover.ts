@@ -63,7 +63,7 @@ export async function proveGroth16WithKey(
   const curve = await buildBn128();
   const { Fr, G1, G2 } = curve;
   const n8 = Fr.n8;
-  const tables = key.precomputeBases ? await readyTables(key) : undefined;
+  const tables = key.precomputeBases ? precomputed.get(key)?.tables : undefined;
   // Worker queue order (FIFO): the quotient's job, the witness MSMs' table tasks, H's tasks as
   // soon as its scalars exist, then the witness MSMs' small-scalar tasks, which fill the end of
   // both workers' queues. Without tables the witness MSMs' tasks go first (nothing else keeps
@@ -299,21 +299,32 @@ export async function precomputeGroth16Bases(p: {
 
 /**
  * The tables of keys loaded with `precomputeBases`: computed in the background after the key's
- * first proof (from its witness), awaited by a proof started meanwhile. A failed precomputation
- * leaves the key on the plain MSMs.
+ * first proof (from its witness). A proof does not wait for them: one started meanwhile runs
+ * without them, its tasks queued behind the precomputation's on the same workers (a proof on
+ * a rebuilt curve, after `releaseSnarkjs`, does not hang on a terminated one). A failed
+ * precomputation leaves the key on the plain MSMs.
  */
-const precomputed = new WeakMap<Groth16ProvingKey, Promise<Groth16BaseTables | undefined>>();
+const precomputed = new WeakMap<
+  Groth16ProvingKey,
+  { done: Promise<Groth16BaseTables | undefined>; tables?: Groth16BaseTables }
+>();
 
 function startPrecompute(curve: Curve, key: Groth16ProvingKey, witness: Uint8Array): void {
-  precomputed.set(
-    key,
-    precomputeGroth16Bases({ curve, key, witness: witness.slice() }).catch(() => undefined),
-  );
+  const state: { done: Promise<Groth16BaseTables | undefined>; tables?: Groth16BaseTables } = {
+    done: precomputeGroth16Bases({ curve, key, witness: witness.slice() }).then(
+      (tables) => (state.tables = tables),
+      () => undefined,
+    ),
+  };
+  precomputed.set(key, state);
 }
 
-/** The key's tables, once its background precomputation has finished (undefined before it starts). */
+/**
+ * The key's tables once its background precomputation has finished; undefined if none was
+ * started (before the first proof, or a key without `precomputeBases`) or it failed.
+ */
 export const readyTables = (key: Groth16ProvingKey): Promise<Groth16BaseTables | undefined> =>
-  precomputed.get(key) ?? Promise.resolve(undefined);
+  precomputed.get(key)?.done ?? Promise.resolve(undefined);
 
 /** The witness section of .wtns bytes, checked against the key (length, field). */
 function witnessOf(wtns: Uint8Array, key: Groth16ProvingKey): Uint8Array {
