@@ -1,6 +1,6 @@
 // Warm Groth16 proving of a compiled model, stage by stage (issue 15): the witness, snarkjs
 // 0.7.6's groth16.prove from the key's bytes, and the parsed-key prover (groth16Prover.ts)
-// whole and by stage (the quotient job, each witness MSM, the H MSM; the witness MSMs also as
+// without and with fixed-base tables (fixedBaseMsm.ts), whole and by stage (the quotient job, each witness MSM, the H MSM; the witness MSMs also as
 // snarkjs runs them, over every base at full scalar width), each run alone. Prints
 // wall and CPU milliseconds (user + system of the whole process, worker threads included: on a
 // shared machine CPU time is the steadier figure).
@@ -12,9 +12,12 @@ import { buildBn128 } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import { circuitInput } from "../sdk/core/src/prove/circuitInput.ts";
 import { loadGroth16Key } from "../sdk/core/src/prove/groth16Key.ts";
+import { fixedBaseMsm } from "../sdk/core/src/prove/fixedBaseMsm.ts";
 import {
+  precomputeGroth16Bases,
   proveGroth16WithKey,
   quotientScalars,
+  readyTables,
   witnessMsm,
 } from "../sdk/core/src/prove/groth16Prover.ts";
 import { loadWitnessGenerator } from "../sdk/core/src/prove/witness.ts";
@@ -79,6 +82,38 @@ for (let i = 0; i < runs; i++) {
   await time("  snarkjs-style MSM B1", () => curve.G1.multiExpAffine(key.basesB1.points, witness));
   await time("  snarkjs-style MSM B2", () => curve.G2.multiExpAffine(key.basesB2.points, witness));
   await time("  snarkjs-style MSM C", () => curve.G1.multiExpAffine(key.basesC.points, priv));
+}
+// With fixed-base tables (precomputeBases): the precomputation once, then the proof and each
+// table MSM alone.
+{
+  const wtns = await generator.calculate(signals);
+  const witness = wtns.subarray(wtns.length - key.nVars * curve.Fr.n8);
+  const tables = await time("tables: precompute (once)", () =>
+    precomputeGroth16Bases({ curve, key, witness }),
+  );
+  console.log(`tables: ${(tables.bytes / 2 ** 20).toFixed(1)} MiB`);
+  const tabled = await loadGroth16Key({ zkey, precomputeBases: true });
+  await proveGroth16WithKey({ key: tabled, wtns });
+  await readyTables(tabled);
+  const priv = witness.subarray((key.nPublic + 1) * curve.Fr.n8);
+  const h = await quotientScalars(curve, key, witness);
+  for (let i = 0; i < runs; i++) {
+    const r = await time("tables: parsed-key prove", () =>
+      proveGroth16WithKey({ key: tabled, wtns }),
+    );
+    if (!(await snarkjs.groth16.verify(vk, r.publicSignals, r.proof)))
+      throw new Error("a proof with tables did not verify");
+    const fixed = (wires: typeof tables.a) => ({ curve, wires });
+    await time("  tables: MSM A", () => witnessMsm(curve.G1, key.basesA, witness, fixed(tables.a)));
+    await time("  tables: MSM B1", () =>
+      witnessMsm(curve.G1, key.basesB1, witness, fixed(tables.b1)),
+    );
+    await time("  tables: MSM B2", () =>
+      witnessMsm(curve.G2, key.basesB2, witness, fixed(tables.b2)),
+    );
+    await time("  tables: MSM C", () => witnessMsm(curve.G1, key.basesC, priv, fixed(tables.c)));
+    await time("  tables: MSM H", () => fixedBaseMsm({ curve, table: tables.h, scalars: h }));
+  }
 }
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 console.log(
