@@ -356,7 +356,8 @@ export async function runPeerModel(p: {
     }
   }
   // 4. Warm proving: one process loads the model once (loadModelDir, under the launcher's V8
-  // flags) and proves `runs` + 1 inputs; the first pays the witness compilation.
+  // flags) and proves `runs` + 2 inputs; the first pays the witness compilation, the second
+  // runs behind the fixed-base tables' precomputation (stageWorker.ts `warm`).
   if (oursReady)
     await step("ours", "warmProve", async () => {
       const m = await runMeasured<Record<string, unknown>>(STAGE_WORKER, [
