@@ -15,7 +15,7 @@ import { cacheDir } from "../sdk/node/src/setup/cacheDir.ts";
 import { ptauPowerFor, readCircuitSize } from "../sdk/node/src/setup/circuitSize.ts";
 import { PROOF_SYSTEMS } from "../sdk/core/src/prove/proofSystem.ts";
 import type { ProofSystem } from "../sdk/core/src/prove/proofSystem.ts";
-import { artifactNames } from "../sdk/node/src/setup/setupCircuit.ts";
+import { artifactNames } from "../sdk/node/src/setup/artifactNames.ts";
 import { stageKey } from "./bench/renderMarkdown.ts";
 
 const { values } = parseArgs({

@@ -131,7 +131,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     useProverV8Flags();
     const snarkjs = await import("snarkjs");
     const { encodeProof } = await import("../../sdk/core/src/prove/encodeProof.ts");
-    const { artifactNames } = await import("../../sdk/node/src/setup/setupCircuit.ts");
+    const { artifactNames } = await import("../../sdk/node/src/setup/artifactNames.ts");
     const { evaluateQuantized } = await import("../../sdk/core/src/quantize/evaluateQuantized.ts");
     const { toField } = await import("../../sdk/core/src/quantize/fixedPoint.ts");
     const { quantizeInput } = await import("../../sdk/core/src/quantize/quantizeInput.ts");

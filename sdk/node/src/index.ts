@@ -32,14 +32,16 @@ export { modelFiles, modelKeys } from "./model/modelDir.ts";
 export { readManifest, writeManifest } from "./manifestFile.ts";
 
 // setup: powers of tau, zkeys, ceremonies, trust
-export { setupCircuit, artifactNames } from "./setup/setupCircuit.ts";
+export { setupCircuit } from "./setup/setupCircuit.ts";
+export { artifactNames } from "./setup/artifactNames.ts";
 export type { SetupCircuitParameters, SetupCircuitReturnType } from "./setup/setupCircuit.ts";
 export { createPtau } from "./setup/createPtau.ts";
 export { contributePhase2, beaconPhase2, verifyPhase2 } from "./setup/ceremony.ts";
 export { verifyManifest } from "./setup/verifyManifest.ts";
 export type { ManifestCheck, VerifyManifestParameters } from "./setup/verifyManifest.ts";
 export { checkGroth16KeyTrust } from "./setup/checkGroth16KeyTrust.ts";
-export { checkDeployable, checkKeyFiles, checkSetupForChain } from "./setup/checkDeployable.ts";
+export { checkDeployable, checkSetupForChain } from "./setup/checkDeployable.ts";
+export { checkKeyFiles } from "./setup/checkKeyFiles.ts";
 export { defaultCacheRoot } from "./setup/cacheDir.ts";
 
 // chain: verifiers (solc), the file-backed submission store

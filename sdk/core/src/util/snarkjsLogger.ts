@@ -28,13 +28,19 @@ interface ThreadedCurve {
  * const proof = await keepWorkersIdle(() => snarkjs.groth16.fullProve(input, wasm, zkey));
  */
 export async function keepWorkersIdle<T>(run: () => Promise<T>): Promise<T> {
+  running++;
   setWorkersRef(true);
   try {
     return await run();
   } finally {
-    setWorkersRef(false);
+    // idle only when no call is left: calls overlap (a loaded model starts its key while the
+    // caller proves, or two proofs at once)
+    if (--running === 0) setWorkersRef(false);
   }
 }
+
+/** Calls of keepWorkersIdle in progress. */
+let running = 0;
 
 function setWorkersRef(on: boolean): void {
   const curve = (globalThis as { curve_bn128?: ThreadedCurve }).curve_bn128;

@@ -5,7 +5,7 @@ import { readManifest } from "../manifestFile.ts";
 import type { Manifest } from "@zkml-verify/core/internal/manifest";
 import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
 import { modelWeightCommitment } from "@zkml-verify/core/internal/quantize/weightCommitment";
-import { artifactNames } from "../setup/setupCircuit.ts";
+import { artifactNames } from "../setup/artifactNames.ts";
 import { sha256File } from "../util/sha256File.ts";
 
 /** What the auditor needs from a compiled model folder. */

@@ -1,4 +1,5 @@
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
+import { id as keccakId, isHexString } from "ethers";
 import { fileSubmissionStore } from "../chain/pendingSubmission.ts";
 import { decodeFunctionResult, encodeFunctionData, toHex } from "viem";
 import type { Hex } from "@zkml-verify/core/internal/chain/chainClient";
@@ -15,12 +16,26 @@ import type { Manifest, SetupRecord } from "@zkml-verify/core/internal/manifest"
 import { checkDeployable } from "../setup/checkDeployable.ts";
 import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
 import type { CliConnection } from "./network.ts";
-import { modelIdOf, readProofFile, requireValue } from "../model/modelDir.ts";
+import { readProofFile } from "../model/modelDir.ts";
 import { deploymentFile, readDeployment, writeDeployment } from "../model/deploymentRecord.ts";
 import type { DeploymentRecord } from "../model/deploymentRecord.ts";
 import { registeredCommitment } from "../chain/registeredCommitment.ts";
 
 type Record_ = Omit<DeploymentRecord, "tools" | "updatedAt">;
+
+/** bytes32 model id: a 0x-32-byte value as is, any other name keccak256-hashed; default from the manifest. */
+export function modelIdOf(manifest: Manifest, name?: string): string {
+  if (name && isHexString(name, 32)) return name;
+  const stem = basename(manifest.model.file).replace(/\.onnx$/i, "");
+  return keccakId(name ?? `zkml:${stem}:${manifest.model.sha256}`);
+}
+
+export function requireValue<T>(value: T | undefined, what: string, hint: string): T {
+  if (value === undefined) {
+    throw new ZkmlError(`no ${what}: ${hint}`, { details: { missing: what } });
+  }
+  return value;
+}
 
 /**
  * Records of the in-process chain, by folder: its state is gone when the command exits, so

@@ -3,6 +3,7 @@
 // sdk/node/src/cli/commands/<name>.ts, loaded only when run (cli/commandTable.ts). Exit codes
 // and error output: cli/exitCode.ts. Output is complete on a pipe: the process exits only once
 // stdout and stderr have drained.
+import module from "node:module";
 import { UsageError } from "@zkml-verify/core/internal/errors";
 import { useProverV8Flags } from "../util/v8Flags.ts";
 import { nearest } from "./args.ts";
@@ -13,6 +14,9 @@ import { errorReport } from "./exitCode.ts";
 // The V8 flags for proving (util/v8Flags.ts), before any command compiles WebAssembly: however
 // the CLI is started (the bin launcher, `npm run zkml`, node on this file).
 useProverV8Flags();
+// Node's on-disk cache of compiled JavaScript (Node >= 22.1; tsc's CLI does the same), before
+// any command module loads: a later run skips compiling the command's module graph.
+module.enableCompileCache?.();
 
 const HELP_FLAGS = ["--help", "-h"];
 

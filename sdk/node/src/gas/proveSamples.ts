@@ -8,7 +8,7 @@ import { readManifest } from "../manifestFile.ts";
 import { loadModelDir } from "../model/loadModelDir.ts";
 import { setupModelDir } from "../model/setupModelDir.ts";
 import type { ModelIR } from "../onnx/ir.ts";
-import { artifactNames } from "../setup/setupCircuit.ts";
+import { artifactNames } from "../setup/artifactNames.ts";
 
 export type GasProofSystem = "groth16" | "plonk" | "fflonk";
 

@@ -1,30 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
-import { id as keccakId, isHexString } from "ethers";
-import { InputError, MissingKeyError, ZkmlError } from "@zkml-verify/core/internal/errors";
+import { join } from "node:path";
+import { InputError, MissingKeyError } from "@zkml-verify/core/internal/errors";
 import type { Manifest } from "@zkml-verify/core/internal/manifest";
-import { importOnnx } from "../onnx/importOnnx.ts";
-import { rebindWeights } from "../quantize/rebindWeights.ts";
-import { checkKeyFiles } from "../setup/checkDeployable.ts";
+import { checkKeyFiles } from "../setup/checkKeyFiles.ts";
 import { listDeployments } from "./deploymentRecord.ts";
 import { PROOF_SYSTEMS } from "@zkml-verify/core/internal/prove/proofSystem";
 import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
-import { artifactNames } from "../setup/setupCircuit.ts";
-import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
-
-/** bytes32 model id: a 0x-32-byte value as is, any other name keccak256-hashed; default from the manifest. */
-export function modelIdOf(manifest: Manifest, name?: string): string {
-  if (name && isHexString(name, 32)) return name;
-  const stem = basename(manifest.model.file).replace(/\.onnx$/i, "");
-  return keccakId(name ?? `zkml:${stem}:${manifest.model.sha256}`);
-}
-
-export function requireValue<T>(value: T | undefined, what: string, hint: string): T {
-  if (value === undefined) {
-    throw new ZkmlError(`no ${what}: ${hint}`, { details: { missing: what } });
-  }
-  return value;
-}
+import { artifactNames } from "../setup/artifactNames.ts";
 
 /** The files of a compiled model folder, by the names compileModel and the setup write. */
 export function modelFiles(dir: string) {
@@ -91,23 +73,6 @@ export function readProofFile(file: string): ProofFile {
     throw bad("publicSignals", "must be a non-empty array of decimal strings");
   }
   return p;
-}
-
-/**
- * `--weights-from <model.onnx>`: another weight set of a model compiled with private weights
- * (same architecture and scales), which the same circuit proves under its own commitment.
- */
-export function weightsFrom(p: {
-  manifest: Manifest;
-  model: QuantizedModel;
-  file: string;
-}): QuantizedModel {
-  if (p.manifest.visibility.weights !== "private") {
-    throw new ZkmlError("--weights-from needs a model compiled with --weights private", {
-      details: { file: p.file, weights: p.manifest.visibility.weights },
-    });
-  }
-  return rebindWeights({ model: p.model, ir: importOnnx({ file: p.file }) });
 }
 
 /** Every deployment record in <dir>/deployments/ with a verifier of `system`. */

@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+
+/** Bytes read at a time: ptau files reach gigabytes. */
+const CHUNK_BYTES = 1 << 24;
 
 /**
  * Hex sha256 of a file, read in 16 MiB chunks (ptau files reach gigabytes).
@@ -9,9 +12,10 @@ import { closeSync, openSync, readSync } from "node:fs";
  */
 export function hashFile(p: { file: string }): string {
   const h = createHash("sha256");
-  const buf = Buffer.alloc(1 << 24);
   const fd = openSync(p.file, "r");
   try {
+    // a small file (a verification key) needs no 16 MiB buffer; only the bytes read are hashed
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, fstatSync(fd).size)));
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0;) h.update(buf.subarray(0, n));
   } finally {
     closeSync(fd);

@@ -5,6 +5,7 @@ import type { VerificationKey } from "snarkjs";
 import { SetupError } from "@zkml-verify/core/internal/errors";
 import type { SetupRecord, SetupTrust } from "@zkml-verify/core/internal/manifest";
 import { snarkjsLogger } from "@zkml-verify/core/internal/util/snarkjsLogger";
+import { artifactNames } from "./artifactNames.ts";
 import { writeFileAtomic } from "./cacheDir.ts";
 import { checkGroth16KeyTrust } from "./checkGroth16KeyTrust.ts";
 import { ptauPowerFor, readCircuitSize } from "./circuitSize.ts";
@@ -55,16 +56,6 @@ export interface SetupCircuitReturnType {
   cached: boolean;
   ms: number;
   steps: StepRecord[];
-}
-
-/** File names in a model folder; Groth16 keeps the names the registry flow already uses. */
-export function artifactNames(system: ProofSystem) {
-  const tag = system === "groth16" ? "" : `.${system}`;
-  return {
-    zkey: `model${tag}.zkey`,
-    verificationKey: `verification_key${tag}.json`,
-    verifier: `Verifier.${system}.sol`,
-  };
 }
 
 /**

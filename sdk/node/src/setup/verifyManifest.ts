@@ -16,7 +16,7 @@ import { hashFile } from "./hashFile.ts";
 import { readPtauInfo } from "./readPtauInfo.ts";
 import { checkRebuild } from "./checkRebuild.ts";
 import { rebuildModel } from "./rebuildModel.ts";
-import { artifactNames } from "./setupCircuit.ts";
+import { artifactNames } from "./artifactNames.ts";
 import { devSetupReasons, recomputeSetupTrust } from "./setupTrust.ts";
 
 export interface ManifestCheck {

@@ -12,7 +12,6 @@ import type { QuantizedModel } from "@zkml-verify/core/internal/quantize/types";
 import { PROOF_SYSTEMS } from "@zkml-verify/core/internal/prove/proofSystem";
 import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
 import { sha256File } from "../../util/sha256File.ts";
-import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
 import { EXIT } from "../command.ts";
 import {
   addressOption,
@@ -23,7 +22,7 @@ import {
 } from "../args.ts";
 import { bytes32, outputsJson, printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
-import { modelFiles, weightsFrom } from "../../model/modelDir.ts";
+import { modelFiles } from "../../model/modelDir.ts";
 import { loadModelDir } from "../../model/loadModelDir.ts";
 import type { ProofFile } from "../../model/modelDir.ts";
 import { progress } from "../progress.ts";
@@ -59,19 +58,17 @@ export const command: Command = {
     const input = requiredOption(this.name, values.input, "input", "input.json");
     const system = choiceOption(this.name, "system", values.system, PROOF_SYSTEMS) ?? "groth16";
     addressOption(this.name, "submitter", values.submitter);
-    try {
-      return await prove(
-        resolve(dirArg),
-        system,
-        input,
-        values.out,
-        Boolean(values.json),
-        values["weights-from"],
-        values.submitter,
-      );
-    } finally {
-      await releaseSnarkjs();
-    }
+    // No releaseSnarkjs (200 ms of sleep in ffjavascript): a loaded model leaves the curve's
+    // workers idle and unreferenced, and the CLI exits as soon as the output is written.
+    return prove(
+      resolve(dirArg),
+      system,
+      input,
+      values.out,
+      Boolean(values.json),
+      values["weights-from"],
+      values.submitter,
+    );
   },
 };
 
@@ -89,8 +86,13 @@ async function prove(
   const manifest = readManifest(dir);
   // Never a setup as a side effect: a missing or changed key is an error (loadModelDir).
   const model = await loadModelDir({ dir, system });
+  // ONNX import only for --weights-from: a plain proof loads no ONNX parser
   const quantized = weightsFile
-    ? weightsFrom({ manifest, model: model.quantized, file: resolve(weightsFile) })
+    ? (await import("../../model/weightsFrom.ts")).weightsFrom({
+        manifest,
+        model: model.quantized,
+        file: resolve(weightsFile),
+      })
     : model.quantized;
   const ir = JSON.parse(readFileSync(files.ir, "utf8")) as ModelIR;
   const rows = readInputFile({ file: inputFile, ir });

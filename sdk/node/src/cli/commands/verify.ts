@@ -6,13 +6,13 @@ import { ZkmlError } from "@zkml-verify/core/internal/errors";
 import { readManifest } from "../../manifestFile.ts";
 import { verifyProof } from "@zkml-verify/core/internal/prove/verifyProof";
 import { checkGroth16KeyTrust } from "../../setup/checkGroth16KeyTrust.ts";
-import { artifactNames } from "../../setup/setupCircuit.ts";
+import { artifactNames } from "../../setup/artifactNames.ts";
 import { releaseSnarkjs } from "@zkml-verify/core/internal/util/snarkjsLogger";
 import { EXIT } from "../command.ts";
 import { parseCommandArgs, positionalArgs, requiredOption } from "../args.ts";
 import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
-import { readProofFile, weightsFrom } from "../../model/modelDir.ts";
+import { readProofFile } from "../../model/modelDir.ts";
 import { privateWeightCommitment } from "@zkml-verify/core/internal/quantize/packedWeights";
 import { readQuantizedModel } from "../../quantize/readQuantizedModel.ts";
 
@@ -68,7 +68,8 @@ export const command: Command = {
       const weightsFile = values["weights-from"];
       const expected = weightsFile
         ? privateWeightCommitment({
-            model: weightsFrom({
+            // ONNX import only for --weights-from
+            model: (await import("../../model/weightsFrom.ts")).weightsFrom({
               manifest,
               model: readQuantizedModel({ file: join(dir, "quantized.json") }),
               file: resolve(weightsFile),
