@@ -39,22 +39,27 @@ writeFileSync(
 );
 const BN128_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
+/** Where a section of a binfile (r1cs) starts: its data offset and length. */
+function findSection(b: Uint8Array, id: number): { at: number; len: number } {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let pos = 12;
+  for (let i = 0, n = v.getUint32(8, true); i < n; i++) {
+    const len = Number(v.getBigUint64(pos + 4, true));
+    if (v.getUint32(pos, true) === id) return { at: pos + 12, len };
+    pos += 12 + len;
+  }
+  throw new Error(`no section ${id}`);
+}
+
 /** Terms of an r1cs by coefficient kind: negative (stored r - c), wide (> 8 bytes), ±1. */
 function termKinds(r1cs: string) {
   const b = readFileSync(r1cs);
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let pos = 12;
-  let section: Uint8Array | undefined;
-  let nConstraints = 0;
-  for (let i = 0, n = v.getUint32(8, true); i < n; i++) {
-    const id = v.getUint32(pos, true);
-    const len = Number(v.getBigUint64(pos + 4, true));
-    // Header: n8, prime (32 bytes), nVars, nOutputs, nPubInputs, nPrvInputs, nLabels (u64).
-    if (id === 1) nConstraints = v.getUint32(pos + 12 + 60, true);
-    if (id === 2) section = b.subarray(pos + 12, pos + 12 + len);
-    pos += 12 + len;
-  }
-  const t = readR1csTerms({ section: section!, nConstraints, prime: BN128_R, file: r1cs });
+  const header = findSection(b, 1);
+  const data = findSection(b, 2);
+  // Header: n8, prime (32 bytes), nVars, nOutputs, nPubInputs, nPrvInputs, nLabels (u64).
+  const nConstraints = new DataView(b.buffer, b.byteOffset).getUint32(header.at + 60, true);
+  const section = b.subarray(data.at, data.at + data.len);
+  const t = readR1csTerms({ section, nConstraints, prime: BN128_R, file: r1cs });
   let negative = 0;
   let wide = 0;
   let unit = 0;
@@ -120,5 +125,22 @@ describe("newGroth16Zkey writes snarkjs newZKey's bytes", function () {
     expect(err).to.be.instanceOf(SetupError);
     expect((err as SetupError).message).to.match(/need a ptau of 2\^\d+, .* has 2\^8$/);
     expect((err as SetupError).details.have).to.equal(8);
+  });
+
+  it("refuses an r1cs over another field, naming the file", async function () {
+    const dir = join(DIR, "public");
+    const b = readFileSync(join(dir, "model.r1cs"));
+    // The header: n8, then the prime.
+    b[findSection(b, 1).at + 4] ^= 1;
+    const other = join(dir, "other-prime.r1cs");
+    writeFileSync(other, b);
+    const ptau = await ensurePtau({ power: 8 });
+    const err = await newGroth16Zkey({
+      r1cs: other,
+      ptau: ptau.file,
+      zkey: join(dir, "x.zkey"),
+    }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(SetupError);
+    expect((err as SetupError).message).to.equal(`${other}: not an r1cs over bn128's scalar field`);
   });
 });

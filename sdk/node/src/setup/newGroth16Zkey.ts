@@ -93,7 +93,12 @@ export async function newGroth16Zkey(
     if (qBytes !== N8 || q !== curve.q) {
       throw new SetupError(`${p.ptau}: not a bn128 powers of tau`, { details: { file: p.ptau } });
     }
-    const r1cs = await readR1csHeader(fdR1cs, sR1cs, { F: curve.Fr });
+    const r1cs = await readR1csHeader(fdR1cs, sR1cs, { F: curve.Fr }).catch((e: unknown) => {
+      throw new SetupError(`${p.r1cs}: not an r1cs over bn128's scalar field`, {
+        details: { file: p.r1cs },
+        cause: e,
+      });
+    });
     const nPublic = r1cs.nOutputs + r1cs.nPubInputs;
     const cirPower = floorLog2(r1cs.nConstraints + nPublic) + 1;
     const domainSize = 2 ** cirPower;
