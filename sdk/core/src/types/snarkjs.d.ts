@@ -203,10 +203,14 @@ declare module "ffjavascript" {
 }
 
 declare module "r1csfile" {
-  /** Section 1 of an r1cs file; `F` (the scalar field) avoids building a second curve. */
+  /**
+   * Section 1 of an r1cs file; `F` (the scalar field) avoids building a second curve. `fd` and
+   * `sections` are @iden3/binfileutils's `BinFile` and `Sections` (typed `unknown` here: this
+   * file ships in @zkml-verify/core, whose consumers do not have that package).
+   */
   export function readR1csHeader(
-    fd: import("@iden3/binfileutils").BinFile,
-    sections: import("@iden3/binfileutils").Sections,
+    fd: unknown,
+    sections: unknown,
     options: { F: unknown },
   ): Promise<{
     n8: number;
