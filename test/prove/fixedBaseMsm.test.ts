@@ -22,13 +22,13 @@ import {
   witnessMsm,
 } from "../../sdk/core/src/prove/groth16Prover.ts";
 import { loadWitnessGenerator } from "../../sdk/core/src/prove/witness.ts";
+import { FIELD_PRIME } from "../../sdk/core/src/quantize/fixedPoint.ts";
 import { quantizeInput } from "../../sdk/core/src/quantize/quantizeInput.ts";
 import { loadIris } from "../../scripts/lib/iris.ts";
 import { irisArtifacts } from "../sdk/irisArtifacts.ts";
 
 const N8 = 32;
 /** bn128's scalar field order r: r - 1 is the widest scalar. */
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 const le = (v: bigint): Uint8Array => {
   const b = new Uint8Array(N8);
@@ -55,7 +55,7 @@ function mixedScalars(curve: Curve, n: number): Uint8Array {
             : kind === 3
               ? le(2n ** 64n - 1n)
               : kind === 4 && i % 12 === 4
-                ? le(R - 1n)
+                ? le(FIELD_PRIME - 1n)
                 : Fr.fromMontgomery(Fr.random());
     out.set(v, i * N8);
   }

@@ -5,6 +5,7 @@ import * as snarkjs from "snarkjs";
 import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
 import type { CompileModelParameters } from "../../sdk/node/src/circuit/compileModel.ts";
 import { SetupError } from "../../sdk/core/src/errors.ts";
+import { FIELD_PRIME } from "../../sdk/core/src/quantize/fixedPoint.ts";
 import { ensurePtau } from "../../sdk/node/src/setup/ensurePtau.ts";
 import { newGroth16Zkey } from "../../sdk/node/src/setup/newGroth16Zkey.ts";
 import { groth16PtauPower } from "../../sdk/node/src/setup/setupGroth16.ts";
@@ -37,7 +38,6 @@ writeFileSync(
     ],
   }),
 );
-const BN128_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 /** Where a section of a binfile (r1cs) starts: its data offset and length. */
 function findSection(b: Uint8Array, id: number): { at: number; len: number } {
@@ -59,7 +59,7 @@ function termKinds(r1cs: string) {
   // Header: n8, prime (32 bytes), nVars, nOutputs, nPubInputs, nPrvInputs, nLabels (u64).
   const nConstraints = new DataView(b.buffer, b.byteOffset).getUint32(header.at + 60, true);
   const section = b.subarray(data.at, data.at + data.len);
-  const t = readR1csTerms({ section, nConstraints, prime: BN128_R, file: r1cs });
+  const t = readR1csTerms({ section, nConstraints, prime: FIELD_PRIME, file: r1cs });
   let negative = 0;
   let wide = 0;
   let unit = 0;
