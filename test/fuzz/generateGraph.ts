@@ -70,6 +70,9 @@ const AXES_INPUT_FROM_18 = [
   "ReduceL2",
   "ReduceLogSum",
   "ReduceLogSumExp",
+  "ReduceMin",
+  "ReduceL1",
+  "ReduceSumSquare",
 ];
 
 const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
