@@ -69,7 +69,7 @@ export function quantizationErrorBound(p: {
             const wq = Number(op.weight[k]) / 2 ** op.weightFrac;
             const dw = fl ? Math.abs(fl.coef[k] - wq) : half(op.weightFrac);
             const w = fl ? Math.abs(fl.coef[k]) : Math.abs(wq) + dw;
-            s += w * E[id][op.index[k]] + dw * Math.abs(real(id, op.index[k]));
+            s += times(w, E[id][op.index[k]]) + times(dw, Math.abs(real(id, op.index[k])));
           }
           e[o] = s + (op.quotientBits > 0 ? half(fo) : 0);
         }
@@ -85,9 +85,9 @@ export function quantizationErrorBound(p: {
           const ea = E[a][op.aIndex[i]];
           const eb = E[b][op.bIndex[i]];
           e[i] =
-            Math.abs(real(a, op.aIndex[i])) * eb +
-            Math.abs(real(b, op.bIndex[i])) * ea +
-            ea * eb +
+            times(Math.abs(real(a, op.aIndex[i])), eb) +
+            times(Math.abs(real(b, op.bIndex[i])), ea) +
+            times(ea, eb) +
             half(fo);
         }
         break;
@@ -174,7 +174,9 @@ export function quantizationErrorBound(p: {
             const ea = E[a][op.aIndex[k]];
             const eb = E[b][op.bIndex[k]];
             sum +=
-              Math.abs(real(a, op.aIndex[k])) * eb + Math.abs(real(b, op.bIndex[k])) * ea + ea * eb;
+              times(Math.abs(real(a, op.aIndex[k])), eb) +
+              times(Math.abs(real(b, op.bIndex[k])), ea) +
+              times(ea, eb);
           }
           e[o] = sum;
         }
@@ -203,6 +205,13 @@ export function quantizationErrorBound(p: {
   }
   return E;
 }
+
+/**
+ * x·e for the bound's product terms, with 0·∞ = 0: a term with an exact zero factor (a zero
+ * weight, an exact zero value with an error bound of 0) contributes nothing, even where the
+ * other factor's bound is infinite (an rsqrt of a zero variance); without this the bound is NaN.
+ */
+const times = (x: number, e: number) => (x === 0 || e === 0 ? 0 : x * e);
 
 const LINEAR = new Set([
   "Dense",
