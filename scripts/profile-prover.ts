@@ -8,7 +8,7 @@
 //   node --conditions=zkml-source scripts/profile-prover.ts <model dir> <input.json> [runs]
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildBn128 } from "ffjavascript";
+import { proverCurve } from "../sdk/core/src/prove/proverCurve.ts";
 import * as snarkjs from "snarkjs";
 import { circuitInput } from "../sdk/core/src/prove/circuitInput.ts";
 import { loadGroth16Key } from "../sdk/core/src/prove/groth16Key.ts";
@@ -55,7 +55,7 @@ const generator = await time("load: witness generator", () =>
   loadWitnessGenerator({ wasm: readFileSync(join(dir, "model_js/model.wasm")) }),
 );
 const key = await time("load: parse key (+ curve)", () => loadGroth16Key({ zkey }));
-const curve = await buildBn128();
+const curve = await proverCurve();
 const mem = (data: Uint8Array) => ({ type: "mem", data }) as unknown as string;
 for (let i = 0; i < runs; i++) {
   const wtns = await time("witness", () => generator.calculate(signals));

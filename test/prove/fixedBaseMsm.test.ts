@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildBn128 } from "ffjavascript";
+import { proverCurve } from "../../sdk/core/src/prove/proverCurve.ts";
 import type { Curve } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import type { VerificationKey } from "snarkjs";
@@ -75,7 +75,7 @@ describe("fixed-base MSM (fixedBaseMsm.ts) and the prover's precomputed tables",
   let curve: Curve;
 
   before(async function () {
-    curve = await buildBn128();
+    curve = await proverCurve();
   });
 
   for (const group of ["G1", "G2"] as const) {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildBn128 } from "ffjavascript";
+import { proverCurve } from "../../sdk/core/src/prove/proverCurve.ts";
 import type { Curve } from "ffjavascript";
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
@@ -40,7 +40,7 @@ describe("Groth16 with a parsed proving key (groth16Prover.ts) against snarkjs",
     wtns = await generator.calculate(
       circuitInput({ model, input, weights: iris.compiled.manifest.visibility.weights }),
     );
-    curve = await buildBn128();
+    curve = await proverCurve();
   });
 
   it("proves what snarkjs proves: both proofs verify with snarkjs, with the same public signals", async function () {

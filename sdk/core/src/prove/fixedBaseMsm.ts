@@ -1,4 +1,6 @@
 import type { Curve } from "ffjavascript";
+import { batchMsmFunction, batchMsmWorkBytes } from "./batchAffineWasm.ts";
+import { hasBatchMsm } from "./proverCurve.ts";
 
 /**
  * Fixed-base multi-exponentiation (issue 15): a proving key's bases never change, so a loaded
@@ -7,8 +9,9 @@ import type { Curve } from "ffjavascript";
  * points with c-bit scalars, where ffjavascript's Pippenger runs W' passes (one per window of
  * its own, smaller width), each with a bucket reduction. The multiples are computed on
  * ffjavascript's worker threads (wasmcurves's `batchApplyKeyMixed` by 2^c, then
- * `batchToAffine`), the MSM is wasmcurves's own `multiexpAffine_chunk`, one task per chunk of
- * bases.
+ * `batchToAffine`), the MSM is one task per chunk of bases: our batch-affine bucket pass
+ * (`batchAffineWasm.ts`) on a curve built by `proverCurve`, else wasmcurves's own
+ * `multiexpAffine_chunk`.
  */
 
 /** Fr (bn128's scalar field) is below 2^254: the digits cover 254 bits. */
@@ -24,6 +27,11 @@ const WINDOW_BITS = { min: 4, max: 16 } as const;
  * affine points into buckets (~11): the ratio weighs the two when choosing the window width.
  */
 const BUCKET_ADD_COST = 1.4;
+/** Most additions a batch-affine batch shares one inversion between (measured: 512-1024 best). */
+const MAX_BATCH = 1024;
+
+/** Additions per batch for c-bit digits: half the buckets (the queue absorbs the conflicts). */
+export const batchSizeFor = (c: number): number => Math.min(MAX_BATCH, 2 ** (c - 1));
 
 export type FixedBaseGroup = "G1" | "G2";
 
@@ -146,32 +154,72 @@ export interface FixedBaseMsmParameters {
 export async function fixedBaseMsm(p: FixedBaseMsmParameters): Promise<Uint8Array> {
   const { curve, table, scalars } = p;
   const g = curve[table.group];
-  const prefix = table.group === "G1" ? "g1m" : "g2m";
   const { windowBits: c, windows } = table;
   const sums = await Promise.all(
-    table.chunks.map(async (chunk) => {
-      const digits = digitsOf(scalars, chunk.start, chunk.count, c, windows);
-      const task = [
-        { cmd: "ALLOCSET", var: 0, buff: chunk.points },
-        { cmd: "ALLOCSET", var: 1, buff: digits },
-        { cmd: "ALLOC", var: 2, len: g.F.n8 * 3 },
-        call(
-          `${prefix}_multiexpAffine_chunk`,
-          { var: 0 },
-          { var: 1 },
-          { val: DIGIT_BYTES },
-          { val: chunk.count * windows },
-          { val: 0 },
-          { val: c },
-          { var: 2 },
-        ),
-        { cmd: "GET", out: 0, var: 2, len: g.F.n8 * 3 },
-      ];
-      const [sum] = (await curve.tm.queueAction(task)) as Uint8Array[];
-      return sum;
-    }),
+    table.chunks.map((chunk) =>
+      digitMsm({
+        curve,
+        group: table.group,
+        points: chunk.points,
+        digits: digitsOf(scalars, chunk.start, chunk.count, c, windows),
+        windowBits: c,
+      }),
+    ),
   );
   return sums.reduce((acc, v) => g.add(acc, v), g.zero);
+}
+
+/**
+ * Σ digits[i]·points[i] (affine points, c-bit u16 digits) as one worker task: the batch-affine
+ * bucket pass where the curve has it (`proverCurve`), else wasmcurves's `multiexpAffine_chunk`.
+ */
+export async function digitMsm(p: {
+  curve: Curve;
+  group: FixedBaseGroup;
+  points: Uint8Array;
+  digits: Uint8Array;
+  windowBits: number;
+}): Promise<Uint8Array> {
+  const { curve, group, points, digits, windowBits: c } = p;
+  const g = curve[group];
+  const prefix = group === "G1" ? "g1m" : "g2m";
+  const n = digits.length / DIGIT_BYTES;
+  const out = g.F.n8 * 3;
+  const [POINTS, DIGITS, OUT, WORK] = [0, 1, 2, 3];
+  const batch = batchSizeFor(c);
+  const sum = hasBatchMsm(curve)
+    ? call(
+        batchMsmFunction(prefix),
+        { var: POINTS },
+        { var: DIGITS },
+        { val: n },
+        { val: c },
+        { val: batch },
+        { var: WORK },
+        { var: OUT },
+      )
+    : call(
+        `${prefix}_multiexpAffine_chunk`,
+        { var: POINTS },
+        { var: DIGITS },
+        { val: DIGIT_BYTES },
+        { val: n },
+        { val: 0 },
+        { val: c },
+        { var: OUT },
+      );
+  const task = [
+    { cmd: "ALLOCSET", var: POINTS, buff: points },
+    { cmd: "ALLOCSET", var: DIGITS, buff: digits },
+    { cmd: "ALLOC", var: OUT, len: out },
+    ...(hasBatchMsm(curve)
+      ? [{ cmd: "ALLOC", var: WORK, len: batchMsmWorkBytes(group, c, batch) }]
+      : []),
+    sum,
+    { cmd: "GET", out: 0, var: OUT, len: out },
+  ];
+  const [result] = (await curve.tm.queueAction(task)) as Uint8Array[];
+  return result;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { buildBn128 } from "ffjavascript";
 import { ProofError } from "../errors.ts";
 import { sharedBytes } from "./fixedBaseMsm.ts";
+import { proverCurve } from "./proverCurve.ts";
 
 /**
  * A Groth16 proving key (.zkey) parsed once and kept in memory: its header, the verification
@@ -146,7 +146,7 @@ export async function loadGroth16Key(p: LoadGroth16KeyParameters): Promise<Groth
       details: { step: "prove" },
     });
   }
-  const curve = await buildBn128();
+  const curve = await proverCurve();
   const nVars = u32();
   const nPublic = u32();
   const domainSize = u32();

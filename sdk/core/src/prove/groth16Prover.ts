@@ -1,4 +1,3 @@
-import { buildBn128 } from "ffjavascript";
 import type { Curve, CurveGroup } from "ffjavascript";
 import type { Groth16Proof } from "snarkjs";
 import { ProofError } from "../errors.ts";
@@ -6,6 +5,7 @@ import { fixedBaseMsm, precomputeFixedBases } from "./fixedBaseMsm.ts";
 import type { FixedBaseGroup, FixedBaseTable } from "./fixedBaseMsm.ts";
 import { binSections, leBigInt } from "./groth16Key.ts";
 import type { Bases, Groth16ProvingKey } from "./groth16Key.ts";
+import { proverCurve } from "./proverCurve.ts";
 
 /**
  * Groth16 proving with a key parsed once (`loadGroth16Key`): the same computation, the same wasm
@@ -60,7 +60,7 @@ export async function proveGroth16WithKey(
 ): Promise<ProveGroth16WithKeyReturnType> {
   const { key } = p;
   const witness = witnessOf(p.wtns, key);
-  const curve = await buildBn128();
+  const curve = await proverCurve();
   const { Fr, G1, G2 } = curve;
   const n8 = Fr.n8;
   const tables = key.precomputeBases ? precomputed.get(key)?.tables : undefined;
