@@ -102,6 +102,7 @@ declare module "snarkjs" {
       logger?: Logger,
     ): Promise<unknown>;
     verifyFromR1cs(r1cs: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
+    verifyFromInit(initZkey: string, ptau: string, zkey: string, logger?: Logger): Promise<boolean>;
     beacon(
       oldZkey: string,
       newZkey: string,

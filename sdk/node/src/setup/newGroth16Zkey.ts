@@ -8,10 +8,12 @@ import {
   writeBigInt,
 } from "@iden3/binfileutils";
 import type { BinFile } from "@iden3/binfileutils";
-import { buildBn128 } from "ffjavascript";
 import type { Curve } from "ffjavascript";
 import { readR1csHeader } from "r1csfile";
 import { SetupError } from "@zkml-verify/core/internal/errors";
+import { startPhase2Contribution } from "./phase2Contribution.ts";
+import type { Phase2Contribution } from "./phase2Contribution.ts";
+import { withCeremonyCurve } from "./ptau/ceremonyCurve.ts";
 import {
   BASE_ALPHA_TAU_G1,
   BASE_BETA_TAU_G1,
@@ -36,8 +38,14 @@ export interface NewGroth16ZkeyParameters {
   r1cs: string;
   /** A prepared ptau (with Lagrange sections 12-15) of at least the circuit's power. */
   ptau: string;
-  /** Output: the phase-2 initial zkey (no contribution). */
+  /** Output: the phase-2 initial zkey (no contribution), or with `contributor` a contributed one. */
   zkey: string;
+  /**
+   * Make one random phase-2 contribution under this name while writing (phase2Contribution.ts:
+   * snarkjs `zkey contribute`'s record, L and H scaled as they are written): the key is then
+   * ready to use. Without it the key must be contributed to before use.
+   */
+  contributor?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -50,6 +58,8 @@ export interface NewGroth16ZkeyReturnType {
   narrowTerms: number;
   /** Point terms whose base was added to another's with the same coefficient (k·P + k·Q = k·(P + Q)). */
   foldedTerms: number;
+  /** With `contributor`: snarkjs's hash of the contribution (as `zkey contribute` prints it). */
+  contributionHash?: Uint8Array;
 }
 
 /** zkey sections (snarkjs zkey_utils). */
@@ -69,7 +79,8 @@ const WIDE_BYTES = 8;
  * Groth16 phase-2 initial key: the same bytes as snarkjs 0.7.6 `zkey new` (zkey_new.js) for
  * the same r1cs and ptau, computed with per-width scalars (zkeyPoints.ts) instead of a
  * 32-byte scalar per nonzero. The key has delta = gamma = the generator and no contribution:
- * it must be contributed to (snarkjs zkey contribute) before use.
+ * it must be contributed to (snarkjs zkey contribute) before use, unless `contributor` asks
+ * for a random contribution made on the way (delta in the header, L and H times 1/delta).
  *
  * @example
  * await newGroth16Zkey({ r1cs: "build/iris/model.r1cs", ptau, zkey: "/tmp/iris_0.zkey" });
@@ -77,8 +88,14 @@ const WIDE_BYTES = 8;
 export async function newGroth16Zkey(
   p: NewGroth16ZkeyParameters,
 ): Promise<NewGroth16ZkeyReturnType> {
+  return withCeremonyCurve((curve) => writeZkey(p, curve));
+}
+
+async function writeZkey(
+  p: NewGroth16ZkeyParameters,
+  curve: Curve,
+): Promise<NewGroth16ZkeyReturnType> {
   const say = p.onProgress ?? (() => {});
-  const curve: Curve = await buildBn128();
   const sG1 = 2 * N8;
   const sG2 = 4 * N8;
   const hasher = blake2b.create({ dkLen: 64 });
@@ -118,6 +135,13 @@ export async function newGroth16Zkey(
         details: { file: p.r1cs, needed: cirPower, have: curve.Fr.s - 1 },
       });
     }
+    const contribution: Phase2Contribution | undefined =
+      p.contributor === undefined
+        ? undefined
+        : startPhase2Contribution({ curve, name: p.contributor });
+    // L and H as written: times 1/delta when contributing (hashed before, as snarkjs does)
+    const scaled = async (points: Uint8Array) =>
+      contribution ? contribution.scale(points) : points;
     fdZkey = await createBinFile(p.zkey, "zkey", 1, ZKEY_SECTIONS, CACHE, PAGE);
     const zk = fdZkey;
 
@@ -152,8 +176,8 @@ export async function newGroth16Zkey(
     curve.G1.toRprUncompressed(g1U, 0, curve.G1.g);
     curve.G2.toRprUncompressed(g2U, 0, curve.G2.g);
     await zk.write(g2); // gamma2
-    await zk.write(g1); // delta1
-    await zk.write(g2); // delta2
+    await zk.write(contribution?.delta1 ?? g1); // delta1
+    await zk.write(contribution?.delta2 ?? g2); // delta2
     hasher.update(g2U);
     hasher.update(g1U);
     hasher.update(g2U);
@@ -194,6 +218,7 @@ export async function newGroth16Zkey(
       say(`zkey new: ${name} points (${plan.nOut} signals, ${plan.start[plan.nOut]} terms)`);
       hashU32(hasher, plan.nOut);
       await startWriteSection(zk, id);
+      const toScale: Uint8Array[] = [];
       const { folded } = await composePoints({
         curve,
         group,
@@ -202,10 +227,15 @@ export async function newGroth16Zkey(
         bases,
         qLimbs,
         write: async (points) => {
-          await zk.write(points);
+          if (contribution && id === SECTION.c) toScale.push(points);
+          else await zk.write(points);
           hasher.update(await curve[group].batchLEMtoU(points));
         },
       });
+      if (toScale.length > 0) {
+        say(`zkey contribute: ${name} points times 1/delta`);
+        await zk.write(await scaled(concatBytes(toScale)));
+      }
       await endWriteSection(zk);
       foldedTerms += folded;
     };
@@ -225,7 +255,8 @@ export async function newGroth16Zkey(
     for (let i = 0; i < domainSize; i++) {
       h.set(tau2.subarray((2 * i + 1) * sG1, (2 * i + 2) * sG1), i * sG1);
     }
-    await zk.write(h);
+    if (contribution) say("zkey contribute: H points times 1/delta");
+    await zk.write(await scaled(h));
     await endWriteSection(zk);
     await hashHPoints(curve, fdPtau, sPtau[PTAU.tauG1]![0]!.p, domainSize, hasher);
 
@@ -236,17 +267,40 @@ export async function newGroth16Zkey(
 
     const csHash = hasher.digest();
     await startWriteSection(zk, SECTION.mpc);
-    await zk.write(csHash);
-    await zk.writeULE32(0);
+    const mpc = contribution?.finish(csHash);
+    if (mpc) {
+      await zk.write(mpc.section);
+    } else {
+      await zk.write(csHash);
+      await zk.writeULE32(0);
+    }
     await endWriteSection(zk);
     let narrowTerms = 0;
     for (let t = 0; t < terms.n; t++) if (terms.width[t]! <= WIDE_BYTES) narrowTerms++;
-    return { csHash, domainSize, terms: terms.n, narrowTerms, foldedTerms };
+    return {
+      csHash,
+      domainSize,
+      terms: terms.n,
+      narrowTerms,
+      foldedTerms,
+      contributionHash: mpc?.contributionHash,
+    };
   } finally {
     await fdZkey?.close();
     await fdR1cs.close();
     await fdPtau.close();
   }
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((s, b) => s + b.byteLength, 0));
+  let pos = 0;
+  for (const b of parts) {
+    out.set(b, pos);
+    pos += b.byteLength;
+  }
+  return out;
 }
 
 /** floor(log2(v)) for 0 < v < 2^31 (snarkjs misc.js log2). */

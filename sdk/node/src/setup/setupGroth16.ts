@@ -1,12 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
 import type { VerificationKey } from "snarkjs";
 import { SetupError } from "@zkml-verify/core/internal/errors";
 import type { SetupTrust } from "@zkml-verify/core/internal/manifest";
-import { snarkjsLogger } from "@zkml-verify/core/internal/util/snarkjsLogger";
-import { copyFileAtomic, tmpFileFor, writeFileAtomic } from "./cacheDir.ts";
+import { copyFileAtomic, writeFileAtomic } from "./cacheDir.ts";
 import { verifyPhase2 } from "./ceremony.ts";
 import { checkGroth16KeyTrust } from "./checkGroth16KeyTrust.ts";
 import { ensurePtau } from "./ensurePtau.ts";
@@ -58,7 +55,8 @@ export function groth16PtauPower(constraints: number, nPublic: number): number {
 
 /**
  * Groth16 setup: phase 2 from a prepared ptau (newGroth16Zkey: snarkjs `zkey new`'s bytes,
- * faster) plus one random local contribution (snarkjs `zkey contribute`; development only),
+ * faster) with one random local contribution made while the key is written (snarkjs
+ * `zkey contribute`'s record, phase2Contribution.ts; development only),
  * or a ceremony's zkey (`zkey`). The local key is cached by the content hashes of the
  * r1cs and the ptau, with a sidecar record checked before reuse (`cachedZkey`). A key without
  * a phase-2 contribution is never produced nor reused (`checkGroth16KeyTrust`).
@@ -76,7 +74,6 @@ export async function setupGroth16(p: SetupGroth16Parameters): Promise<SetupGrot
   if (p.zkey) {
     await importZkey({ ...p, zkey: p.zkey, ptauFile: ptau.file, out: zkey });
   } else {
-    const logger = snarkjsLogger(p.onProgress);
     ({ cached } = await cachedZkey({
       system: "groth16",
       r1csSha256: hashFile({ file: p.r1cs }),
@@ -86,24 +83,13 @@ export async function setupGroth16(p: SetupGroth16Parameters): Promise<SetupGrot
       onProgress: p.onProgress,
       accept: (file) => checkGroth16KeyTrust({ zkey: file }),
       make: async (out) => {
-        const initial = tmpFileFor(out);
-        try {
-          await newGroth16Zkey({
-            r1cs: p.r1cs,
-            ptau: ptau.file,
-            zkey: initial,
-            onProgress: p.onProgress,
-          });
-          await snarkjs.zKey.contribute(
-            initial,
-            out,
-            PHASE2_DEV_NAME,
-            randomBytes(32).toString("hex"),
-            logger,
-          );
-        } finally {
-          rmSync(initial, { force: true });
-        }
+        await newGroth16Zkey({
+          r1cs: p.r1cs,
+          ptau: ptau.file,
+          zkey: out,
+          contributor: PHASE2_DEV_NAME,
+          onProgress: p.onProgress,
+        });
       },
     }));
   }

@@ -1,10 +1,18 @@
 import { buildBn128 } from "ffjavascript";
 import type { Curve } from "ffjavascript";
+import { sameScalarPlugin } from "../sameScalarWasm.ts";
 import { fixedBasePlugin } from "./fixedBaseWasm.ts";
+import type { ModuleBuilder } from "./fixedBaseWasm.ts";
+
+/** The setup's WASM additions: the ceremony's fixed-base functions, phase 2's same-scalar one. */
+function setupPlugins(module: ModuleBuilder): void {
+  fixedBasePlugin(module);
+  sameScalarPlugin(module);
+}
 
 /**
  * Runs `f` with a bn128 curve whose WASM also holds the ceremony's fixed-base functions
- * (fixedBaseWasm.ts). ffjavascript caches one multi-threaded curve in a global that snarkjs
+ * (fixedBaseWasm.ts) and the phase-2 contribution's same-scalar one (sameScalarWasm.ts). ffjavascript caches one multi-threaded curve in a global that snarkjs
  * reuses; ours is built beside it (the global is restored) and terminated afterwards.
  *
  * @example
@@ -16,7 +24,7 @@ export async function withCeremonyCurve<T>(f: (curve: Curve) => Promise<T>): Pro
   g.curve_bn128 = null;
   let curve: Curve | undefined;
   try {
-    curve = await buildBn128(false, fixedBasePlugin);
+    curve = await buildBn128(false, setupPlugins);
   } finally {
     g.curve_bn128 = shared;
   }
