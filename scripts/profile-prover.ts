@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { proverCurve } from "../sdk/core/src/prove/proverCurve.ts";
+import { variableBaseMsm } from "../sdk/core/src/prove/variableBaseMsm.ts";
 import * as snarkjs from "snarkjs";
 import { circuitInput } from "../sdk/core/src/prove/circuitInput.ts";
 import { loadGroth16Key } from "../sdk/core/src/prove/groth16Key.ts";
@@ -71,12 +72,20 @@ for (let i = 0; i < runs; i++) {
   const h = await time("  quotient job (ABC, 6 FFTs, join)", () =>
     quotientScalars(curve, key, witness),
   );
-  await time("  MSM A (G1)", () => witnessMsm(curve.G1, key.basesA, witness));
-  await time("  MSM B1 (G1)", () => witnessMsm(curve.G1, key.basesB1, witness));
-  await time("  MSM B2 (G2)", () => witnessMsm(curve.G2, key.basesB2, witness));
+  await time("  MSM A (G1)", () => witnessMsm({ curve, group: "G1", bases: key.basesA, witness }));
+  await time("  MSM B1 (G1)", () =>
+    witnessMsm({ curve, group: "G1", bases: key.basesB1, witness }),
+  );
+  await time("  MSM B2 (G2)", () =>
+    witnessMsm({ curve, group: "G2", bases: key.basesB2, witness }),
+  );
   const priv = witness.subarray((key.nPublic + 1) * curve.Fr.n8);
-  await time("  MSM C (G1)", () => witnessMsm(curve.G1, key.basesC, priv));
-  await time("  MSM H (G1)", () => curve.G1.multiExpAffine(key.pointsH, h));
+  await time("  MSM C (G1)", () =>
+    witnessMsm({ curve, group: "G1", bases: key.basesC, witness: priv }),
+  );
+  await time("  MSM H (G1)", () =>
+    variableBaseMsm({ curve, group: "G1", points: key.pointsH, scalars: h }),
+  );
   // snarkjs's witness MSMs: every base, every scalar at full width
   await time("  snarkjs-style MSM A", () => curve.G1.multiExpAffine(key.basesA.points, witness));
   await time("  snarkjs-style MSM B1", () => curve.G1.multiExpAffine(key.basesB1.points, witness));
@@ -103,15 +112,19 @@ for (let i = 0; i < runs; i++) {
     );
     if (!(await snarkjs.groth16.verify(vk, r.publicSignals, r.proof)))
       throw new Error("a proof with tables did not verify");
-    const fixed = (wires: typeof tables.a) => ({ curve, wires });
-    await time("  tables: MSM A", () => witnessMsm(curve.G1, key.basesA, witness, fixed(tables.a)));
+    const fixed = (wires: typeof tables.a) => ({ wires });
+    await time("  tables: MSM A", () =>
+      witnessMsm({ curve, group: "G1", bases: key.basesA, witness, fixed: fixed(tables.a) }),
+    );
     await time("  tables: MSM B1", () =>
-      witnessMsm(curve.G1, key.basesB1, witness, fixed(tables.b1)),
+      witnessMsm({ curve, group: "G1", bases: key.basesB1, witness, fixed: fixed(tables.b1) }),
     );
     await time("  tables: MSM B2", () =>
-      witnessMsm(curve.G2, key.basesB2, witness, fixed(tables.b2)),
+      witnessMsm({ curve, group: "G2", bases: key.basesB2, witness, fixed: fixed(tables.b2) }),
     );
-    await time("  tables: MSM C", () => witnessMsm(curve.G1, key.basesC, priv, fixed(tables.c)));
+    await time("  tables: MSM C", () =>
+      witnessMsm({ curve, group: "G1", bases: key.basesC, witness: priv, fixed: fixed(tables.c) }),
+    );
     await time("  tables: MSM H", () => fixedBaseMsm({ curve, table: tables.h, scalars: h }));
   }
 }

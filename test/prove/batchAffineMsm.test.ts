@@ -9,6 +9,7 @@ import {
 } from "../../sdk/core/src/prove/fixedBaseMsm.ts";
 import type { FixedBaseGroup } from "../../sdk/core/src/prove/fixedBaseMsm.ts";
 import { hasBatchMsm, proverCurve } from "../../sdk/core/src/prove/proverCurve.ts";
+import { variableBaseMsm } from "../../sdk/core/src/prove/variableBaseMsm.ts";
 
 /** A deterministic generator (xorshift32): the cases are the same on every run. */
 function rng(seed: number): () => number {
@@ -154,6 +155,55 @@ describe("batch-affine bucket MSM (batchAffineWasm.ts) and the prover's curve", 
     const want = await withPlugin.G1.multiExpAffine(pts, scalars);
     expect(withPlugin.G1.eq(got, want)).to.equal(true);
   });
+
+  for (const group of ["G1", "G2"] as const) {
+    for (const [n, scalarBytes] of [
+      [1, 32],
+      [2, 1],
+      [5, 8],
+      [300, 1],
+      [300, 8],
+      [group === "G1" ? 700 : 200, 32],
+    ] as const) {
+      it(`${group}: variableBaseMsm on ${n} ${scalarBytes}-byte scalars equals multiExpAffine`, async function () {
+        const next = rng(n * 7 + scalarBytes);
+        const pts = points(withPlugin, group, n + 1, n + 1).subarray(
+          withPlugin[group].F.n8 * 2, // no infinity: multiExpAffine's input
+        );
+        const Fr = withPlugin.Fr as Curve["Fr"] & { fromMontgomery(a: Uint8Array): Uint8Array };
+        const scalars = new Uint8Array(n * scalarBytes);
+        for (let i = 0; i < n; i++) {
+          // zeros, ones, maxima of the width, random values
+          const kind = i % 4;
+          if (kind === 1) scalars[i * scalarBytes] = 1;
+          if (kind === 2) scalars.fill(0xff, i * scalarBytes, (i + 1) * scalarBytes - 1);
+          if (kind === 3 || n === 1) {
+            const r = Fr.fromMontgomery(Fr.random());
+            for (let b = 0; b < scalarBytes; b++)
+              scalars[i * scalarBytes + b] = r[b] ^ (next() & 1);
+          }
+        }
+        const got = await variableBaseMsm({
+          curve: withPlugin,
+          group,
+          points: pts,
+          scalars,
+          scalarBytes,
+        });
+        const want = await plain[group].multiExpAffine(pts, scalars);
+        expect(withPlugin[group].eq(got, want)).to.equal(true);
+        // the fallback is ffjavascript's own
+        const fallback = await variableBaseMsm({
+          curve: plain,
+          group,
+          points: pts,
+          scalars,
+          scalarBytes,
+        });
+        expect(plain[group].eq(fallback, want)).to.equal(true);
+      });
+    }
+  }
 
   it("proverCurve builds the shared curve once, with the plugin, or takes the one already built", async function () {
     const g = globalThis as { curve_bn128?: Curve | null };

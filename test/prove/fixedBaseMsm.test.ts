@@ -135,9 +135,10 @@ describe("fixed-base MSM (fixedBaseMsm.ts) and the prover's precomputed tables",
       ];
       for (const [name, bases, wires] of msms) {
         expect(wires.table.count, name).to.be.above(0);
-        const g = name === "B2" ? curve.G2 : curve.G1;
-        const plain = await witnessMsm(g, bases, used);
-        const fixed = await witnessMsm(g, bases, used, { curve, wires });
+        const group = name === "B2" ? "G2" : "G1";
+        const g = curve[group];
+        const plain = await witnessMsm({ curve, group, bases, witness: used });
+        const fixed = await witnessMsm({ curve, group, bases, witness: used, fixed: { wires } });
         expect(g.eq(plain, fixed), name).to.equal(true);
       }
     });

@@ -15,11 +15,11 @@ import { hasBatchMsm } from "./proverCurve.ts";
  */
 
 /** Fr (bn128's scalar field) is below 2^254: the digits cover 254 bits. */
-const SCALAR_BITS = 254;
+export const SCALAR_BITS = 254;
 /** Bytes of a scalar as the provers hold them (little-endian, standard form). */
 const SCALAR_BYTES = 32;
 /** Bytes of a digit handed to `multiexpAffine_chunk` (c <= 16). */
-const DIGIT_BYTES = 2;
+export const DIGIT_BYTES = 2;
 /** The window widths tried: up to 16 bits (DIGIT_BYTES), from 4. */
 const WINDOW_BITS = { min: 4, max: 16 } as const;
 /**
@@ -56,6 +56,8 @@ export interface PrecomputeFixedBasesParameters {
   points: Uint8Array;
   /** Tasks to split the bases in (default: the curve's worker count). */
   chunks?: number;
+  /** Window width c (default: `windowBitsFor` the chunk size). */
+  windowBits?: number;
 }
 
 /** Window width minimising the point additions of one chunk of n bases. */
@@ -86,7 +88,7 @@ export async function precomputeFixedBases(
   const count = points.length / pointBytes;
   const nChunks = Math.max(1, Math.min(p.chunks ?? curve.tm.concurrency, count));
   const per = Math.ceil(count / nChunks);
-  const windowBits = windowBitsFor(per);
+  const windowBits = p.windowBits ?? windowBitsFor(per);
   const windows = Math.ceil(SCALAR_BITS / windowBits);
   const prefix = group === "G1" ? "g1m" : "g2m";
   const step = curve.Fr.e(2 ** windowBits); // Montgomery form, as batchApplyKeyMixed reads it
@@ -224,24 +226,25 @@ export async function digitMsm(p: {
 
 /**
  * The c-bit digits of scalars [start, start + n), window-major (digit k of scalar j at k·n + j),
- * as u16 little-endian.
+ * as u16 little-endian; scalars of `scalarBytes` bytes each (little-endian, standard form).
  */
-function digitsOf(
+export function digitsOf(
   scalars: Uint8Array,
   start: number,
   n: number,
   c: number,
   windows: number,
+  scalarBytes: number = SCALAR_BYTES,
 ): Uint8Array {
   const digits = new Uint16Array(windows * n);
   const mask = (1 << c) - 1;
   for (let j = 0; j < n; j++) {
-    const o = (start + j) * SCALAR_BYTES;
+    const o = (start + j) * scalarBytes;
     for (let k = 0, bit = 0; k < windows; k++, bit += c) {
       const b = o + (bit >> 3);
-      const end = o + SCALAR_BYTES;
+      const end = o + scalarBytes;
       const word =
-        scalars[b] |
+        (b < end ? scalars[b] : 0) |
         (b + 1 < end ? scalars[b + 1] << 8 : 0) |
         (b + 2 < end ? scalars[b + 2] << 16 : 0);
       digits[k * n + j] = (word >>> (bit & 7)) & mask;
@@ -263,7 +266,7 @@ export function sharedBytes(length: number): Uint8Array {
     : new Uint8Array(length);
 }
 
-const call = (
+export const call = (
   fnName: string,
   ...params: ({ var: number; offset?: number } | { val: number })[]
 ) => ({

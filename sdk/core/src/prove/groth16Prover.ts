@@ -1,4 +1,4 @@
-import type { Curve, CurveGroup } from "ffjavascript";
+import type { Curve } from "ffjavascript";
 import type { Groth16Proof } from "snarkjs";
 import { ProofError } from "../errors.ts";
 import { fixedBaseMsm, precomputeFixedBases } from "./fixedBaseMsm.ts";
@@ -6,6 +6,7 @@ import type { FixedBaseGroup, FixedBaseTable } from "./fixedBaseMsm.ts";
 import { binSections, leBigInt } from "./groth16Key.ts";
 import type { Bases, Groth16ProvingKey } from "./groth16Key.ts";
 import { proverCurve } from "./proverCurve.ts";
+import { variableBaseMsm } from "./variableBaseMsm.ts";
 
 /**
  * Groth16 proving with a key parsed once (`loadGroth16Key`): the same computation, the same wasm
@@ -72,17 +73,17 @@ export async function proveGroth16WithKey(
   const hMsm = hScalars.then((h) =>
     tables
       ? fixedBaseMsm({ curve, table: tables.h, scalars: h })
-      : G1.multiExpAffine(key.pointsH, h),
+      : variableBaseMsm({ curve, group: "G1", points: key.pointsH, scalars: h }),
   );
   const plainAfter = tables && hScalars;
   const privateWitness = witness.subarray((key.nPublic + 1) * n8);
-  const msm = (group: CurveGroup, bases: Bases, w: Uint8Array, wires?: FixedWires) =>
-    witnessMsm(group, bases, w, wires && { curve, wires, plainAfter });
+  const msm = (group: FixedBaseGroup, bases: Bases, w: Uint8Array, wires?: FixedWires) =>
+    witnessMsm({ curve, group, bases, witness: w, fixed: wires && { wires, plainAfter } });
   const [a, b1, b2, c, h] = await Promise.all([
-    msm(G1, key.basesA, witness, tables?.a),
-    msm(G1, key.basesB1, witness, tables?.b1),
-    msm(G2, key.basesB2, witness, tables?.b2),
-    msm(G1, key.basesC, privateWitness, tables?.c),
+    msm("G1", key.basesA, witness, tables?.a),
+    msm("G1", key.basesB1, witness, tables?.b1),
+    msm("G2", key.basesB2, witness, tables?.b2),
+    msm("G1", key.basesC, privateWitness, tables?.c),
     hMsm,
   ]);
   if (key.precomputeBases && !precomputed.has(key)) startPrecompute(curve, key, witness);
@@ -130,17 +131,19 @@ const SCALAR_WIDTHS = [1, 8, 32] as const;
  * precomputed window multiples), the full-width scalars of the wires it covers go through
  * `fixedBaseMsm`.
  */
-export async function witnessMsm(
-  group: CurveGroup,
-  bases: Bases,
-  witness: Uint8Array,
+export async function witnessMsm(p: {
+  curve: Curve;
+  group: FixedBaseGroup;
+  bases: Bases;
+  witness: Uint8Array;
   fixed?: {
-    curve: Curve;
     wires: FixedWires;
     /** Queue the MSMs of the scalars outside the table once this settles (scheduling). */
     plainAfter?: Promise<unknown>;
-  },
-): Promise<Uint8Array> {
+  };
+}): Promise<Uint8Array> {
+  const { curve, bases, witness, fixed } = p;
+  const group = curve[p.group];
   const { nonZero, points, pointBytes } = bases;
   const n8 = SCALAR_WIDTHS[SCALAR_WIDTHS.length - 1];
   const full = SCALAR_WIDTHS.length - 1;
@@ -186,7 +189,7 @@ export async function witnessMsm(
   }
   const tableSum =
     fixed && tableScalars
-      ? fixedBaseMsm({ curve: fixed.curve, table: fixed.wires.table, scalars: tableScalars })
+      ? fixedBaseMsm({ curve, table: fixed.wires.table, scalars: tableScalars })
       : undefined;
   if (fixed?.plainAfter) {
     tableSum?.catch(() => undefined); // awaited below: no unhandled rejection meanwhile
@@ -196,7 +199,15 @@ export async function witnessMsm(
     ...(tableSum ? [tableSum] : []),
     ...parts
       .filter((part) => part.n > 0)
-      .map((part) => group.multiExpAffine(part.bases, part.scalars)),
+      .map((part) =>
+        variableBaseMsm({
+          curve,
+          group: p.group,
+          points: part.bases,
+          scalars: part.scalars,
+          scalarBytes: part.bytes,
+        }),
+      ),
   ]);
   return sums.reduce((acc, v) => group.add(acc, v), group.zero);
 }

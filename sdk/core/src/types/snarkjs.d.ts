@@ -165,6 +165,7 @@ declare module "ffjavascript" {
     timesFr(p: Buf, s: Buf): Buf;
     timesScalar(p: Buf, s: bigint | number | Buf): Buf;
     add(a: Buf, b: Buf): Buf;
+    double(a: Buf): Buf;
     eq(a: Buf, b: Buf): boolean;
     toRprLEM(out: Buf, pos: number, p: Buf): void;
     fromRprLEM(b: Buf, pos?: number): Buf;
