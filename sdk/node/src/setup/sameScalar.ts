@@ -1,4 +1,5 @@
 import type { Curve } from "ffjavascript";
+import type { Group } from "./zkeyPoints.ts";
 import { SetupError } from "@zkml-verify/core/internal/errors";
 import { SCALE_WORK_BYTES } from "./sameScalarWasm.ts";
 import { bigIntToLe } from "./zkeyTerms.ts";
@@ -30,8 +31,7 @@ export async function scaleG1Points(p: ScaleG1PointsParameters): Promise<Uint8Ar
   const out = new Uint8Array(p.points.byteLength);
   const digits = scalarDigits(curve, p.scalar);
   if (n === 0 || digits.length === 0) return out; // k = 0: every point is zero
-  const beta = new Uint8Array(N8); // Montgomery form: beta·2^256 mod q, little-endian
-  bigIntToLe((glvConstants(curve).beta << BigInt(8 * N8)) % curve.q, beta, 0);
+  const beta = glvBeta(curve, "G1");
   const per = Math.min(MAX_TASK_POINTS, Math.ceil(n / curve.tm.concurrency));
   const jobs: Promise<Uint8Array[]>[] = [];
   for (let i = 0; i < n; i += per) {
@@ -67,6 +67,13 @@ export async function scaleG1Points(p: ScaleG1PointsParameters): Promise<Uint8Ar
   return out;
 }
 
+/** phi's beta in Montgomery form (beta·2^256 mod q, little-endian), as the WASM takes it. */
+export function glvBeta(curve: Curve, group: Group): Uint8Array {
+  const beta = new Uint8Array(N8);
+  bigIntToLe((glvConstants(curve, group).beta << BigInt(8 * N8)) % curve.q, beta, 0);
+  return beta;
+}
+
 interface GlvConstants {
   /** lambda·(x, y) = (beta·x, y) on G1; lambda^2 + lambda + 1 = 0 mod r. */
   lambda: bigint;
@@ -76,28 +83,102 @@ interface GlvConstants {
   v2: [bigint, bigint];
 }
 
-let glvCache: GlvConstants | undefined;
+const glvCache = new Map<Group, GlvConstants>();
 
-/** bn128's G1 endomorphism, derived (cube roots of unity, matched on the generator) once. */
-export function glvConstants(curve: Curve): GlvConstants {
-  if (glvCache) return glvCache;
-  const r = curve.r;
-  const q = curve.q;
-  const lambdas = cubeRoots(r);
-  const betas = cubeRoots(q);
-  const [x, y] = curve.G1.toObject(curve.G1.toAffine(curve.G1.g)) as bigint[];
-  for (const lambda of lambdas) {
-    const lg = curve.G1.toObject(
-      curve.G1.toAffine(curve.G1.timesScalar(curve.G1.g, lambda)),
-    ) as bigint[];
-    for (const beta of betas) {
-      if ((beta * x!) % q === lg[0] && y === lg[1]) {
-        glvCache = { lambda, beta, ...reducedBasis(r, lambda) };
-        return glvCache;
+/**
+ * bn128's endomorphism phi(x, y) = (beta·x, y) = lambda·(x, y) on G1, or on the twist G2
+ * (beta in the base field times both coordinates' components), derived (cube roots of
+ * unity, matched on the generator) once per group.
+ */
+export function glvConstants(curve: Curve, group: Group = "G1"): GlvConstants {
+  const cached = glvCache.get(group);
+  if (cached) return cached;
+  const { r, q } = curve;
+  const G = curve[group];
+  // coordinates as lists of base-field components (G2: two per coordinate)
+  const coords = (pt: Uint8Array) =>
+    (G.toObject(G.toAffine(pt)) as (bigint | bigint[])[])
+      .slice(0, 2)
+      .map((v) => (Array.isArray(v) ? v : [v]));
+  const [x, y] = coords(G.g);
+  for (const lambda of cubeRoots(r)) {
+    const [lx, ly] = coords(G.timesScalar(G.g, lambda));
+    for (const beta of cubeRoots(q)) {
+      const same =
+        x!.every((v, m) => (beta * v) % q === lx![m]) && y!.every((v, m) => v === ly![m]);
+      if (same) {
+        const c = { lambda, beta, ...reducedBasis(r, lambda) };
+        glvCache.set(group, c);
+        return c;
       }
     }
   }
-  throw new SetupError("bn128: no G1 endomorphism matches the generator");
+  throw new SetupError(`bn128: no ${group} endomorphism matches the generator`);
+}
+
+/** k = k1 + k2·lambda (mod r) with |k1|, |k2| about sqrt(r) (GLV, Babai rounding). */
+function glvSplit(curve: Curve, group: Group, scalar: bigint): [bigint, bigint] {
+  const { v1, v2 } = glvConstants(curve, group);
+  const k = ((scalar % curve.r) + curve.r) % curve.r;
+  const det = v1[0] * v2[1] - v2[0] * v1[1];
+  const sign = det < 0n ? -1n : 1n;
+  const c1 = roundDiv(sign * v2[1] * k, sign * det);
+  const c2 = roundDiv(-sign * v1[1] * k, sign * det);
+  return [k - c1 * v1[0] - c2 * v2[0], -c1 * v1[1] - c2 * v2[1]];
+}
+
+/** Width-4 NAF digits of k1 and k2 (glvMsmWasm.ts), most significant first, equal lengths. */
+export function glvNafRows(curve: Curve, group: Group, scalar: bigint): [Int8Array, Int8Array] {
+  const { lambda } = glvConstants(curve, group);
+  const halves = glvSplit(curve, group, scalar).map((h) => {
+    const d = naf4(h < 0n ? -h : h);
+    return h < 0n ? d.map((x) => -x) : d;
+  });
+  const n = Math.max(halves[0]!.length, halves[1]!.length);
+  const rows = halves.map((d) => {
+    const row = new Int8Array(n);
+    for (let i = 0; i < d.length; i++) row[n - 1 - i] = d[i]!;
+    return row;
+  }) as [Int8Array, Int8Array];
+  let back = 0n;
+  for (let i = 0; i < n; i++) back = 2n * back + BigInt(rows[0][i]!) + BigInt(rows[1][i]!) * lambda;
+  const r = curve.r;
+  if (((back % r) + r) % r !== ((scalar % r) + r) % r) {
+    throw new SetupError("scalar decomposition failed its check (GLV / width-4 NAF)");
+  }
+  return rows;
+}
+
+/**
+ * The digit rows of n terms as `${g}_zkmlGlvMsm` reads them (glvMsmWasm.ts): rows 2i and 2i + 1
+ * for term i, all nDigits long (the longest; shorter rows padded with leading zeros).
+ */
+export function glvDigitBlock(rows: [Int8Array, Int8Array][]): {
+  block: Int8Array;
+  nDigits: number;
+} {
+  const nDigits = Math.max(...rows.map((r) => r[0].length));
+  const block = new Int8Array(2 * rows.length * nDigits);
+  rows.forEach((r, i) => {
+    for (const h of [0, 1] as const) block.set(r[h], (2 * i + h + 1) * nDigits - r[h].length);
+  });
+  return { block, nDigits };
+}
+
+/** Width-4 NAF of k >= 0, least significant first: odd digits |d| <= 7, nonzero ones apart. */
+function naf4(k: bigint): number[] {
+  const out: number[] = [];
+  while (k > 0n) {
+    let d = 0;
+    if (k & 1n) {
+      d = Number(k & 15n);
+      if (d >= 8) d -= 16;
+      k -= BigInt(d);
+    }
+    out.push(d);
+    k >>= 1n;
+  }
+  return out;
 }
 
 /** The two nontrivial cube roots of unity mod a prime p = 1 (mod 3). */
@@ -153,15 +234,10 @@ function roundDiv(a: bigint, b: bigint): bigint {
  */
 export function scalarDigits(curve: Curve, scalar: bigint): Uint8Array {
   const r = curve.r;
-  const { lambda, v1, v2 } = glvConstants(curve);
+  const { lambda } = glvConstants(curve);
   const k = ((scalar % r) + r) % r;
   if (k === 0n) return new Uint8Array(0);
-  const det = v1[0] * v2[1] - v2[0] * v1[1];
-  const sign = det < 0n ? -1n : 1n;
-  const c1 = roundDiv(sign * v2[1] * k, sign * det);
-  const c2 = roundDiv(-sign * v1[1] * k, sign * det);
-  const k1 = k - c1 * v1[0] - c2 * v2[0];
-  const k2 = -c1 * v1[1] - c2 * v2[1];
+  const [k1, k2] = glvSplit(curve, "G1", k);
   const s1 = k1 < 0n ? -1 : 1;
   const s2 = k2 < 0n ? -1 : 1;
   const [u1, u2] = jointSparseForm(k1 < 0n ? -k1 : k1, k2 < 0n ? -k2 : k2);

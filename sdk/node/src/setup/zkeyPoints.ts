@@ -1,5 +1,7 @@
 import type { Curve } from "ffjavascript";
-import { N8, negateAffine } from "./zkeyTerms.ts";
+import { glvMsmWorkBytes } from "./glvMsmWasm.ts";
+import { glvBeta, glvDigitBlock, glvNafRows } from "./sameScalar.ts";
+import { N8, leToBigInt, negateAffine } from "./zkeyTerms.ts";
 import type { R1csTerms } from "./zkeyTerms.ts";
 
 /**
@@ -63,6 +65,12 @@ const TASKS_PER_WORKER = 8;
 type Task = Record<string, unknown>[];
 
 /**
+ * Coefficients wider than this many bytes go through the GLV multiexp (glvMsmWasm.ts: 128-bit
+ * halves, width-4 NAF, one accumulator per signal) instead of wasmcurves's multiexp.
+ */
+const GLV_MIN_BYTES = 16;
+
+/**
  * Computes a section's points (affine, LEM) and hands them to `write` chunk by chunk, in
  * order. Tasks are queued on ffjavascript's workers while the next one is being built.
  * Returns how many terms were folded into another's base (combineBases).
@@ -102,6 +110,17 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
     const t = plan.term[k]!;
     return t === ONE_TERM ? 1 : terms.width[t]!;
   };
+  // GLV digit rows per wide coefficient (terms.coefId), computed once
+  const rowsOf = new Map<number, [Int8Array, Int8Array]>();
+  const glvRows = (t: number) => {
+    let rows = rowsOf.get(terms.coefId[t]!);
+    if (!rows) {
+      rows = glvNafRows(curve, group, leToBigInt(terms.magnitude, t * N8));
+      rowsOf.set(terms.coefId[t]!, rows);
+    }
+    return rows;
+  };
+  const beta = glvBeta(curve, group);
 
   const buildTask = (o0: number, o1: number): Task => {
     const nOut = o1 - o0;
@@ -112,6 +131,9 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
     const bBases = new Uint8Array(nTerms * sIn);
     const bScalars = new Uint8Array(scalarBytes);
     const calls: Task = [];
+    const digits: Int8Array[] = [];
+    let pD = 0;
+    let glvWork = 0;
     let pB = 0;
     let pS = 0;
     for (let o = o0; o < o1; o++) {
@@ -147,25 +169,47 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
         }
         const n = e - g;
         const dst = first ? { var: 2, offset: pOut } : { var: 3 };
-        calls.push(
-          n === 1
-            ? {
-                cmd: "CALL",
-                fnName: `${pre}_timesScalarAffine`,
-                params: [{ var: 0, offset: gB }, { var: 1, offset: gS }, { val: w }, dst],
-              }
-            : {
-                cmd: "CALL",
-                fnName: `${pre}_multiexpAffine`,
-                params: [
-                  { var: 0, offset: gB },
-                  { var: 1, offset: gS },
-                  { val: w },
-                  { val: n },
-                  dst,
-                ],
-              },
-        );
+        if (w > GLV_MIN_BYTES) {
+          const { block, nDigits } = glvDigitBlock(
+            ks.slice(g, e).map((k) => glvRows(plan.term[k]!)),
+          );
+          digits.push(block);
+          calls.push({
+            cmd: "CALL",
+            fnName: `${pre}_zkmlGlvMsm`,
+            params: [
+              { var: 0, offset: gB },
+              { var: 4, offset: pD },
+              { val: n },
+              { val: nDigits },
+              { var: 5 },
+              { var: 6 },
+              dst,
+            ],
+          });
+          pD += block.byteLength;
+          glvWork = Math.max(glvWork, n * glvMsmWorkBytes(group));
+        } else {
+          calls.push(
+            n === 1
+              ? {
+                  cmd: "CALL",
+                  fnName: `${pre}_timesScalarAffine`,
+                  params: [{ var: 0, offset: gB }, { var: 1, offset: gS }, { val: w }, dst],
+                }
+              : {
+                  cmd: "CALL",
+                  fnName: `${pre}_multiexpAffine`,
+                  params: [
+                    { var: 0, offset: gB },
+                    { var: 1, offset: gS },
+                    { val: w },
+                    { val: n },
+                    dst,
+                  ],
+                },
+          );
+        }
         if (!first) {
           const out = { var: 2, offset: pOut };
           calls.push({ cmd: "CALL", fnName: `${pre}_add`, params: [out, { var: 3 }, out] });
@@ -174,11 +218,20 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
         g = e;
       }
     }
+    const glv: Task =
+      pD === 0
+        ? []
+        : [
+            { cmd: "ALLOCSET", var: 4, buff: concatDigits(digits, pD) },
+            { cmd: "ALLOCSET", var: 5, buff: beta },
+            { cmd: "ALLOC", var: 6, len: glvWork },
+          ];
     return [
       { cmd: "ALLOCSET", var: 0, buff: bBases },
       { cmd: "ALLOCSET", var: 1, buff: bScalars },
       { cmd: "ALLOC", var: 2, len: nOut * sMid },
       { cmd: "ALLOC", var: 3, len: sMid },
+      ...glv,
       ...calls,
       {
         cmd: "CALL",
@@ -201,6 +254,16 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
     if (pending.length > window) await p.write((await pending.shift()!)[0]!);
   }
   for (const r of pending) await p.write((await r)[0]!);
+}
+
+function concatDigits(blocks: Int8Array[], bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  let pos = 0;
+  for (const b of blocks) {
+    out.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), pos);
+    pos += b.byteLength;
+  }
+  return out;
 }
 
 /**

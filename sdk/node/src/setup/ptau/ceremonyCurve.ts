@@ -1,13 +1,18 @@
 import { buildBn128 } from "ffjavascript";
 import type { Curve } from "ffjavascript";
+import { glvMsmPlugin } from "../glvMsmWasm.ts";
 import { sameScalarPlugin } from "../sameScalarWasm.ts";
 import { fixedBasePlugin } from "./fixedBaseWasm.ts";
 import type { ModuleBuilder } from "./fixedBaseWasm.ts";
 
-/** The setup's WASM additions: the ceremony's fixed-base functions, phase 2's same-scalar one. */
+/**
+ * The setup's WASM additions: the ceremony's fixed-base functions, phase 2's same-scalar one
+ * and the zkey's GLV multiexp for full-width terms.
+ */
 function setupPlugins(module: ModuleBuilder): void {
   fixedBasePlugin(module);
   sameScalarPlugin(module);
+  glvMsmPlugin(module);
 }
 
 /**
