@@ -113,7 +113,10 @@ describe("phase-2 contribution made while writing the key (newGroth16Zkey contri
       contributor: "test contributor",
       onProgress: (l) => lines.push(l),
     });
-    expect(lines).to.include("zkey contribute: H points times 1/delta");
+    expect(lines).to.include(`zkey contribute: H points times 1/delta (${r.domainSize} points)`);
+    expect(
+      lines.filter((l) => /^zkey contribute: L \(C\) points times 1\/delta/.test(l)),
+    ).to.have.length(1);
     const log: string[] = [];
     const logger = {
       info: (m: string) => log.push(m),

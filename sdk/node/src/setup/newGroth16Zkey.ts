@@ -233,7 +233,7 @@ async function writeZkey(
         },
       });
       if (toScale.length > 0) {
-        say(`zkey contribute: ${name} points times 1/delta`);
+        say(`zkey contribute: L (${name}) points times 1/delta (${plan.nOut} points)`);
         await zk.write(await scaled(concatBytes(toScale)));
       }
       await endWriteSection(zk);
@@ -255,7 +255,7 @@ async function writeZkey(
     for (let i = 0; i < domainSize; i++) {
       h.set(tau2.subarray((2 * i + 1) * sG1, (2 * i + 2) * sG1), i * sG1);
     }
-    if (contribution) say("zkey contribute: H points times 1/delta");
+    if (contribution) say(`zkey contribute: H points times 1/delta (${domainSize} points)`);
     await zk.write(await scaled(h));
     await endWriteSection(zk);
     await hashHPoints(curve, fdPtau, sPtau[PTAU.tauG1]![0]!.p, domainSize, hasher);

@@ -83,13 +83,15 @@ export async function setupGroth16(p: SetupGroth16Parameters): Promise<SetupGrot
       onProgress: p.onProgress,
       accept: (file) => checkGroth16KeyTrust({ zkey: file }),
       make: async (out) => {
-        await newGroth16Zkey({
+        const { contributionHash } = await newGroth16Zkey({
           r1cs: p.r1cs,
           ptau: ptau.file,
           zkey: out,
           contributor: PHASE2_DEV_NAME,
           onProgress: p.onProgress,
         });
+        const hash = Buffer.from(contributionHash!).toString("hex");
+        p.onProgress?.(`phase-2 contribution "${PHASE2_DEV_NAME}": hash ${hash}`);
       },
     }));
   }
