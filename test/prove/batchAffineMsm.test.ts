@@ -144,6 +144,30 @@ describe("batch-affine bucket MSM (batchAffineWasm.ts) and the prover's curve", 
     }
   }
 
+  for (const group of ["G1", "G2"] as const) {
+    it(`${group}: a bucket that meets its own point (doubling) and its negation (infinity)`, async function () {
+      const g = withPlugin[group] as Curve["G1"] & { neg(p: Uint8Array): Uint8Array };
+      const size = g.F.n8 * 2;
+      const P = g.toAffine(g.timesScalar(g.g, 12345n));
+      const Q = g.toAffine(g.timesScalar(g.g, 999n));
+      // bucket 5: P, -P (-> infinity), P (copied), P (doubling -> 2P), Q; bucket 6: Q, -Q
+      const list = [P, g.toAffine(g.neg(P)), P, P, Q, Q, g.toAffine(g.neg(Q))];
+      const digits = Uint16Array.from([5, 5, 5, 5, 5, 6, 6]);
+      const pts = new Uint8Array(list.length * size);
+      list.forEach((p, i) => pts.set(p, i * size));
+      const got = await digitMsm({
+        curve: withPlugin,
+        group,
+        points: pts,
+        digits: new Uint8Array(digits.buffer),
+        windowBits: 4,
+      });
+      const want = g.add(g.timesScalar(P, 10), g.timesScalar(Q, 5));
+      expect(g.eq(got, want)).to.equal(true);
+      expect(g.eq(got, reference(withPlugin, group, pts, digits))).to.equal(true);
+    });
+  }
+
   it("fixedBaseMsm through the batch pass equals multiExpAffine on full-width scalars", async function () {
     const n = 120;
     const pts = points(withPlugin, "G1", n, n).subarray(64); // no infinity: multiExpAffine's input
