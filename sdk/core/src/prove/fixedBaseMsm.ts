@@ -236,7 +236,8 @@ export function digitsOf(
   windows: number,
   scalarBytes: number = SCALAR_BYTES,
 ): Uint8Array {
-  const digits = new Uint16Array(windows * n);
+  // shared: tasks read their windows' digits without a copy of the whole array
+  const digits = new Uint16Array(sharedBytes(windows * n * DIGIT_BYTES).buffer);
   const mask = (1 << c) - 1;
   for (let j = 0; j < n; j++) {
     const o = (start + j) * scalarBytes;

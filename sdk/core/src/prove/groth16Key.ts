@@ -177,14 +177,15 @@ export async function loadGroth16Key(p: LoadGroth16KeyParameters): Promise<Groth
     basesB1: basesOf(section(ZKEY_SECTION.b1), n8q * 2),
     basesB2: basesOf(section(ZKEY_SECTION.b2), n8q * 4),
     basesC: basesOf(section(ZKEY_SECTION.c), n8q * 2),
-    pointsH: section(ZKEY_SECTION.h),
+    pointsH: copyOf(section(ZKEY_SECTION.h)),
     precomputeBases: p.precomputeBases ?? false,
   };
 }
 
 /**
- * A copy the quotient's worker task reads without cloning it (`sharedBytes`): a view of the
- * .zkey would make every proof's message clone the whole file.
+ * A copy the worker tasks (the quotient's, H's MSM) read without cloning it (`sharedBytes`): a
+ * view of the .zkey would make every task's message clone the whole file (784_56_10: 12 MB per
+ * task, four tasks for H without tables).
  */
 function copyOf(bytes: Uint8Array): Uint8Array {
   const out = sharedBytes(bytes.length);

@@ -1,7 +1,7 @@
 import type { Curve } from "ffjavascript";
 import type { Groth16Proof } from "snarkjs";
 import { ProofError } from "../errors.ts";
-import { fixedBaseMsm, precomputeFixedBases } from "./fixedBaseMsm.ts";
+import { fixedBaseMsm, precomputeFixedBases, sharedBytes } from "./fixedBaseMsm.ts";
 import type { FixedBaseGroup, FixedBaseTable } from "./fixedBaseMsm.ts";
 import { binSections, leBigInt } from "./groth16Key.ts";
 import type { Bases, Groth16ProvingKey } from "./groth16Key.ts";
@@ -161,7 +161,8 @@ export async function witnessMsm(p: {
     } else counts[w]++;
   }
   const parts = SCALAR_WIDTHS.map((bytes, w) => {
-    const partBases = new Uint8Array(counts[w] * pointBytes);
+    // shared: every task of the part's MSM reads the bases without a copy of its message
+    const partBases = sharedBytes(counts[w] * pointBytes);
     return {
       bytes,
       bases: partBases,
