@@ -113,3 +113,257 @@ export function glvMsmPlugin(module: ModuleBuilder): void {
     module.exportFunction(fn);
   }
 }
+
+/** Work bytes per sum of `${g}_zkmlGlvMsmBatch` (cursor, flag, unused word, prefix product). */
+export function glvBatchSumBytes(group: "G1" | "G2"): number {
+  return 12 + (group === "G1" ? N8 : 2 * N8);
+}
+
+/**
+ * `${g}_zkmlGlvMsmBatch(pBases, pDigits, pStart, m, nDigits, pBeta, pWork, pOut)`: m sums at
+ * once, sum s over terms pStart[s] .. pStart[s + 1] - 1 (u32 prefix counts), into pOut (m
+ * affine points). Same digits and tables as `${g}_zkmlGlvMsm`, but the m accumulators are
+ * affine and every step is batch-affine (one inversion per step for all sums, Montgomery's
+ * trick): per column, one doubling pass, then addition rounds, each adding each sum's next
+ * nonzero digit. pWork: N·glvMsmWorkBytes + m·glvBatchSumBytes bytes (N = pStart[m]).
+ */
+export function glvMsmBatchPlugin(module: ModuleBuilder): void {
+  for (const [g, sA, F, nF] of [
+    ["g1m", 2 * N8, "f1m", 1],
+    ["g2m", 4 * N8, "f2m", 2],
+  ] as const) {
+    const sF = sA / 2;
+    const sJ = sF * 3;
+    const fn = `${g}_zkmlGlvMsmBatch`;
+    const f = module.addFunction(fn);
+    for (const p of ["pBases", "pDigits", "pStart", "m", "nDigits", "pBeta", "pWork", "pOut"]) {
+      f.addParam(p, "i32");
+    }
+    for (const l of [
+      "i",
+      "j",
+      "s",
+      "d",
+      "e",
+      "nT",
+      "any",
+      "pP",
+      "pT",
+      "pJac",
+      "pSum",
+      "pAcc",
+      "pCur",
+      "rows",
+    ]) {
+      f.addLocal(l, "i32");
+    }
+    const c = f.getCodeBuilder() as unknown as C;
+    const alloc = (n: number) => c.i32_const(module.alloc(n));
+    const dbl = alloc(sJ);
+    const jac = alloc(sJ);
+    const run = alloc(sF);
+    const inv = alloc(sF);
+    const dx = alloc(sF);
+    const t = alloc(sF);
+    const lambda = alloc(sF);
+    const ts = alloc(sA);
+    const L = (name: string) => c.getLocal(name);
+    const set = (name: string, v: Code) => c.setLocal(name, v);
+    const add = (a: Code, b: Code) => c.i32_add(a, b);
+    const mul = (a: Code, b: Code) => c.i32_mul(a, b);
+    const k = (v: number) => c.i32_const(v);
+    const call = (name: string, ...args: Code[]) => c.call(name, ...args);
+    const y = (p: Code) => add(p, k(sF));
+    const loop = (v: string, end: Code, body: Code[]): Code => [
+      ...set(v, k(0)),
+      ...c.block(
+        c.loop(c.br_if(1, c.i32_eq(L(v), end)), ...body, set(v, add(L(v), k(1))), c.br(0)),
+      ),
+    ];
+    const loopBack = (v: string, n: Code, body: Code[]): Code => [
+      ...set(v, n),
+      ...c.block(
+        c.loop(c.br_if(1, c.i32_eqz(L(v))), set(v, c.i32_sub(L(v), k(1))), ...body, c.br(0)),
+      ),
+    ];
+    const startOf = (s: Code) => c.i32_load(add(L("pStart"), mul(s, k(4))));
+    // per-sum work: cursor (row within the sum), flag, table pointer, prefix product
+    const SUM = 12 + sF;
+    const sumPointers = [
+      set(
+        "pSum",
+        add(
+          L("pWork"),
+          add(mul(L("nT"), k(2 * GLV_TABLE * sA + GLV_TABLE * sJ)), mul(L("s"), k(SUM))),
+        ),
+      ),
+      set("pAcc", add(L("pOut"), mul(L("s"), k(sA)))),
+      set("pCur", L("pSum")),
+    ];
+    const flagAt = add(L("pSum"), k(4));
+    const preAt = add(L("pSum"), k(12));
+    const tableAt = (h: Code, i: Code, e: Code) =>
+      add(L("pWork"), mul(add(mul(add(mul(h, L("nT")), i), k(GLV_TABLE)), e), k(sA)));
+    const jacAt = (e: number) => add(L("pJac"), mul(add(mul(L("i"), k(GLV_TABLE)), k(e)), k(sJ)));
+    // d = the digit at the sum's cursor row, column j
+    const loadDigit = () =>
+      set(
+        "d",
+        c.i32_load8_s(
+          add(
+            L("pDigits"),
+            add(mul(add(mul(startOf(L("s")), k(2)), c.i32_load(L("pCur"))), L("nDigits")), L("j")),
+          ),
+        ),
+      );
+    // ts = the signed table point of digit d at the cursor's row
+    const signedEntry = (): Code => [
+      ...set("e", L("d")),
+      ...c.if(c.i32_lt_s(L("d"), k(0)), set("e", c.i32_sub(k(0), L("d")))),
+      ...set(
+        "pT",
+        tableAt(
+          c.i32_and(c.i32_load(L("pCur")), k(1)),
+          add(startOf(L("s")), c.i32_shr_u(c.i32_load(L("pCur")), k(1))),
+          c.i32_shr_u(L("e"), k(1)),
+        ),
+      ),
+      ...call(`${g}_copyAffine`, L("pT"), ts),
+      ...c.if(c.i32_lt_s(L("d"), k(0)), call(`${F}_neg`, y(ts), y(ts))),
+    ];
+    const rowsOf = () => mul(c.i32_sub(startOf(add(L("s"), k(1))), startOf(L("s"))), k(2));
+    const bump = () => c.i32_store(L("pCur"), add(c.i32_load(L("pCur")), k(1)));
+    const chord: Code = [
+      ...call(`${F}_sub`, y(ts), y(L("pAcc")), lambda),
+      ...call(`${F}_mul`, lambda, t, lambda),
+      ...call(`${F}_square`, lambda, t),
+      ...call(`${F}_sub`, t, L("pAcc"), t),
+      ...call(`${F}_sub`, t, ts, t),
+      ...call(`${F}_sub`, L("pAcc"), t, dx),
+      ...call(`${F}_copy`, t, L("pAcc")),
+      ...call(`${F}_mul`, lambda, dx, dx),
+      ...call(`${F}_sub`, dx, y(L("pAcc")), y(L("pAcc"))),
+    ];
+    const doubleFinish: Code = [
+      ...call(`${F}_square`, L("pAcc"), lambda),
+      ...call(`${F}_add`, lambda, lambda, dx),
+      ...call(`${F}_add`, lambda, dx, lambda),
+      ...call(`${F}_mul`, lambda, t, lambda),
+      ...call(`${F}_square`, lambda, t),
+      ...call(`${F}_sub`, t, L("pAcc"), t),
+      ...call(`${F}_sub`, t, L("pAcc"), t),
+      ...call(`${F}_sub`, L("pAcc"), t, dx),
+      ...call(`${F}_copy`, t, L("pAcc")),
+      ...call(`${F}_mul`, lambda, dx, dx),
+      ...call(`${F}_sub`, dx, y(L("pAcc")), y(L("pAcc"))),
+    ];
+    f.addCode(
+      set("nT", startOf(L("m"))),
+      set("pJac", add(L("pWork"), mul(L("nT"), k(2 * GLV_TABLE * sA)))),
+      // tables: P, 3P, 5P, 7P, all to affine at once, then the phi rows
+      loop("i", L("nT"), [
+        set("pP", add(L("pBases"), mul(L("i"), k(sA)))),
+        call(`${g}_toJacobian`, L("pP"), jacAt(0)),
+        call(`${g}_double`, jacAt(0), dbl),
+        call(`${g}_addMixed`, dbl, L("pP"), jacAt(1)),
+        call(`${g}_add`, jacAt(1), dbl, jacAt(2)),
+        call(`${g}_add`, jacAt(2), dbl, jacAt(3)),
+      ]),
+      call(`${g}_batchToAffine`, L("pJac"), mul(L("nT"), k(GLV_TABLE)), L("pWork")),
+      loop("i", mul(L("nT"), k(GLV_TABLE)), [
+        set("pP", add(L("pWork"), mul(L("i"), k(sA)))),
+        set("pT", add(L("pP"), mul(L("nT"), k(GLV_TABLE * sA)))),
+        call(`${g}_copyAffine`, L("pP"), L("pT")),
+        ...Array.from({ length: nF }, (_, q) =>
+          call("f1m_mul", add(L("pT"), k(q * N8)), L("pBeta"), add(L("pT"), k(q * N8))),
+        ),
+      ]),
+      loop("s", L("m"), [...sumPointers, call(`${g}_zeroAffine`, L("pAcc"))]),
+      loop("j", L("nDigits"), [
+        // doubling pass (zero accumulators stay zero)
+        call(`${F}_one`, run),
+        loop("s", L("m"), [
+          ...sumPointers,
+          call(`${F}_copy`, run, preAt),
+          c.i32_store(flagAt, k(0)),
+          c.i32_store(L("pCur"), k(0)),
+          c.if(c.i32_eqz(call(`${g}_isZeroAffine`, L("pAcc"))), [
+            ...call(`${F}_add`, y(L("pAcc")), y(L("pAcc")), dx),
+            ...call(`${F}_mul`, run, dx, run),
+            ...c.i32_store(flagAt, k(1)),
+          ]),
+        ]),
+        call(`${F}_inverse`, run, inv),
+        loopBack("s", L("m"), [
+          ...sumPointers,
+          c.if(c.i32_load(flagAt), [
+            ...call(`${F}_add`, y(L("pAcc")), y(L("pAcc")), dx),
+            ...call(`${F}_mul`, inv, preAt, t),
+            ...call(`${F}_mul`, inv, dx, inv),
+            ...doubleFinish,
+          ]),
+        ]),
+        // addition rounds: each sum adds its next nonzero digit of column j
+        c.block(
+          c.loop(
+            set("any", k(0)),
+            call(`${F}_one`, run),
+            loop("s", L("m"), [
+              ...sumPointers,
+              call(`${F}_copy`, run, preAt),
+              c.i32_store(flagAt, k(0)),
+              set("rows", rowsOf()),
+              set("d", k(0)),
+              // skip zero digits
+              c.block(
+                c.loop(
+                  c.br_if(1, c.i32_ge_u(c.i32_load(L("pCur")), L("rows"))),
+                  loadDigit(),
+                  c.br_if(1, L("d")),
+                  bump(),
+                  c.br(0),
+                ),
+              ),
+              c.if(L("d"), [
+                ...set("any", k(1)),
+                ...signedEntry(),
+                ...c.if(
+                  call(`${g}_isZeroAffine`, L("pAcc")),
+                  [...call(`${g}_copyAffine`, ts, L("pAcc")), ...bump()],
+                  [
+                    ...call(`${F}_sub`, ts, L("pAcc"), dx),
+                    ...c.if(
+                      call(`${F}_isZero`, dx),
+                      [
+                        ...call(`${g}_addAffine`, L("pAcc"), ts, jac),
+                        ...call(`${g}_toAffine`, jac, L("pAcc")),
+                        ...bump(),
+                      ],
+                      [...call(`${F}_mul`, run, dx, run), ...c.i32_store(flagAt, k(1))],
+                    ),
+                  ],
+                ),
+              ]),
+            ]),
+            c.br_if(1, c.i32_eqz(L("any"))),
+            call(`${F}_inverse`, run, inv),
+            loopBack("s", L("m"), [
+              ...sumPointers,
+              c.if(c.i32_load(flagAt), [
+                ...loadDigit(),
+                ...signedEntry(),
+                ...call(`${F}_sub`, ts, L("pAcc"), dx),
+                ...call(`${F}_mul`, inv, preAt, t),
+                ...call(`${F}_mul`, inv, dx, inv),
+                ...chord,
+                ...bump(),
+              ]),
+            ]),
+            c.br(0),
+          ),
+        ),
+      ]),
+    );
+    module.exportFunction(fn);
+  }
+}

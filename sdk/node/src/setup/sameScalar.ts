@@ -130,20 +130,21 @@ function glvSplit(curve: Curve, group: Group, scalar: bigint): [bigint, bigint] 
 /** Width-4 NAF digits of k1 and k2 (glvMsmWasm.ts), most significant first, equal lengths. */
 export function glvNafRows(curve: Curve, group: Group, scalar: bigint): [Int8Array, Int8Array] {
   const { lambda } = glvConstants(curve, group);
-  const halves = glvSplit(curve, group, scalar).map((h) => {
+  const r = curve.r;
+  const halves = glvSplit(curve, group, scalar);
+  const digits = halves.map((h) => {
     const d = naf4(h < 0n ? -h : h);
-    return h < 0n ? d.map((x) => -x) : d;
+    if (h < 0n) for (let i = 0; i < d.length; i++) d[i] = -d[i]!;
+    return d;
   });
-  const n = Math.max(halves[0]!.length, halves[1]!.length);
-  const rows = halves.map((d) => {
+  const n = Math.max(digits[0]!.length, digits[1]!.length);
+  const rows = digits.map((d) => {
     const row = new Int8Array(n);
     for (let i = 0; i < d.length; i++) row[n - 1 - i] = d[i]!;
     return row;
   }) as [Int8Array, Int8Array];
-  let back = 0n;
-  for (let i = 0; i < n; i++) back = 2n * back + BigInt(rows[0][i]!) + BigInt(rows[1][i]!) * lambda;
-  const r = curve.r;
-  if (((back % r) + r) % r !== ((scalar % r) + r) % r) {
+  const [k1, k2] = digits.map(nafValue) as [bigint, bigint];
+  if ((((k1 + k2 * lambda - scalar) % r) + r) % r !== 0n) {
     throw new SetupError("scalar decomposition failed its check (GLV / width-4 NAF)");
   }
   return rows;
@@ -166,19 +167,39 @@ export function glvDigitBlock(rows: [Int8Array, Int8Array][]): {
 }
 
 /** Width-4 NAF of k >= 0, least significant first: odd digits |d| <= 7, nonzero ones apart. */
-function naf4(k: bigint): number[] {
-  const out: number[] = [];
-  while (k > 0n) {
-    let d = 0;
-    if (k & 1n) {
-      d = Number(k & 15n);
-      if (d >= 8) d -= 16;
-      k -= BigInt(d);
+function naf4(k: bigint): Int8Array {
+  const text = k.toString(2);
+  const bits = new Uint8Array(text.length + 5);
+  for (let i = 0; i < text.length; i++) bits[i] = text.charCodeAt(text.length - 1 - i) - 48;
+  const out = new Int8Array(text.length + 1);
+  let top = 0;
+  for (let i = 0; i < bits.length; i++) {
+    if (!bits[i]) continue;
+    let d = bits[i]! | (bits[i + 1]! << 1) | (bits[i + 2]! << 2) | (bits[i + 3]! << 3);
+    bits[i] = bits[i + 1] = bits[i + 2] = bits[i + 3] = 0;
+    if (d >= 8) {
+      // k - d with d = window - 16: the window clears and 1 carries into bit i + 4
+      d -= 16;
+      let j = i + 4;
+      while (bits[j]) bits[j++] = 0;
+      bits[j] = 1;
     }
-    out.push(d);
-    k >>= 1n;
+    out[i] = d;
+    top = i + 1;
   }
-  return out;
+  return out.subarray(0, top);
+}
+
+/** The value of signed digits, least significant first (24 digits per BigInt step). */
+function nafValue(d: Int8Array): bigint {
+  const STEP = 24;
+  let acc = 0n;
+  for (let top = Math.ceil(d.length / STEP) * STEP; top > 0; top -= STEP) {
+    let v = 0;
+    for (let i = top - 1; i >= top - STEP; i--) v = 2 * v + (i < d.length ? d[i]! : 0);
+    acc = (acc << BigInt(STEP)) + BigInt(v);
+  }
+  return acc;
 }
 
 /** The two nontrivial cube roots of unity mod a prime p = 1 (mod 3). */

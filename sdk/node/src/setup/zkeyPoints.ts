@@ -1,5 +1,5 @@
 import type { Curve } from "ffjavascript";
-import { glvMsmWorkBytes } from "./glvMsmWasm.ts";
+import { glvBatchSumBytes, glvMsmWorkBytes } from "./glvMsmWasm.ts";
 import { glvBeta, glvDigitBlock, glvNafRows } from "./sameScalar.ts";
 import { N8, leToBigInt, negateAffine } from "./zkeyTerms.ts";
 import type { R1csTerms } from "./zkeyTerms.ts";
@@ -64,6 +64,9 @@ const TASKS_PER_WORKER = 8;
 
 type Task = Record<string, unknown>[];
 
+/** GLV digit rows by coefficient id, per r1cs (its terms) and group (lambda may differ). */
+const glvRowCache = new WeakMap<R1csTerms, Record<Group, Map<number, [Int8Array, Int8Array]>>>();
+
 /**
  * Coefficients wider than this many bytes go through the GLV multiexp (glvMsmWasm.ts: 128-bit
  * halves, width-4 NAF, one accumulator per signal) instead of wasmcurves's multiexp.
@@ -110,8 +113,10 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
     const t = plan.term[k]!;
     return t === ONE_TERM ? 1 : terms.width[t]!;
   };
-  // GLV digit rows per wide coefficient (terms.coefId), computed once
-  const rowsOf = new Map<number, [Int8Array, Int8Array]>();
+  // GLV digit rows per wide coefficient (terms.coefId), computed once per group for all sections
+  const byGroup = glvRowCache.get(terms) ?? { G1: new Map(), G2: new Map() };
+  glvRowCache.set(terms, byGroup);
+  const rowsOf = byGroup[group];
   const glvRows = (t: number) => {
     let rows = rowsOf.get(terms.coefId[t]!);
     if (!rows) {
@@ -134,6 +139,10 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
     const digits: Int8Array[] = [];
     let pD = 0;
     let glvWork = 0;
+    // G2's wide groups: one batch-affine call for the whole task (glvMsmBatch)
+    const batchBases: Uint8Array[] = [];
+    const batchRows: [Int8Array, Int8Array][] = [];
+    const batchStart: number[] = [0];
     let pB = 0;
     let pS = 0;
     for (let o = o0; o < o1; o++) {
@@ -169,7 +178,20 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
         }
         const n = e - g;
         const dst = first ? { var: 2, offset: pOut } : { var: 3 };
-        if (w > GLV_MIN_BYTES) {
+        let direct = false;
+        if (w > GLV_MIN_BYTES && group === "G2") {
+          batchBases.push(bBases.slice(gB, pB));
+          for (const k of ks.slice(g, e)) batchRows.push(glvRows(plan.term[k]!));
+          batchStart.push(batchRows.length);
+          const sum = { var: 7, offset: (batchStart.length - 2) * sIn };
+          const out = { var: 2, offset: pOut };
+          calls.push(
+            first
+              ? { cmd: "CALL", fnName: `${pre}_toJacobian`, params: [sum, out] }
+              : { cmd: "CALL", fnName: `${pre}_addMixed`, params: [out, sum, out] },
+          );
+          direct = true;
+        } else if (w > GLV_MIN_BYTES) {
           const { block, nDigits } = glvDigitBlock(
             ks.slice(g, e).map((k) => glvRows(plan.term[k]!)),
           );
@@ -210,7 +232,7 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
                 },
           );
         }
-        if (!first) {
+        if (!first && !direct) {
           const out = { var: 2, offset: pOut };
           calls.push({ cmd: "CALL", fnName: `${pre}_add`, params: [out, { var: 3 }, out] });
         }
@@ -226,12 +248,49 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
             { cmd: "ALLOCSET", var: 5, buff: beta },
             { cmd: "ALLOC", var: 6, len: glvWork },
           ];
+    const m = batchStart.length - 1;
+    const nBatch = batchRows.length;
+    const digitBlock = m === 0 ? undefined : glvDigitBlock(batchRows);
+    const batch: Task =
+      m === 0
+        ? []
+        : [
+            { cmd: "ALLOCSET", var: 8, buff: concatBytes(batchBases) },
+            {
+              cmd: "ALLOCSET",
+              var: 9,
+              buff: new Uint8Array(digitBlock!.block.buffer),
+            },
+            { cmd: "ALLOCSET", var: 10, buff: new Uint8Array(Uint32Array.from(batchStart).buffer) },
+            { cmd: "ALLOCSET", var: 11, buff: beta },
+            {
+              cmd: "ALLOC",
+              var: 12,
+              len: nBatch * glvMsmWorkBytes(group) + m * glvBatchSumBytes(group),
+            },
+            { cmd: "ALLOC", var: 7, len: m * sIn },
+            {
+              cmd: "CALL",
+              fnName: `${pre}_zkmlGlvMsmBatch`,
+              params: [
+                { var: 8 },
+                { var: 9 },
+                { var: 10 },
+                { val: m },
+                { val: digitBlock!.nDigits },
+                { var: 11 },
+                { var: 12 },
+                { var: 7 },
+              ],
+            },
+          ];
     return [
       { cmd: "ALLOCSET", var: 0, buff: bBases },
       { cmd: "ALLOCSET", var: 1, buff: bScalars },
       { cmd: "ALLOC", var: 2, len: nOut * sMid },
       { cmd: "ALLOC", var: 3, len: sMid },
       ...glv,
+      ...batch,
       ...calls,
       {
         cmd: "CALL",
@@ -254,6 +313,16 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
     if (pending.length > window) await p.write((await pending.shift()!)[0]!);
   }
   for (const r of pending) await p.write((await r)[0]!);
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, b) => n + b.byteLength, 0));
+  let pos = 0;
+  for (const b of parts) {
+    out.set(b, pos);
+    pos += b.byteLength;
+  }
+  return out;
 }
 
 function concatDigits(blocks: Int8Array[], bytes: number): Uint8Array {

@@ -1,6 +1,6 @@
 import { buildBn128 } from "ffjavascript";
 import type { Curve } from "ffjavascript";
-import { glvMsmPlugin } from "../glvMsmWasm.ts";
+import { glvMsmBatchPlugin, glvMsmPlugin } from "../glvMsmWasm.ts";
 import { sameScalarPlugin } from "../sameScalarWasm.ts";
 import { fixedBasePlugin } from "./fixedBaseWasm.ts";
 import type { ModuleBuilder } from "./fixedBaseWasm.ts";
@@ -13,6 +13,7 @@ function setupPlugins(module: ModuleBuilder): void {
   fixedBasePlugin(module);
   sameScalarPlugin(module);
   glvMsmPlugin(module);
+  glvMsmBatchPlugin(module);
 }
 
 /**
