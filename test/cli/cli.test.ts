@@ -123,22 +123,22 @@ describe("the zkml CLI: exit codes and --json", function () {
     }
   });
 
-  it("prove over 32 rows (the key's fixed-base tables from the first proof on): every proof verifies", async function () {
-    // 32 rows: prove.ts's TABLES_FROM_ROWS, so the later proofs run on the precomputed tables
-    const rows = iris.features.slice(0, 32);
-    const input = join(WORK, "input-32.json");
+  it("prove over 64 rows (the key's fixed-base tables from the first proof on): every proof verifies", async function () {
+    // 64 rows: prove.ts's TABLES_FROM_ROWS, so the later proofs run on the precomputed tables
+    const rows = iris.features.slice(0, 64);
+    const input = join(WORK, "input-64.json");
     writeFileSync(input, JSON.stringify({ input_data: rows }));
-    const out = join(WORK, "rows32", "proof.json");
+    const out = join(WORK, "rows64", "proof.json");
     const r = await zkml("prove", DIR, "--input", input, "--out", out, "--json");
     expect(r.code, r.stderr).to.equal(0);
     const { valid, proofs } = JSON.parse(r.stdout);
     expect(valid).to.equal(true);
-    expect(proofs).to.have.length(32);
+    expect(proofs).to.have.length(64);
     expect(proofs.every((p: { valid: boolean }) => p.valid)).to.equal(true);
     // each proof states its own row's outputs (one public-signal set per row)
     const signals = new Set(proofs.map((p: { publicSignals: string[] }) => p.publicSignals.join()));
-    expect(signals.size).to.be.greaterThan(16);
-    const last = proofs[31] as { proofFile: string };
+    expect(signals.size).to.be.greaterThan(32);
+    const last = proofs[63] as { proofFile: string };
     const v = await zkml("verify", DIR, "--proof", last.proofFile, "--json");
     expect(v.code, v.stderr).to.equal(0);
   });

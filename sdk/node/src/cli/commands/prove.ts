@@ -39,7 +39,7 @@ export const command: Command = {
   with the public signals and the outputs dequantized next to the float model's outputs.
   An input file of several rows proves each with the model loaded once: row i's proof goes to
   proof-<i>.json (from 0, beside --out), and --json prints {"valid", "proofs": [...]}.
-  From 32 rows a Groth16 key also gets fixed-base tables after the first proof (CPU once,
+  From 64 rows a Groth16 key also gets fixed-base tables after the first proof (CPU once,
   less per later proof).
   --weights-from: for a model compiled with --weights private, prove with the weights of
   another ONNX file of the same architecture (e.g. fine-tuned), at the compiled scales: same
@@ -77,10 +77,11 @@ export const command: Command = {
 /**
  * From this many input rows, a Groth16 prove loads the key with `precomputeBases`: its
  * fixed-base tables cost CPU once, in the background after the first proof, and save CPU on
- * every later proof. 784_56_10, 40 rows: 106.8 s of CPU with the tables, 114.2 s without
- * (~0.6 s less per proof after ~15 s for the tables: even at ~26 rows).
+ * every later proof. 784_56_10, 40 rows, with the batch-affine MSMs: 107.6 s of CPU with the
+ * tables, 105.8 s without (~0.45 s less per proof after ~15 s for the tables: even at ~35-40
+ * rows), so from 64.
  */
-const TABLES_FROM_ROWS = 32;
+const TABLES_FROM_ROWS = 64;
 
 async function prove(
   dir: string,
