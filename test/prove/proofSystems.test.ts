@@ -8,6 +8,7 @@ import { compileCircuit } from "../../sdk/node/src/circuit/compileCircuit.ts";
 import { ProofError, SetupError } from "../../sdk/core/src/errors.ts";
 import { decodeProof } from "../../sdk/core/src/prove/decodeProof.ts";
 import { encodeProof } from "../../sdk/core/src/prove/encodeProof.ts";
+import { loadGroth16Key } from "../../sdk/core/src/prove/groth16Key.ts";
 import { prove } from "../../sdk/core/src/prove/prove.ts";
 import type { ProveReturnType } from "../../sdk/core/src/prove/prove.ts";
 import { verifyProof } from "../../sdk/core/src/prove/verifyProof.ts";
@@ -193,6 +194,47 @@ describe("proof systems: Groth16, PLONK, FFLONK on a tiny circuit", function () 
     expect((err as ProofError).message).to.equal(
       `witness or groth16 proof generation failed for ${circuit.a.wasm}`,
     );
+  });
+
+  it("a key still loading (a promise) is awaited after the witness: the proof verifies; its failure is its own", async function () {
+    let keyAsked = false;
+    const key = (async () => {
+      await new Promise((done) => setTimeout(done, 50));
+      keyAsked = true;
+      return loadGroth16Key({ zkey: readFileSync(setups.groth16.zkey) });
+    })();
+    const stages: string[] = [];
+    const p = await prove({
+      system: "groth16",
+      wasm: circuit.a.wasm,
+      zkey: key,
+      input,
+      onProgress: (stage) => stages.push(`${stage}${keyAsked ? " (key loaded)" : ""}`),
+    });
+    // the witness stage started before the key had loaded; the proof stage after
+    expect(stages).to.deep.equal(["witness", "proof (key loaded)"]);
+    const v = await verifyProof({
+      system: "groth16",
+      verificationKey: setups.groth16.verificationKey,
+      proof: p.proof,
+      publicSignals: p.publicSignals,
+    });
+    expect(v.valid).to.equal(true);
+    const cannotLoad = new ProofError("the Groth16 proving key cannot be read", {
+      details: { step: "prove" },
+    });
+    let err: unknown;
+    try {
+      await prove({
+        system: "groth16",
+        wasm: circuit.a.wasm,
+        zkey: Promise.reject(cannotLoad),
+        input,
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.equal(cannotLoad);
   });
 
   it("a key of another system is refused by prove", async function () {

@@ -228,8 +228,12 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
       });
       onProgress?.("witness"); // the first proof compiles the generator: part of this stage
       const r = await keepWorkersIdle(async () => {
-        // model.wasm compiles on V8's background threads while the key is parsed
-        const [generator, key] = await Promise.all([witnessGenerator(), provingKey()]);
+        // model.wasm compiles on V8's background threads while the key is parsed, and the
+        // witness is computed while the key (the curve's worker threads, at a first proof)
+        // still loads: in a fresh `zkml prove` of 784_56_10 it was waited for before
+        const key = provingKey();
+        key.catch(ignore); // awaited by proveWith
+        const generator = await witnessGenerator();
         const later =
           onProgress && ((stage: ProveStage) => stage !== "witness" && onProgress(stage));
         return proveWith({ system, wasm: generator, zkey: key, input: signals, onProgress: later });

@@ -24,9 +24,10 @@ export interface ProveParameters {
    * The proving key: a path, a URL, its bytes, or (Groth16) one parsed already
    * (`loadGroth16Key`: what a loaded model keeps between proofs). A Groth16 key given as bytes
    * or parsed is proven with `proveGroth16WithKey`; a path or URL, and PLONK / FFLONK keys, with
-   * snarkjs.
+   * snarkjs. A promise of bytes or a parsed key (one still loading) is awaited after the
+   * witness, which is computed meanwhile.
    */
-  zkey: string | Uint8Array | Groth16ProvingKey;
+  zkey: string | Uint8Array | Groth16ProvingKey | Promise<Uint8Array | Groth16ProvingKey>;
   /** Fixed-point model input (signal `in`, see `quantizeInput`), or a full signal object. */
   input: readonly bigint[] | Record<string, unknown>;
   /**
@@ -67,36 +68,55 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
       : (p.input as Record<string, unknown>),
     p.submitter,
   );
-  if (isGroth16ProvingKey(p.zkey) && p.system !== "groth16") {
-    throw new ProofError(`a parsed Groth16 proving key cannot make a ${p.system} proof`, {
-      details: { step: "prove" },
-    });
-  }
-  let r: { proof: AnyProof; publicSignals: string[] };
-  try {
-    // What snarkjs's fullProve does, in two steps so a caller can show them: the witness
-    // (bytes of a .wtns file, in memory), then the proof.
-    p.onProgress?.("witness");
-    const data = await computeWitness({ wasm: p.wasm, signals });
-    const wtns = { type: "mem", data } as unknown as string;
-    p.onProgress?.("proof");
-    r =
-      p.system === "groth16" && typeof p.zkey !== "string"
-        ? await proveGroth16WithKey({
-            key: isGroth16ProvingKey(p.zkey) ? p.zkey : await loadGroth16Key({ zkey: p.zkey }),
-            wtns: data,
-          })
-        : await snarkjs[p.system].prove(fileOf(p.zkey as string | Uint8Array), wtns);
-  } catch (cause) {
-    throw proveError(
+  const checkSystem = (zkey: unknown) => {
+    if (isGroth16ProvingKey(zkey) && p.system !== "groth16") {
+      throw new ProofError(`a parsed Groth16 proving key cannot make a ${p.system} proof`, {
+        details: { step: "prove" },
+      });
+    }
+  };
+  checkSystem(p.zkey);
+  // a key still loading is awaited after the witness: handled now, so that its failure in the
+  // meantime is reported there, not as an unhandled rejection
+  if (p.zkey instanceof Promise) p.zkey.catch(() => undefined);
+  const failed = (cause: unknown) =>
+    proveError(
       `witness or ${p.system} proof generation failed for ${nameOf(p.wasm)}`,
       cause,
       signals,
     );
+  // What snarkjs's fullProve does, in two steps so a caller can show them: the witness
+  // (bytes of a .wtns file, in memory), then the proof.
+  let data: Uint8Array;
+  try {
+    p.onProgress?.("witness");
+    data = await computeWitness({ wasm: p.wasm, signals });
+  } catch (cause) {
+    throw failed(cause);
+  }
+  // a key still loading (a promise) was loading while the witness was computed; its own
+  // failure is reported as it is
+  const zkey = await p.zkey;
+  checkSystem(zkey);
+  let r: { proof: AnyProof; publicSignals: string[] };
+  try {
+    p.onProgress?.("proof");
+    r =
+      p.system === "groth16" && typeof zkey !== "string"
+        ? await proveGroth16WithKey({
+            key: isGroth16ProvingKey(zkey) ? zkey : await loadGroth16Key({ zkey }),
+            wtns: data,
+          })
+        : await snarkjs[p.system].prove(fileOf(zkey as string | Uint8Array), {
+            type: "mem",
+            data,
+          } as unknown as string);
+  } catch (cause) {
+    throw failed(cause);
   }
   const protocol = (r.proof as { protocol?: string }).protocol;
   if (protocol !== p.system) {
-    const key = typeof p.zkey === "string" ? p.zkey : "the proving key";
+    const key = typeof zkey === "string" ? zkey : "the proving key";
     throw new ProofError(`${key} is a ${protocol} key, not ${p.system}`, {
       details: { step: "prove" },
     });
