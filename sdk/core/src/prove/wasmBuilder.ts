@@ -2,7 +2,8 @@
  * The parts of wasmbuilder's ModuleBuilder / FunctionBuilder / CodeBuilder that our plugins for
  * ffjavascript's bn128 module use (ffjavascript's `buildBn128(singleThread, plugins)` hands the
  * plugin its ModuleBuilder; wasmbuilder ships no typings). Shared by the prover's batch-affine
- * MSM (`batchAffineWasm.ts`) and the ceremony's fixed-base plugin (sdk/node).
+ * MSM (`batchAffineWasm.ts`) and the setup's plugins in sdk/node (the ceremony's fixed-base
+ * functions, the contribution's same-scalar scaling, zkey new's GLV multiexp).
  */
 
 /** Wasm instruction bytes, as the code builder returns them. */

@@ -9,10 +9,8 @@
  * 5P, 7P per base and its phi image), and one accumulator doubled ~128 times for all terms:
  * per term about 4 table operations + 2·128/5 mixed additions.
  */
-import type { ModuleBuilder } from "./ptau/fixedBaseWasm.ts";
-
-interface Code extends Array<number> {}
-type C = Record<string, (...args: unknown[]) => Code>;
+import { codeBuilder } from "@zkml-verify/core/internal/prove/wasmBuilder";
+import type { Code, ModuleBuilder } from "@zkml-verify/core/internal/prove/wasmBuilder";
 
 const N8 = 32;
 /** Odd multiples per base in the table: P, 3P, 5P, 7P (width-4 NAF). */
@@ -42,7 +40,7 @@ export function glvMsmPlugin(module: ModuleBuilder): void {
       f.addParam(p, "i32");
     }
     for (const l of ["i", "j", "h", "d", "e", "pP", "pT", "pJac"]) f.addLocal(l, "i32");
-    const c = f.getCodeBuilder() as unknown as C;
+    const c = codeBuilder(f);
     const dbl = c.i32_const(module.alloc(sJ));
     const acc = c.i32_const(module.alloc(sJ));
     const L = (name: string) => c.getLocal(name);
@@ -157,7 +155,7 @@ export function glvMsmBatchPlugin(module: ModuleBuilder): void {
     ]) {
       f.addLocal(l, "i32");
     }
-    const c = f.getCodeBuilder() as unknown as C;
+    const c = codeBuilder(f);
     const alloc = (n: number) => c.i32_const(module.alloc(n));
     const dbl = alloc(sJ);
     const jac = alloc(sJ);

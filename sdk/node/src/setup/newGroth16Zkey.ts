@@ -33,6 +33,7 @@ import {
   limbs,
   readR1csTerms,
 } from "./zkeyTerms.ts";
+import { concatBytes } from "../util/concatBytes.ts";
 
 export interface NewGroth16ZkeyParameters {
   r1cs: string;
@@ -290,17 +291,6 @@ async function writeZkey(
     await fdR1cs.close();
     await fdPtau.close();
   }
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(parts.reduce((s, b) => s + b.byteLength, 0));
-  let pos = 0;
-  for (const b of parts) {
-    out.set(b, pos);
-    pos += b.byteLength;
-  }
-  return out;
 }
 
 /** floor(log2(v)) for 0 < v < 2^31 (snarkjs misc.js log2). */

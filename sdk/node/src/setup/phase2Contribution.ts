@@ -4,6 +4,7 @@ import { ChaCha } from "ffjavascript";
 import type { Curve } from "ffjavascript";
 import { SetupError } from "@zkml-verify/core/internal/errors";
 import { scaleG1Points } from "./sameScalar.ts";
+import { concatBytes } from "../util/concatBytes.ts";
 
 /** Bytes of crypto randomness mixed into the contribution's seed (snarkjs getRandomRng). */
 const RANDOM_BYTES = 64;
@@ -105,7 +106,7 @@ export function startPhase2Contribution(p: { curve: Curve; name: string }): Phas
         .update(u(G2, g2spx))
         .update(transcript)
         .digest();
-      return { section: concat(parts), contributionHash };
+      return { section: concatBytes(parts), contributionHash };
     },
   };
 }
@@ -122,14 +123,4 @@ function u32(n: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n, true);
   return b;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, b) => s + b.byteLength, 0));
-  let pos = 0;
-  for (const b of parts) {
-    out.set(b, pos);
-    pos += b.byteLength;
-  }
-  return out;
 }

@@ -14,10 +14,8 @@
  *
  * All field elements are in Montgomery form, points in ffjavascript's internal layout.
  */
-import type { ModuleBuilder } from "./ptau/fixedBaseWasm.ts";
-
-interface Code extends Array<number> {}
-type C = Record<string, (...args: unknown[]) => Code>;
+import { codeBuilder } from "@zkml-verify/core/internal/prove/wasmBuilder";
+import type { Code, ModuleBuilder } from "@zkml-verify/core/internal/prove/wasmBuilder";
 
 const N8 = 32;
 const SA = 2 * N8;
@@ -37,7 +35,7 @@ export function sameScalarPlugin(module: ModuleBuilder): void {
   const f = module.addFunction(fn);
   for (const p of ["pPoints", "n", "pDigits", "nDigits", "pBeta", "pWork"]) f.addParam(p, "i32");
   for (const l of ["i", "s", "d", "pAcc", "pTab", "pPre", "pFlag", "pT"]) f.addLocal(l, "i32");
-  const c = f.getCodeBuilder() as unknown as C;
+  const c = codeBuilder(f);
   const F = "f1m";
   const alloc = (n: number) => c.i32_const(module.alloc(n));
   const run = alloc(N8);

@@ -3,6 +3,7 @@ import { glvBatchSumBytes, glvMsmWorkBytes } from "./glvMsmWasm.ts";
 import { glvBeta, glvDigitBlock, glvNafRows } from "./sameScalar.ts";
 import { N8, leToBigInt, negateAffine } from "./zkeyTerms.ts";
 import type { R1csTerms } from "./zkeyTerms.ts";
+import { concatBytes } from "../util/concatBytes.ts";
 
 /**
  * The per-signal point sums of a Groth16 zkey (sections 3, 5-8): each output point is
@@ -313,16 +314,6 @@ async function composeTerms(p: ComposeParameters): Promise<void> {
     if (pending.length > window) await p.write((await pending.shift()!)[0]!);
   }
   for (const r of pending) await p.write((await r)[0]!);
-}
-
-function concatBytes(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, b) => n + b.byteLength, 0));
-  let pos = 0;
-  for (const b of parts) {
-    out.set(b, pos);
-    pos += b.byteLength;
-  }
-  return out;
 }
 
 function concatDigits(blocks: Int8Array[], bytes: number): Uint8Array {

@@ -3,7 +3,7 @@ import type { Curve } from "ffjavascript";
 import { glvMsmBatchPlugin, glvMsmPlugin } from "../glvMsmWasm.ts";
 import { sameScalarPlugin } from "../sameScalarWasm.ts";
 import { fixedBasePlugin } from "./fixedBaseWasm.ts";
-import type { ModuleBuilder } from "./fixedBaseWasm.ts";
+import type { ModuleBuilder } from "@zkml-verify/core/internal/prove/wasmBuilder";
 
 /**
  * The setup's WASM additions: the ceremony's fixed-base functions, phase 2's same-scalar one

@@ -17,22 +17,8 @@
  * All field elements are in Montgomery form, points in ffjavascript's internal layout.
  */
 
-/** The parts of wasmbuilder's ModuleBuilder/CodeBuilder used here (it ships no typings). */
-interface Code extends Array<number> {}
-interface CodeBuilder {
-  [op: string]: (...args: never[]) => Code;
-}
-interface FunctionBuilder {
-  addParam(name: string, type: "i32"): void;
-  addLocal(name: string, type: "i32"): void;
-  addCode(...code: Code[]): void;
-  getCodeBuilder(): CodeBuilder;
-}
-export interface ModuleBuilder {
-  addFunction(name: string): FunctionBuilder;
-  exportFunction(name: string): void;
-  alloc(size: number): number;
-}
+import { codeBuilder } from "@zkml-verify/core/internal/prove/wasmBuilder";
+import type { Code, ModuleBuilder } from "@zkml-verify/core/internal/prove/wasmBuilder";
 
 const N8 = 32;
 
@@ -49,15 +35,12 @@ export function fixedBasePlugin(module: ModuleBuilder): void {
   }
 }
 
-// The code builder's methods are untyped; this keeps call sites readable.
-type C = Record<string, (...args: unknown[]) => Code>;
-
 function buildFrGeom(module: ModuleBuilder): void {
   const f = module.addFunction("zkml_frGeom");
   for (const p of ["pFirst", "pInc", "n", "pOut"]) f.addParam(p, "i32");
   f.addLocal("i", "i32");
   f.addLocal("p", "i32");
-  const c = f.getCodeBuilder() as unknown as C;
+  const c = codeBuilder(f);
   const t = c.i32_const(module.alloc(N8));
   f.addCode(
     c.call("frm_copy", c.getLocal("pFirst"), t),
@@ -87,7 +70,7 @@ function buildFrLagrange(module: ModuleBuilder): void {
   for (const p of ["pTau", "pW0", "pW", "pC", "pK", "n", "pOut"]) f.addParam(p, "i32");
   f.addLocal("i", "i32");
   f.addLocal("p", "i32");
-  const c = f.getCodeBuilder() as unknown as C;
+  const c = codeBuilder(f);
   const x = c.i32_const(module.alloc(N8));
   const loop = (...body: Code[]) => [
     ...c.call("frm_copy", c.getLocal("pW0"), x),
@@ -133,7 +116,7 @@ function buildTable(module: ModuleBuilder, g: string, sA: number): void {
   const f = module.addFunction(fn);
   for (const p of ["pBase", "w", "nWin", "pTable", "pTmp"]) f.addParam(p, "i32");
   for (const l of ["j", "d", "size", "pRow"]) f.addLocal(l, "i32");
-  const c = f.getCodeBuilder() as unknown as C;
+  const c = codeBuilder(f);
   const base = c.i32_const(module.alloc(sA));
   const acc = c.i32_const(module.alloc(sJ));
   const tmpAt = (d: Code) => c.i32_add(c.getLocal("pTmp"), c.i32_mul(d, c.i32_const(sJ)));
@@ -197,7 +180,7 @@ function buildFixedBaseBatch(module: ModuleBuilder, g: string, sA: number): void
     f.addParam(p, "i32");
   for (const l of ["i", "j", "bit", "d", "mask", "pSc", "pPre", "pFlag", "pAcc", "pT", "pS"])
     f.addLocal(l, "i32");
-  const c = f.getCodeBuilder() as unknown as C;
+  const c = codeBuilder(f);
   const SC = 36;
   const m = c.i32_const(module.alloc(N8));
   const run = c.i32_const(module.alloc(sF));
