@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileModel } from "../../sdk/node/src/circuit/compileModel.ts";
 import { measureGas } from "../../sdk/node/src/gas/measureGas.ts";
-import { buildOnnx } from "../helpers/buildOnnx.ts";
+import { gemmReluOnnx } from "../helpers/buildOnnx.ts";
 import { BUILD } from "../helpers/templateHarness.ts";
 
 const DIR = join(BUILD, "gas-any-model");
@@ -15,24 +15,7 @@ describe("measureGas on a model other than Iris, compiled without calibration ro
     const model = join(DIR, "tiny.onnx");
     writeFileSync(
       model,
-      buildOnnx({
-        inputs: [{ name: "x", shape: [1, 3] }],
-        outputs: [{ name: "y", shape: [1, 2] }],
-        initializers: [
-          { name: "W", shape: [2, 3], data: [0.5, -1, 0.25, 1.5, 0.75, -0.5] },
-          { name: "b", shape: [2], data: [0.1, -0.2] },
-        ],
-        nodes: [
-          {
-            opType: "Gemm",
-            name: "fc",
-            inputs: ["x", "W", "b"],
-            outputs: ["h"],
-            attributes: { transB: 1 },
-          },
-          { opType: "Relu", name: "relu", inputs: ["h"], outputs: ["y"] },
-        ],
-      }),
+      gemmReluOnnx({ weight: [0.5, -1, 0.25, 1.5, 0.75, -0.5], bias: [0.1, -0.2] }),
     );
     const dir = join(DIR, "build");
     await compileModel({ model, outDir: dir }); // no calibration: seeded rows, recorded

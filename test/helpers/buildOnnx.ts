@@ -359,3 +359,31 @@ function printable(value: OnnxAttributeValue): unknown {
     JSON.stringify(value, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)) ?? "null",
   );
 }
+
+/**
+ * A 3-input, 2-output Gemm (transB) + Relu: the small circuit several setup and gas tests
+ * compile. `weight` is the 2 x 3 matrix row-major, `bias` the 2 biases.
+ *
+ * @example
+ * writeFileSync("gemm.onnx", gemmReluOnnx({ weight: [0.5, -1.25, 2, -0.75, 1, -3], bias: [0.25, -0.5] }));
+ */
+export function gemmReluOnnx(p: { weight: number[]; bias: number[] }): Uint8Array {
+  return buildOnnx({
+    inputs: [{ name: "x", shape: [1, 3] }],
+    outputs: [{ name: "y", shape: [1, 2] }],
+    initializers: [
+      { name: "W", shape: [2, 3], data: p.weight },
+      { name: "b", shape: [2], data: p.bias },
+    ],
+    nodes: [
+      {
+        opType: "Gemm",
+        name: "fc",
+        inputs: ["x", "W", "b"],
+        outputs: ["h"],
+        attributes: { transB: 1 },
+      },
+      { opType: "Relu", name: "relu", inputs: ["h"], outputs: ["y"] },
+    ],
+  });
+}

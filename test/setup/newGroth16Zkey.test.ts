@@ -10,34 +10,14 @@ import { ensurePtau } from "../../sdk/node/src/setup/ensurePtau.ts";
 import { newGroth16Zkey } from "../../sdk/node/src/setup/newGroth16Zkey.ts";
 import { groth16PtauPower } from "../../sdk/node/src/setup/setupGroth16.ts";
 import { readR1csTerms } from "../../sdk/node/src/setup/zkeyTerms.ts";
-import { buildOnnx } from "../helpers/buildOnnx.ts";
+import { gemmReluOnnx } from "../helpers/buildOnnx.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const DIR = join(ROOT, "build/test/zkey-new");
 /** A 3-input, 2-output Gemm + Relu with negative and fractional weights: small circuits. */
 const MODEL = join(DIR, "gemm.onnx");
 mkdirSync(DIR, { recursive: true });
-writeFileSync(
-  MODEL,
-  buildOnnx({
-    inputs: [{ name: "x", shape: [1, 3] }],
-    outputs: [{ name: "y", shape: [1, 2] }],
-    initializers: [
-      { name: "W", shape: [2, 3], data: [0.5, -1.25, 2, -0.75, 1, -3] },
-      { name: "b", shape: [2], data: [0.25, -0.5] },
-    ],
-    nodes: [
-      {
-        opType: "Gemm",
-        name: "fc",
-        inputs: ["x", "W", "b"],
-        outputs: ["h"],
-        attributes: { transB: 1 },
-      },
-      { opType: "Relu", name: "relu", inputs: ["h"], outputs: ["y"] },
-    ],
-  }),
-);
+writeFileSync(MODEL, gemmReluOnnx({ weight: [0.5, -1.25, 2, -0.75, 1, -3], bias: [0.25, -0.5] }));
 
 /** Where a section of a binfile (r1cs) starts: its data offset and length. */
 function findSection(b: Uint8Array, id: number): { at: number; len: number } {

@@ -14,7 +14,7 @@ import { withCeremonyCurve } from "../../sdk/node/src/setup/ptau/ceremonyCurve.t
 import { readZkeyInfo } from "../../sdk/node/src/setup/readZkeyInfo.ts";
 import { scaleG1Points, scalarDigits } from "../../sdk/node/src/setup/sameScalar.ts";
 import { groth16PtauPower } from "../../sdk/node/src/setup/setupGroth16.ts";
-import { buildOnnx } from "../helpers/buildOnnx.ts";
+import { gemmReluOnnx } from "../helpers/buildOnnx.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const DIR = join(ROOT, "build/test/phase2-contribution");
@@ -76,24 +76,7 @@ describe("phase-2 contribution made while writing the key (newGroth16Zkey contri
     const model = join(DIR, "gemm.onnx");
     writeFileSync(
       model,
-      buildOnnx({
-        inputs: [{ name: "x", shape: [1, 3] }],
-        outputs: [{ name: "y", shape: [1, 2] }],
-        initializers: [
-          { name: "W", shape: [2, 3], data: [0.5, -1.25, 2, -0.75, 1, -3] },
-          { name: "b", shape: [2], data: [0.25, -0.5] },
-        ],
-        nodes: [
-          {
-            opType: "Gemm",
-            name: "fc",
-            inputs: ["x", "W", "b"],
-            outputs: ["h"],
-            attributes: { transB: 1 },
-          },
-          { opType: "Relu", name: "relu", inputs: ["h"], outputs: ["y"] },
-        ],
-      }),
+      gemmReluOnnx({ weight: [0.5, -1.25, 2, -0.75, 1, -3], bias: [0.25, -0.5] }),
     );
     c = await compileModel({ model, outDir: join(DIR, "gemm") });
     r1cs = c.circuit.r1cs;
