@@ -130,6 +130,7 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     const { useProverV8Flags } = await import("../../sdk/node/src/util/v8Flags.ts");
     useProverV8Flags();
     const snarkjs = await import("snarkjs");
+    const { computeWitness } = await import("../../sdk/core/src/prove/witness.ts");
     const { encodeProof } = await import("../../sdk/core/src/prove/encodeProof.ts");
     const { artifactNames } = await import("../../sdk/node/src/setup/artifactNames.ts");
     const { evaluateQuantized } = await import("../../sdk/core/src/quantize/evaluateQuantized.ts");
@@ -158,7 +159,8 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     let proofBytes = 0;
     for (let i = 0; i < (a.runs as number); i++) {
       let t = performance.now();
-      await snarkjs.wtns.calculate({ in: input.map((v) => toField(v).toString()) }, wasm, wtns);
+      const signals = { in: input.map((v) => toField(v).toString()) };
+      writeFileSync(wtns, await computeWitness({ wasm, signals })); // snarkjs's, as the CLI runs it
       witness.push(performance.now() - t);
       t = performance.now();
       // snarkjs's prove(zkey, wtns) exists for all three (the repo's typings declare it for Groth16).
@@ -191,13 +193,14 @@ const stages: Record<string, (a: Record<string, unknown>) => Promise<unknown>> =
     // them V8 optimizes the huge witness function before its first call: minutes for 784_56_10)
     const { useProverV8Flags } = await import("../../sdk/node/src/util/v8Flags.ts");
     useProverV8Flags();
-    const snarkjs = await import("snarkjs");
+    const { computeWitness } = await import("../../sdk/core/src/prove/witness.ts");
     const { readCircuitSize } = await import("../../sdk/node/src/setup/circuitSize.ts");
     const { measureGroth16Floor } = await import("./msmFloor.ts");
     const dir = a.outDir as string;
     const wtns = join(dir, "floor.wtns");
     const input = JSON.parse(readFileSync(join(dir, "bench-input.json"), "utf8"));
-    await snarkjs.wtns.calculate(input, join(dir, "model_js", "model.wasm"), wtns);
+    const wasm = join(dir, "model_js", "model.wasm");
+    writeFileSync(wtns, await computeWitness({ wasm, signals: input }));
     const size = readCircuitSize({ r1cs: join(dir, "model.r1cs") });
     const f = await measureGroth16Floor({
       zkey: join(dir, "model.zkey"),

@@ -27,7 +27,7 @@ export { setupModelDir } from "./model/setupModelDir.ts";
 export type { SetupModelDirParameters } from "./model/setupModelDir.ts";
 export { loadModelDir } from "./model/loadModelDir.ts";
 export type { LoadModelDirParameters } from "./model/loadModelDir.ts";
-export { PROVER_V8_FLAGS, useProverV8Flags } from "./util/v8Flags.ts";
+export { TIERING_BUDGET, WITNESS_TIERING_BUDGET, useProverV8Flags } from "./util/v8Flags.ts";
 export { modelFiles, modelKeys } from "./model/modelDir.ts";
 export { readManifest, writeManifest } from "./manifestFile.ts";
 

@@ -182,17 +182,24 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
       throw proveError("the witness generator (model.wasm) cannot be compiled", cause);
     }));
   // A Groth16 key is parsed once and kept (groth16Key.ts); PLONK and FFLONK proofs read the
-  // key's bytes with snarkjs.
+  // key's bytes with snarkjs. Its parse builds the curve (proverCurve.ts) once the witness
+  // generator's instance exists, whether or not that failed (the proof reports it):
+  // - a host's witness instantiation (Node: useProverV8Flags, a high V8 tier-up budget) must
+  //   not cover the curve's instances, which would stay in baseline code (784_56_10, a fresh
+  //   proof's MSMs and FFTs: 0.49 s, 0.77 s if they did);
+  // - registered at load, it runs before a first proof's witness, so the curve's worker
+  //   threads start while the witness is computed (~0.1 s of a fresh `zkml prove`).
   let parsedKey: Promise<Groth16ProvingKey> | undefined;
+  const parseKey = () => loadGroth16Key({ zkey, precomputeBases: p.precomputeBases });
   const provingKey = (): Promise<Groth16ProvingKey | Uint8Array> =>
     system !== "groth16"
       ? Promise.resolve(zkey)
-      : (parsedKey ??= loadGroth16Key({ zkey, precomputeBases: p.precomputeBases }).catch(
-          (cause: unknown) => {
+      : (parsedKey ??= witnessGenerator()
+          .then(parseKey, parseKey)
+          .catch((cause: unknown) => {
             parsedKey = undefined;
             throw proveError("the Groth16 proving key cannot be read", cause);
-          },
-        ));
+          }));
   // Both start now, in the background: the curve's worker threads start and compile while the
   // caller reads its input (784_56_10, a fresh `zkml prove`: ~0.3 s of the wall time). A failure
   // is reported by the proof that needs them (each is retried there).

@@ -16,6 +16,30 @@ export interface WitnessGenerator {
 }
 
 /**
+ * Runs `instantiate`, which compiles and instantiates a witness generator's WebAssembly (and,
+ * for a generator read from a path, computes one witness with it), and returns its result.
+ */
+export type WitnessInstantiation = <T>(instantiate: () => Promise<T>) => Promise<T>;
+
+const plainInstantiation: WitnessInstantiation = (instantiate) => instantiate();
+let instantiation: WitnessInstantiation = plainInstantiation;
+
+/**
+ * Wraps the creation of every witness generator's instance in this process: a host sets how
+ * the engine compiles it. Node's `useProverV8Flags()` (@zkml-verify/node) gives these instances
+ * alone a high V8 tier-up budget (V8 fixes a wasm function's budget when its instance is
+ * created): a fixed-weight model's generator is one huge function that must stay in baseline
+ * code, while the curve's arithmetic must tier up. Without a wrapper (undefined) the instance
+ * is created as it is.
+ *
+ * @example
+ * setWitnessInstantiation(async (instantiate) => instantiate());
+ */
+export function setWitnessInstantiation(wrap: WitnessInstantiation | undefined): void {
+  instantiation = wrap ?? plainInstantiation;
+}
+
+/**
  * Compiles a circuit's witness wasm once (what snarkjs's `wtns.calculate` does on every call).
  *
  * @example
@@ -23,7 +47,7 @@ export interface WitnessGenerator {
  * const wtns = await witness.calculate({ in: ["1", "2"] });
  */
 export async function loadWitnessGenerator(p: { wasm: Uint8Array }): Promise<WitnessGenerator> {
-  const calculator = await WitnessCalculatorBuilder(p.wasm);
+  const calculator = await instantiation(() => WitnessCalculatorBuilder(p.wasm));
   return {
     kind: "witnessGenerator",
     wasmBytes: p.wasm.length,
@@ -50,6 +74,7 @@ export async function computeWitness(p: {
   if (p.wasm instanceof Uint8Array)
     return (await loadWitnessGenerator({ wasm: p.wasm })).calculate(p.signals);
   const file = { type: "mem" } as { type: "mem"; data?: Uint8Array };
-  await snarkjs.wtns.calculate(p.signals, p.wasm, file as unknown as string);
+  const path = p.wasm;
+  await instantiation(() => snarkjs.wtns.calculate(p.signals, path, file as unknown as string));
   return file.data!;
 }

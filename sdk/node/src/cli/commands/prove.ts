@@ -120,18 +120,23 @@ async function prove(
   const summaries = [];
   for (const [i, row] of rows.entries()) {
     const label = rows.length > 1 ? ` (row ${i + 1} of ${rows.length})` : "";
-    const proving = ui.step(`witness + ${system} proof${label}`, () =>
+    // The float reference (onnxruntime) runs while the proof is computed, started once the
+    // proof's tasks are queued (its load and session, ~40 ms of this thread, would delay them).
+    let float: Promise<number[] | undefined> | undefined;
+    const startFloat = () =>
+      (float ??= modelFile ? floatModelOutputs(modelFile, quantized, row) : undefined);
+    const proof = await ui.step(`witness + ${system} proof${label}`, () =>
       model.prove({
         input: row,
         submitter: boundSubmitter(manifest, submitter),
         ...(weightsFile ? { weights: quantized } : {}),
+        onProgress: (stage) => {
+          if (stage === "proof") setImmediate(startFloat);
+        },
       }),
     );
-    // The float reference (onnxruntime, native threads) runs while the proof is computed.
-    const float = modelFile ? floatModelOutputs(modelFile, quantized, row) : undefined;
-    const proof = await proving;
     const valid = await model.verify(proof);
-    const floatOutputs = await float;
+    const floatOutputs = await startFloat();
     const result: ProofFile = {
       system,
       proof: proof.proof,

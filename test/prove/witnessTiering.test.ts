@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import { execFile } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { loadIris } from "../../scripts/lib/iris.ts";
+import { loadWitnessGenerator, setWitnessInstantiation } from "../../sdk/core/src/prove/witness.ts";
+import {
+  TIERING_BUDGET,
+  WITNESS_TIERING_BUDGET,
+  budgetWindow,
+} from "../../sdk/node/src/util/v8Flags.ts";
+import { ROOT } from "../helpers/root.ts";
+import { runZkml } from "../helpers/zkmlCli.ts";
+
+const WORK = join(ROOT, "build/test/witness-tiering");
+
+/**
+ * V8 fixes a wasm function's tier-up budget when its instance is created: the witness
+ * generator's instance is created under a high budget (it must stay in baseline code), the
+ * curve's under the default (its arithmetic must tier up). What this checks: the window's
+ * bookkeeping, that every generator is created inside the host's window, and that loadModel
+ * builds the curve only once the generator's window has closed. The speed itself is the
+ * benchmark's (`npm run bench`, fresh `zkml prove`).
+ */
+describe("witness tiering: the generator's instance under its own V8 budget", function () {
+  this.timeout(300_000);
+
+  it("budgetWindow holds the witness budget while any window is open, and restores it after a failure", async function () {
+    const set: number[] = [];
+    const wrap = budgetWindow((b) => set.push(b));
+    let releaseA = () => {};
+    const a = wrap(() => new Promise<string>((r) => (releaseA = () => r("a"))));
+    const b = wrap(async () => "b");
+    expect(await b).to.equal("b");
+    // b closed while a is still open: the budget stays high
+    expect(set).to.deep.equal([WITNESS_TIERING_BUDGET]);
+    releaseA();
+    expect(await a).to.equal("a");
+    expect(set).to.deep.equal([WITNESS_TIERING_BUDGET, TIERING_BUDGET]);
+    const failed = await wrap(() => Promise.reject(new Error("no wasm"))).catch((e: Error) => e);
+    expect(String(failed)).to.contain("no wasm");
+    expect(set).to.deep.equal([
+      WITNESS_TIERING_BUDGET,
+      TIERING_BUDGET,
+      WITNESS_TIERING_BUDGET,
+      TIERING_BUDGET,
+    ]);
+    expect(WITNESS_TIERING_BUDGET).to.be.greaterThan(TIERING_BUDGET);
+  });
+
+  it("loadWitnessGenerator creates every generator inside the installed window", async function () {
+    // the smallest valid module: the builder rejects it (no circom runtime), inside the window
+    const wasm = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+    let calls = 0;
+    setWitnessInstantiation((instantiate) => (calls++, instantiate()));
+    try {
+      await loadWitnessGenerator({ wasm }).catch(() => undefined);
+      expect(calls).to.equal(1);
+    } finally {
+      setWitnessInstantiation(undefined);
+    }
+    await loadWitnessGenerator({ wasm }).catch(() => undefined);
+    expect(calls, "a removed wrapper is not called").to.equal(1);
+  });
+
+  it("loadModel builds the curve only after the witness generator's window closes", async function () {
+    rmSync(WORK, { recursive: true, force: true });
+    mkdirSync(WORK, { recursive: true });
+    const iris = loadIris();
+    const calibration = join(WORK, "calibration.json");
+    writeFileSync(calibration, JSON.stringify({ input_data: iris.features }));
+    const dir = join(WORK, "iris");
+    const model = join(ROOT, "models/iris-mlp.onnx");
+    const c = await runZkml(["compile", model, "--out", dir, "--calibration", calibration]);
+    expect(c.code, c.stderr).to.equal(0);
+    const s = await runZkml(["setup", dir, "--system", "groth16"]);
+    expect(s.code, s.stderr).to.equal(0);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "--conditions=zkml-source",
+      join(ROOT, "test/helpers/curveAfterWitness.ts"),
+      dir,
+      JSON.stringify(iris.features[100]),
+    ]);
+    expect(JSON.parse(stdout)).to.deep.equal([
+      "window opens; curve built: false",
+      "gate closed 1500 ms; curve built: false",
+      "window closes; curve built: false",
+      "proof valid: true; curve built: true",
+    ]);
+  });
+});
