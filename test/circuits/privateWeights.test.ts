@@ -19,7 +19,8 @@ import { evaluateQuantized } from "../../sdk/core/src/quantize/evaluateQuantized
 import { fromField, toFixed } from "../../sdk/core/src/quantize/fixedPoint.ts";
 import { MODE_LIMITS } from "../../sdk/core/src/quantize/modeLimits.ts";
 import { outputCommitment } from "../../sdk/core/src/quantize/outputCommitment.ts";
-import { packWeights, privateWeightCommitment } from "../../sdk/core/src/quantize/packedWeights.ts";
+import { packWeights } from "../../sdk/core/src/quantize/packedWeights.ts";
+import { privateWeightCommitment } from "../../sdk/core/src/quantize/weightCommitment.ts";
 import { rebindWeights } from "../../sdk/node/src/quantize/rebindWeights.ts";
 import type { LinearOp, QuantizedModel } from "../../sdk/core/src/quantize/types.ts";
 import { weightCommitment } from "../../sdk/core/src/quantize/weightCommitment.ts";

@@ -34,8 +34,11 @@ export type { ModelInput } from "./quantize/modelInputs.ts";
 export { fromField, toField, FIELD_PRIME } from "./quantize/fixedPoint.ts";
 export { inputCommitment } from "./quantize/inputCommitment.ts";
 export { outputCommitment } from "./quantize/outputCommitment.ts";
-export { modelWeightCommitment, weightCommitment } from "./quantize/weightCommitment.ts";
-export { privateWeightCommitment } from "./quantize/packedWeights.ts";
+export {
+  modelWeightCommitment,
+  privateWeightCommitment,
+  weightCommitment,
+} from "./quantize/weightCommitment.ts";
 export type { QTensorInfo, QuantizedModel, QuantizedOp, QuantizeMode } from "./quantize/types.ts";
 
 // the public-signal layout (one definition, shared with the generator and the contracts)

@@ -14,7 +14,6 @@ import { verifyProof } from "../prove/verifyProof.ts";
 import { evaluateQuantized } from "../quantize/evaluateQuantized.ts";
 import type { EvaluateQuantizedReturnType } from "../quantize/evaluateQuantized.ts";
 import { fromField } from "../quantize/fixedPoint.ts";
-import { privateWeightCommitment } from "../quantize/packedWeights.ts";
 import { splitOutputs } from "../quantize/modelInputs.ts";
 import type { ModelInput } from "../quantize/modelInputs.ts";
 import { quantizeInput } from "../quantize/quantizeInput.ts";
@@ -245,8 +244,11 @@ export async function loadModel(p: LoadModelParameters): Promise<LoadedModel> {
           onProgress && ((stage: ProveStage) => stage !== "witness" && onProgress(stage));
         return proveWith({ system, wasm: generator, zkey: key, input: signals, onProgress: later });
       });
+      // Poseidon's constants load only for another weight set (~40 ms of a fresh process)
       const weightCommitment = weights
-        ? privateWeightCommitment({ model: weights })
+        ? (await import("../quantize/weightCommitment.ts")).privateWeightCommitment({
+            model: weights,
+          })
         : BigInt(manifest.weightCommitment);
       if (r.publicSignals[layout.weightCommitmentIndex] !== weightCommitment) {
         throw new ProofError("the proof's weight commitment is not the model's", {

@@ -1,5 +1,5 @@
-import * as snarkjs from "snarkjs";
 import type { Groth16Proof, UniversalProof } from "snarkjs";
+import { snarkjs } from "../util/snarkjs.ts";
 import { ProofError } from "../errors.ts";
 import { submitterSignal } from "../layout/publicSignals.ts";
 import { toField } from "../quantize/fixedPoint.ts";
@@ -101,16 +101,20 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
   let r: { proof: AnyProof; publicSignals: string[] };
   try {
     p.onProgress?.("proof");
-    r =
-      p.system === "groth16" && typeof zkey !== "string"
-        ? await proveGroth16WithKey({
-            key: isGroth16ProvingKey(zkey) ? zkey : await loadGroth16Key({ zkey }),
-            wtns: data,
-          })
-        : await snarkjs[p.system].prove(fileOf(zkey as string | Uint8Array), {
-            type: "mem",
-            data,
-          } as unknown as string);
+    if (p.system === "groth16" && typeof zkey !== "string") {
+      const key = isGroth16ProvingKey(zkey) ? zkey : await loadGroth16Key({ zkey });
+      const proving = proveGroth16WithKey({ key, wtns: data });
+      // snarkjs loads while the worker threads prove, for the verification that usually follows
+      snarkjs().catch(() => undefined);
+      r = await proving;
+    } else {
+      r = await (
+        await snarkjs()
+      )[p.system].prove(fileOf(zkey as string | Uint8Array), {
+        type: "mem",
+        data,
+      } as unknown as string);
+    }
   } catch (cause) {
     throw failed(cause);
   }

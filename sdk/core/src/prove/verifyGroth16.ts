@@ -1,6 +1,6 @@
-import * as snarkjs from "snarkjs";
 import type { Groth16Proof, VerificationKey } from "snarkjs";
 import { checkVerificationKeyTrust } from "../keyTrust.ts";
+import { snarkjs } from "../util/snarkjs.ts";
 
 export interface VerifyGroth16Parameters {
   verificationKey: VerificationKey;
@@ -22,7 +22,9 @@ export async function verifyGroth16(
   checkVerificationKeyTrust({ verificationKey: p.verificationKey });
   let valid = false;
   try {
-    valid = await snarkjs.groth16.verify(p.verificationKey, p.publicSignals.map(String), p.proof);
+    valid = await (
+      await snarkjs()
+    ).groth16.verify(p.verificationKey, p.publicSignals.map(String), p.proof);
   } catch {
     valid = false;
   }

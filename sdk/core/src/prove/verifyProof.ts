@@ -1,6 +1,6 @@
-import * as snarkjs from "snarkjs";
 import type { Groth16Proof, UniversalProof, VerificationKey } from "snarkjs";
 import { checkVerificationKeyTrust } from "../keyTrust.ts";
+import { snarkjs } from "../util/snarkjs.ts";
 import type { ProofSystem } from "./proofSystem.ts";
 import type { AnyProof } from "./prove.ts";
 
@@ -28,11 +28,16 @@ export async function verifyProof(
   if (p.system === "groth16" && p.verificationKey.protocol === "groth16")
     checkVerificationKeyTrust({ verificationKey: p.verificationKey });
   try {
+    const { groth16, plonk, fflonk } = await snarkjs();
     if (p.verificationKey.protocol !== p.system) valid = false;
     else if (p.system === "groth16")
-      valid = await snarkjs.groth16.verify(p.verificationKey, signals, p.proof as Groth16Proof);
+      valid = await groth16.verify(p.verificationKey, signals, p.proof as Groth16Proof);
     else
-      valid = await snarkjs[p.system].verify(p.verificationKey, signals, p.proof as UniversalProof);
+      valid = await { plonk, fflonk }[p.system].verify(
+        p.verificationKey,
+        signals,
+        p.proof as UniversalProof,
+      );
   } catch {
     valid = false;
   }

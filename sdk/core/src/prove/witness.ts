@@ -1,5 +1,5 @@
 import { WitnessCalculatorBuilder } from "circom_runtime";
-import * as snarkjs from "snarkjs";
+import { snarkjs } from "../util/snarkjs.ts";
 
 /**
  * A circuit's witness generator (model.wasm), compiled and instantiated once: `calculate` runs
@@ -75,6 +75,7 @@ export async function computeWitness(p: {
     return (await loadWitnessGenerator({ wasm: p.wasm })).calculate(p.signals);
   const file = { type: "mem" } as { type: "mem"; data?: Uint8Array };
   const path = p.wasm;
-  await instantiation(() => snarkjs.wtns.calculate(p.signals, path, file as unknown as string));
+  const { wtns } = await snarkjs();
+  await instantiation(() => wtns.calculate(p.signals, path, file as unknown as string));
   return file.data!;
 }

@@ -1,7 +1,6 @@
 import { QuantizationRangeError, VisibilityError } from "../errors.ts";
 import { MAX_DECOMPOSITION_BITS, bitLength, toField } from "./fixedPoint.ts";
 import { MODE_LIMITS } from "./modeLimits.ts";
-import { COMMITMENT_TAG, poseidonSponge } from "./poseidonSponge.ts";
 import type { LinearOp, QuantizedModel } from "./types.ts";
 
 /**
@@ -194,19 +193,3 @@ function packOp(model: QuantizedModel, op: LinearOp, k: number): PackedLinear {
 /** The field elements a private-weight commitment hashes, in order: per op, weights then biases. */
 export const privateWeightElements = (packed: readonly PackedLinear[]): bigint[] =>
   packed.flatMap((p) => [...p.weightElements, ...p.biasElements]);
-
-/**
- * The weight commitment of a model compiled with `weights: "private"`: the shared sponge
- * (tag 3) over the packed weight and bias elements of its Dense/Conv ops. The circuit
- * recomputes it from the private witness; two weight sets of one architecture (same scales)
- * share the verifier and differ in this commitment.
- *
- * @example
- * const c = privateWeightCommitment({ model });
- */
-export function privateWeightCommitment({ model }: { model: QuantizedModel }): bigint {
-  return poseidonSponge({
-    tag: COMMITMENT_TAG.privateWeights,
-    elements: privateWeightElements(packWeights({ model })),
-  });
-}

@@ -1,6 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2";
 import { ZkmlError } from "../errors.ts";
-import { privateWeightCommitment } from "./packedWeights.ts";
+import { packWeights, privateWeightElements } from "./packedWeights.ts";
 import { COMMITMENT_TAG, poseidonSponge } from "./poseidonSponge.ts";
 import type { QuantizedModel } from "./types.ts";
 
@@ -80,4 +80,20 @@ function canonical(v: unknown): string {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
   }
   throw new ZkmlError(`the model holds a value of type ${typeof v}, which has no canonical form`);
+}
+
+/**
+ * The weight commitment of a model compiled with `weights: "private"`: the shared sponge
+ * (tag 3) over the packed weight and bias elements of its Dense/Conv ops. The circuit
+ * recomputes it from the private witness; two weight sets of one architecture (same scales)
+ * share the verifier and differ in this commitment.
+ *
+ * @example
+ * const c = privateWeightCommitment({ model });
+ */
+export function privateWeightCommitment({ model }: { model: QuantizedModel }): bigint {
+  return poseidonSponge({
+    tag: COMMITMENT_TAG.privateWeights,
+    elements: privateWeightElements(packWeights({ model })),
+  });
 }

@@ -13,7 +13,7 @@ import { parseCommandArgs, positionalArgs, requiredOption } from "../args.ts";
 import { printJson } from "../jsonConvention.ts";
 import type { Command } from "../command.ts";
 import { readProofFile } from "../../model/modelDir.ts";
-import { privateWeightCommitment } from "@zkml-verify/core/internal/quantize/packedWeights";
+import { privateWeightCommitment } from "@zkml-verify/core/internal/quantize/weightCommitment";
 import { readQuantizedModel } from "../../quantize/readQuantizedModel.ts";
 
 export const command: Command = {
