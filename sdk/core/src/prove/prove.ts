@@ -108,9 +108,8 @@ export async function prove(p: ProveParameters): Promise<ProveReturnType> {
       snarkjs().catch(() => undefined);
       r = await proving;
     } else {
-      r = await (
-        await snarkjs()
-      )[p.system].prove(fileOf(zkey as string | Uint8Array), {
+      const prover = (await snarkjs())[p.system];
+      r = await prover.prove(fileOf(zkey as string | Uint8Array), {
         type: "mem",
         data,
       } as unknown as string);

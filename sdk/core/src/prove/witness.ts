@@ -33,7 +33,14 @@ let instantiation: WitnessInstantiation = plainInstantiation;
  * is created as it is.
  *
  * @example
- * setWitnessInstantiation(async (instantiate) => instantiate());
+ * setWitnessInstantiation(async (instantiate) => {
+ *   setFlagsFromString("--wasm-tiering-budget=300000000"); // node:v8
+ *   try {
+ *     return await instantiate();
+ *   } finally {
+ *     setFlagsFromString("--wasm-tiering-budget=13000000");
+ *   }
+ * });
  */
 export function setWitnessInstantiation(wrap: WitnessInstantiation | undefined): void {
   instantiation = wrap ?? plainInstantiation;
