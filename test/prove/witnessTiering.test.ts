@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { loadIris } from "../../scripts/lib/iris.ts";
 import { loadWitnessGenerator, setWitnessInstantiation } from "../../sdk/core/src/prove/witness.ts";
@@ -78,15 +79,52 @@ describe("witness tiering: the generator's instance under its own V8 budget", fu
     expect(s.code, s.stderr).to.equal(0);
     const { stdout } = await promisify(execFile)(process.execPath, [
       "--conditions=zkml-source",
-      join(ROOT, "test/helpers/curveAfterWitness.ts"),
-      dir,
-      JSON.stringify(iris.features[100]),
+      "--input-type=module",
+      "--eval",
+      curveAfterWitness(dir, iris.features[100]),
     ]);
     expect(JSON.parse(stdout)).to.deep.equal([
       "window opens; curve built: false",
-      "gate closed 1500 ms; curve built: false",
+      `gate closed ${GATE_MS} ms; curve built: false`,
       "window closes; curve built: false",
       "proof valid: true; curve built: true",
     ]);
   });
 });
+
+/** How long the child holds the witness generator's window closed: several curve builds. */
+const GATE_MS = 1500;
+
+/**
+ * A child process's program (fresh: in the test runner another test may have built the curve
+ * already): loads the model folder with a witness instantiation that holds the generator's
+ * instance behind a gate, starts a proof of `row`, and prints, as JSON, whether the shared
+ * curve existed while the gate was closed and once the proof was done.
+ */
+function curveAfterWitness(dir: string, row: number[]): string {
+  const src = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
+  return `
+    import { setWitnessInstantiation } from ${src("sdk/core/src/prove/witness.ts")};
+    import { loadModelDir } from ${src("sdk/node/src/model/loadModelDir.ts")};
+    const events = [];
+    const curveBuilt = () => Boolean(globalThis.curve_bn128);
+    let open = () => {};
+    const gate = new Promise((resolve) => (open = resolve));
+    setWitnessInstantiation(async (instantiate) => {
+      events.push("window opens; curve built: " + curveBuilt());
+      await gate;
+      const generator = await instantiate();
+      events.push("window closes; curve built: " + curveBuilt());
+      return generator;
+    });
+    const model = await loadModelDir({ dir: ${JSON.stringify(dir)} });
+    const proving = model.prove({ input: ${JSON.stringify(row)} });
+    await new Promise((resolve) => setTimeout(resolve, ${GATE_MS}));
+    events.push("gate closed ${GATE_MS} ms; curve built: " + curveBuilt());
+    open();
+    const proof = await proving;
+    events.push("proof valid: " + (await model.verify(proof)) + "; curve built: " + curveBuilt());
+    process.stdout.write(JSON.stringify(events) + "\\n");
+    process.exit(0);
+  `;
+}
