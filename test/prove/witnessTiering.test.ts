@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { loadIris } from "../../scripts/lib/iris.ts";
+import { loadModelDir } from "../../sdk/node/src/model/loadModelDir.ts";
 import { loadWitnessGenerator, setWitnessInstantiation } from "../../sdk/core/src/prove/witness.ts";
 import {
   TIERING_BUDGET,
@@ -66,22 +67,12 @@ describe("witness tiering: the generator's instance under its own V8 budget", fu
   });
 
   it("loadModel builds the curve only after the witness generator's window closes", async function () {
-    rmSync(WORK, { recursive: true, force: true });
-    mkdirSync(WORK, { recursive: true });
-    const iris = loadIris();
-    const calibration = join(WORK, "calibration.json");
-    writeFileSync(calibration, JSON.stringify({ input_data: iris.features }));
-    const dir = join(WORK, "iris");
-    const model = join(ROOT, "models/iris-mlp.onnx");
-    const c = await runZkml(["compile", model, "--out", dir, "--calibration", calibration]);
-    expect(c.code, c.stderr).to.equal(0);
-    const s = await runZkml(["setup", dir, "--system", "groth16"]);
-    expect(s.code, s.stderr).to.equal(0);
+    const dir = await irisDir();
     const { stdout } = await promisify(execFile)(process.execPath, [
       "--conditions=zkml-source",
       "--input-type=module",
       "--eval",
-      curveAfterWitness(dir, iris.features[100]),
+      curveAfterWitness(dir, loadIris().features[100]),
     ]);
     expect(JSON.parse(stdout)).to.deep.equal([
       "window opens; curve built: false",
@@ -91,6 +82,114 @@ describe("witness tiering: the generator's instance under its own V8 budget", fu
     ]);
   });
 });
+
+describe("the prover's curve: one per process, idle workers do not keep it alive", function () {
+  this.timeout(300_000);
+
+  // Each child program ends without process.exit: it must exit on its own (a referenced worker
+  // thread keeps it alive until CHILD_TIMEOUT_MS kills it, and the test fails)
+  it("a verification right after loading, while the load still builds the curve, shares it; the script exits", async function () {
+    const dir = await irisDir();
+    const model = await loadModelDir({ dir });
+    const proof = await model.prove({ input: loadIris().features[100] });
+    const out = await runChild(`
+      const model = await loadModelDir({ dir: ${JSON.stringify(dir)} });
+      const proof = ${JSON.stringify(proof, (_, v) => (typeof v === "bigint" ? String(v) : v))};
+      const building = !globalThis.curve_bn128;
+      const valid = await model.verify({ proof: proof.proof, publicSignals: proof.publicSignals });
+      const curve = globalThis.curve_bn128;
+      const again = await model.prove({ input: ${JSON.stringify(loadIris().features[7])} });
+      const validAgain = await model.verify(again);
+      result({ building, valid, validAgain, sameCurve: Boolean(curve) && globalThis.curve_bn128 === curve });
+    `);
+    expect(out).to.deep.equal({ building: true, valid: true, validAgain: true, sameCurve: true });
+  });
+
+  it("a copy of ffjavascript that nulls the global after the build (snarkjs's r1csfile) does not cost a second curve", async function () {
+    const dir = await irisDir();
+    const out = await runChild(`
+      const model = await loadModelDir({ dir: ${JSON.stringify(dir)} });
+      const proof = await model.prove({ input: ${JSON.stringify(loadIris().features[100])} });
+      const curve = globalThis.curve_bn128;
+      globalThis.curve_bn128 = null; // the first line of every ffjavascript copy
+      const valid = await model.verify(proof);
+      const again = await model.prove({ input: ${JSON.stringify(loadIris().features[7])} });
+      result({ valid, validAgain: await model.verify(again), sameCurve: Boolean(curve) && globalThis.curve_bn128 === curve });
+    `);
+    expect(out).to.deep.equal({ valid: true, validAgain: true, sameCurve: true });
+  });
+
+  it("verifyProof alone (no loaded model) builds the curve and the script still exits", async function () {
+    const dir = await irisDir();
+    const model = await loadModelDir({ dir });
+    const { proof, publicSignals } = await model.prove({ input: loadIris().features[3] });
+    const key = readFileSync(join(dir, "verification_key.json"), "utf8");
+    const out = await runChild(`
+      const { verifyProof } = await import(${JSON.stringify(pathToFileURL(join(ROOT, "sdk/core/src/prove/verifyProof.ts")).href)});
+      const { valid } = await verifyProof({
+        system: "groth16",
+        verificationKey: ${key},
+        proof: ${JSON.stringify(proof)},
+        publicSignals: ${JSON.stringify(publicSignals.map(String))}.map(BigInt),
+      });
+      result({ valid, curve: Boolean(globalThis.curve_bn128) });
+    `);
+    expect(out).to.deep.equal({ valid: true, curve: true });
+  });
+});
+
+/** A child that has not exited this long after starting is held by a referenced thread. */
+const CHILD_TIMEOUT_MS = 120_000;
+
+/**
+ * Runs `body` (an ES module's top-level code, with `loadModelDir` imported from source and
+ * `result(value)` to report) in a fresh Node process and resolves with the value it reported;
+ * rejects when the process fails or does not exit on its own within CHILD_TIMEOUT_MS.
+ */
+async function runChild(body: string): Promise<unknown> {
+  const src = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
+  const program = `
+    import { loadModelDir } from ${src("sdk/node/src/model/loadModelDir.ts")};
+    const result = (value) => process.stdout.write(JSON.stringify(value) + "\\n");
+    ${body}
+  `;
+  const started = Date.now();
+  try {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--conditions=zkml-source", "--input-type=module", "--eval", program],
+      { timeout: CHILD_TIMEOUT_MS },
+    );
+    return JSON.parse(stdout);
+  } catch (e) {
+    const { killed, stdout, stderr } = e as { killed?: boolean; stdout?: string; stderr?: string };
+    if (killed) {
+      throw new Error(
+        `the child did not exit on its own in ${Date.now() - started} ms (printed ${JSON.stringify(stdout)})`,
+      );
+    }
+    throw new Error(`the child failed: ${stderr}`, { cause: e });
+  }
+}
+
+/** iris-mlp compiled and set up (Groth16) once for this file's tests. */
+function irisDir(): Promise<string> {
+  return (iris ??= (async () => {
+    rmSync(WORK, { recursive: true, force: true });
+    mkdirSync(WORK, { recursive: true });
+    const calibration = join(WORK, "calibration.json");
+    writeFileSync(calibration, JSON.stringify({ input_data: loadIris().features }));
+    const dir = join(WORK, "iris");
+    const model = join(ROOT, "models/iris-mlp.onnx");
+    const c = await runZkml(["compile", model, "--out", dir, "--calibration", calibration]);
+    expect(c.code, c.stderr).to.equal(0);
+    const s = await runZkml(["setup", dir, "--system", "groth16"]);
+    expect(s.code, s.stderr).to.equal(0);
+    return dir;
+  })());
+}
+
+let iris: Promise<string> | undefined;
 
 /** How long the child holds the witness generator's window closed: several curve builds. */
 const GATE_MS = 1500;

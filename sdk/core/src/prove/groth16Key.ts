@@ -1,6 +1,7 @@
 import { ProofError } from "../errors.ts";
 import { sharedBytes } from "./fixedBaseMsm.ts";
 import { proverCurve } from "./proverCurve.ts";
+import { keepWorkersIdle } from "../util/snarkjsLogger.ts";
 
 /**
  * A Groth16 proving key (.zkey) parsed once and kept in memory: its header, the verification
@@ -114,7 +115,12 @@ export const leBigInt = (b: Uint8Array): bigint => {
  * const key = await loadGroth16Key({ zkey: zkeyBytes });
  * const { proof, publicSignals } = await proveGroth16WithKey({ key, wtns });
  */
-export async function loadGroth16Key(p: LoadGroth16KeyParameters): Promise<Groth16ProvingKey> {
+export function loadGroth16Key(p: LoadGroth16KeyParameters): Promise<Groth16ProvingKey> {
+  return keepWorkersIdle(() => runLoadGroth16Key(p));
+}
+
+/** `loadGroth16Key` outside keepWorkersIdle (the caller holds the worker threads). */
+async function runLoadGroth16Key(p: LoadGroth16KeyParameters): Promise<Groth16ProvingKey> {
   const s = binSections(p.zkey, "zkey", "proving key");
   const section = (id: number): Uint8Array => {
     const b = s.get(id);

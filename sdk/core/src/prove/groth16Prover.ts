@@ -7,6 +7,7 @@ import { binSections, leBigInt } from "./groth16Key.ts";
 import type { Bases, Groth16ProvingKey } from "./groth16Key.ts";
 import { proverCurve } from "./proverCurve.ts";
 import { variableBaseMsm } from "./variableBaseMsm.ts";
+import { keepWorkersIdle } from "../util/snarkjsLogger.ts";
 
 /**
  * Groth16 proving with a key parsed once (`loadGroth16Key`): the same computation, the same wasm
@@ -56,7 +57,14 @@ export interface ProveGroth16WithKeyReturnType {
  * const key = await loadGroth16Key({ zkey });
  * const { proof, publicSignals } = await proveGroth16WithKey({ key, wtns: await witness.calculate(signals) });
  */
-export async function proveGroth16WithKey(
+export function proveGroth16WithKey(
+  p: ProveGroth16WithKeyParameters,
+): Promise<ProveGroth16WithKeyReturnType> {
+  return keepWorkersIdle(() => runProveGroth16WithKey(p));
+}
+
+/** `proveGroth16WithKey` outside keepWorkersIdle (the caller holds the worker threads). */
+async function runProveGroth16WithKey(
   p: ProveGroth16WithKeyParameters,
 ): Promise<ProveGroth16WithKeyReturnType> {
   const { key } = p;

@@ -10,6 +10,7 @@ import type { Groth16ProvingKey } from "./groth16Key.ts";
 import { proveGroth16WithKey } from "./groth16Prover.ts";
 import { computeWitness, isWitnessGenerator } from "./witness.ts";
 import type { WitnessGenerator } from "./witness.ts";
+import { keepWorkersIdle } from "../util/snarkjsLogger.ts";
 
 export type AnyProof = Groth16Proof | UniversalProof;
 
@@ -60,7 +61,12 @@ export interface ProveReturnType {
  * @example
  * const { proofBytes, publicSignals } = await prove({ system: "plonk", wasm, zkey, input });
  */
-export async function prove(p: ProveParameters): Promise<ProveReturnType> {
+export function prove(p: ProveParameters): Promise<ProveReturnType> {
+  return keepWorkersIdle(() => runProve(p));
+}
+
+/** `prove` outside keepWorkersIdle (the caller holds the worker threads). */
+async function runProve(p: ProveParameters): Promise<ProveReturnType> {
   const start = performance.now();
   const signals = withSubmitter(
     Array.isArray(p.input)

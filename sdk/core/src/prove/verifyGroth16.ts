@@ -1,6 +1,7 @@
 import type { Groth16Proof, VerificationKey } from "snarkjs";
 import { checkVerificationKeyTrust } from "../keyTrust.ts";
 import { snarkjs } from "../util/snarkjs.ts";
+import { keepWorkersIdle } from "../util/snarkjsLogger.ts";
 
 export interface VerifyGroth16Parameters {
   verificationKey: VerificationKey;
@@ -15,7 +16,12 @@ export interface VerifyGroth16Parameters {
  * @example
  * const ok = await verifyGroth16({ verificationKey, proof, publicSignals });
  */
-export async function verifyGroth16(
+export function verifyGroth16(p: VerifyGroth16Parameters): Promise<{ valid: boolean; ms: number }> {
+  return keepWorkersIdle(() => runVerifyGroth16(p));
+}
+
+/** `verifyGroth16` outside keepWorkersIdle (the caller holds the worker threads). */
+async function runVerifyGroth16(
   p: VerifyGroth16Parameters,
 ): Promise<{ valid: boolean; ms: number }> {
   const start = performance.now();

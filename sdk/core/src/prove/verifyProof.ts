@@ -3,6 +3,7 @@ import { checkVerificationKeyTrust } from "../keyTrust.ts";
 import { snarkjs } from "../util/snarkjs.ts";
 import type { ProofSystem } from "./proofSystem.ts";
 import type { AnyProof } from "./prove.ts";
+import { keepWorkersIdle } from "../util/snarkjsLogger.ts";
 
 export interface VerifyProofParameters {
   system: ProofSystem;
@@ -19,9 +20,12 @@ export interface VerifyProofParameters {
  * @example
  * const { valid } = await verifyProof({ system: "fflonk", verificationKey, proof, publicSignals });
  */
-export async function verifyProof(
-  p: VerifyProofParameters,
-): Promise<{ valid: boolean; ms: number }> {
+export function verifyProof(p: VerifyProofParameters): Promise<{ valid: boolean; ms: number }> {
+  return keepWorkersIdle(() => runVerifyProof(p));
+}
+
+/** `verifyProof` outside keepWorkersIdle (the caller holds the worker threads). */
+async function runVerifyProof(p: VerifyProofParameters): Promise<{ valid: boolean; ms: number }> {
   const start = performance.now();
   let valid = false;
   const signals = p.publicSignals.map(String);

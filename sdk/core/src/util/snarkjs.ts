@@ -1,4 +1,5 @@
 import type * as Snarkjs from "snarkjs";
+import { proverCurve } from "../prove/proverCurve.ts";
 
 /**
  * snarkjs, imported at its first use. A Groth16 proof with a parsed key (`proveGroth16WithKey`)
@@ -7,21 +8,20 @@ import type * as Snarkjs from "snarkjs";
  * verification that follows (`prove` starts the import once the proof's tasks are queued),
  * not before the proof starts.
  *
- * Importing snarkjs evaluates r1csfile's own copy of ffjavascript, whose first line sets the
- * shared curve (`globalThis.curve_bn128`) to null: a curve built before (the prover's,
- * `proverCurve`) is put back, or snarkjs would build a second one, with its own worker threads.
+ * The module is handed out with the shared curve built (`proverCurve`): snarkjs's own
+ * `buildBn128` then finds it. Otherwise a verification right after `loadModel` (whose key
+ * parse builds the curve in the background) built a second curve at the same time, and the
+ * one that lost the global kept its worker threads referenced: the script never exited.
+ * Importing snarkjs also evaluates r1csfile's own copy of ffjavascript, whose first line sets
+ * the global to null; `proverCurve` puts its curve back.
  *
  * @example
  * const valid = await (await snarkjs()).groth16.verify(vk, publicSignals, proof);
  */
-export function snarkjs(): Promise<typeof Snarkjs> {
-  return (loading ??= (async () => {
-    const global = globalThis as { curve_bn128?: unknown };
-    const shared = global.curve_bn128;
-    const module = await import("snarkjs");
-    if (shared && !global.curve_bn128) global.curve_bn128 = shared;
-    return module;
-  })());
+export async function snarkjs(): Promise<typeof Snarkjs> {
+  const module = await (loading ??= import("snarkjs"));
+  await proverCurve();
+  return module;
 }
 
 let loading: Promise<typeof Snarkjs> | undefined;

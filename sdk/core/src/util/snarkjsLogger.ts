@@ -1,4 +1,5 @@
 import type { Logger } from "snarkjs";
+import { builtCurve, settleProverCurve } from "../prove/proverCurve.ts";
 
 /** A snarkjs logger that forwards info lines to a progress callback (debug is dropped). */
 export function snarkjsLogger(onProgress?: (line: string) => void): Logger | undefined {
@@ -6,13 +7,13 @@ export function snarkjsLogger(onProgress?: (line: string) => void): Logger | und
   return { info: onProgress, warn: onProgress, error: onProgress, debug: () => {} };
 }
 
-/** snarkjs keeps a worker-backed curve in a global; release it so the process can exit. */
+/**
+ * Terminates the worker-backed curve (snarkjs's, in a global, and the prover's: `proverCurve`),
+ * after any build in progress, so that a process that keeps them referenced can exit.
+ */
 export async function releaseSnarkjs(): Promise<void> {
-  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
-  if (g.curve_bn128) {
-    await g.curve_bn128.terminate();
-    delete g.curve_bn128;
-  }
+  for (const curve of await settleProverCurve()) await curve.terminate();
+  delete (globalThis as { curve_bn128?: unknown }).curve_bn128;
 }
 
 interface ThreadedCurve {
@@ -43,8 +44,12 @@ export async function keepWorkersIdle<T>(run: () => Promise<T>): Promise<T> {
 let running = 0;
 
 function setWorkersRef(on: boolean): void {
-  const curve = (globalThis as { curve_bn128?: ThreadedCurve }).curve_bn128;
-  for (const w of curve?.tm?.workers ?? []) {
+  const global = (globalThis as { curve_bn128?: ThreadedCurve | null }).curve_bn128;
+  const workers = new Set([
+    ...(global?.tm?.workers ?? []),
+    ...((builtCurve() as ThreadedCurve | undefined)?.tm?.workers ?? []),
+  ]);
+  for (const w of workers) {
     // web-worker keeps Node's worker_threads Worker under this symbol
     const thread = (w as Record<symbol, { ref?(): void; unref?(): void } | undefined>)[
       Symbol.for("worker")
