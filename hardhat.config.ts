@@ -5,7 +5,7 @@ import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matc
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
-import { releaseSnarkjs } from "./sdk/core/src/util/snarkjsLogger.ts";
+import { afterAllTests } from "./test/helpers/exitWatchdog.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -47,8 +47,8 @@ export default defineConfig({
   test: {
     mocha: {
       timeout: 600_000,
-      // snarkjs keeps worker threads for its curve; release them so the test process exits.
-      rootHooks: { afterAll: releaseSnarkjs },
+      // releases the curve's worker threads; a process still held after that fails, naming why
+      rootHooks: { afterAll: afterAllTests },
     },
   },
 });

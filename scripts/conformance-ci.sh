@@ -11,21 +11,24 @@ PROVE_MAX_CONSTRAINTS=${PROVE_MAX_CONSTRAINTS:-500}
 SHARDS=${CONFORMANCE_SHARDS:-2}
 OUT=build/conformance-ci
 mkdir -p "$OUT"
+# A shard that runs longer than this is stuck (the whole corpus takes ~3 min per shard here).
+SHARD_TIMEOUT=${CONFORMANCE_SHARD_TIMEOUT:-30m}
 run() { node --conditions=zkml-source scripts/conformance.ts --prove-max-constraints "$PROVE_MAX_CONSTRAINTS" "$@"; }
 pids=()
 reports=()
 for ((k = 0; k < SHARDS; k++)); do
-  run --shard "$k/$SHARDS" --out "$OUT/shard$k" > "$OUT/shard$k.log" 2>&1 &
+  # each shard's lines go to its log and, prefixed, to the console as they come (CI shows progress)
+  (timeout --kill-after=30s "$SHARD_TIMEOUT" node --conditions=zkml-source scripts/conformance.ts \
+    --prove-max-constraints "$PROVE_MAX_CONSTRAINTS" --shard "$k/$SHARDS" --out "$OUT/shard$k" 2>&1 |
+    tee "$OUT/shard$k.log" | sed -u "s/^/[shard $k] /") &
   pids+=($!)
   reports+=("$OUT/shard$k/conformance.json")
 done
 for ((k = 0; k < SHARDS; k++)); do
   if ! wait "${pids[$k]}"; then
-    echo "conformance shard $k/$SHARDS failed to finish; its log:" >&2
-    tail -n 40 "$OUT/shard$k.log" >&2
+    echo "conformance shard $k/$SHARDS failed or did not finish within $SHARD_TIMEOUT; its log: $OUT/shard$k.log" >&2
     exit 1
   fi
 done
-cat "$OUT"/shard*.log
 IFS=,
 run --only '^$' --merge "${reports[*]}" --out "$OUT" --check
