@@ -4,7 +4,7 @@ import type { LoadedModel } from "@zkml-verify/core/internal/model/loadModel";
 import type { ProofSystem } from "@zkml-verify/core/internal/prove/proofSystem";
 import { KeyMismatchError } from "@zkml-verify/core/internal/errors";
 import { readManifest } from "../manifestFile.ts";
-import { sha256File } from "../util/sha256File.ts";
+import { sha256Hex } from "../util/sha256File.ts";
 import { modelFiles, modelKeys } from "./modelDir.ts";
 
 export interface LoadModelDirParameters {
@@ -32,7 +32,7 @@ export async function loadModelDir(p: LoadModelDirParameters): Promise<LoadedMod
   const manifest = readManifest(p.dir);
   const keys = modelKeys(p.dir, manifest, system);
   const wasm = readFileSync(files.wasm);
-  const actual = sha256File(files.wasm);
+  const actual = sha256Hex(wasm);
   if (actual !== manifest.circuit.wasmSha256) {
     throw new KeyMismatchError(
       `${files.wasm} is not the witness generator the manifest records: sha256 ${actual}, expected ${manifest.circuit.wasmSha256} (re-run zkml compile)`,
@@ -52,7 +52,7 @@ export async function loadModelDir(p: LoadModelDirParameters): Promise<LoadedMod
       manifest,
       quantized: readFileSync(files.quantized),
       wasm,
-      zkey: readFileSync(keys.zkey),
+      zkey: keys.zkeyBytes,
       verificationKey: readFileSync(keys.verificationKeyFile),
     },
     // modelKeys and the lines above have checked every file's sha256 against the manifest

@@ -5,12 +5,15 @@ import { MANIFEST_FILE } from "@zkml-verify/core/internal/manifest";
 import type { SetupRecord } from "@zkml-verify/core/internal/manifest";
 import { artifactNames } from "./artifactNames.ts";
 import { checkGroth16KeyTrust } from "./checkGroth16KeyTrust.ts";
+import { sha256Hex } from "../util/sha256File.ts";
 import { hashFile } from "./hashFile.ts";
 
 export interface CheckKeyFilesParameters {
   /** The compiled model folder. */
   dir: string;
   record: SetupRecord;
+  /** The zkey's bytes when the caller has read them to prove: hashed instead of reading it again. */
+  zkeyBytes?: Uint8Array;
 }
 
 export interface CheckKeyFilesReturnType {
@@ -50,7 +53,7 @@ export function checkKeyFiles(p: CheckKeyFilesParameters): CheckKeyFilesReturnTy
         { details: { file, system: p.record.system } },
       );
     }
-    const actual = hashFile({ file });
+    const actual = file === zkey && p.zkeyBytes ? sha256Hex(p.zkeyBytes) : hashFile({ file });
     if (actual !== expected) {
       throw new KeyMismatchError(
         `${file} is not the key the manifest records: sha256 ${actual}, expected ${expected} (re-run zkml setup, or restore the file)`,
