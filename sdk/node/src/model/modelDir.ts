@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError, MissingKeyError } from "@zkml-verify/core/internal/errors";
-import type { Manifest } from "@zkml-verify/core/internal/manifest";
+import type { Manifest, SetupRecord } from "@zkml-verify/core/internal/manifest";
 import { checkKeyFiles } from "../setup/checkKeyFiles.ts";
 import { listDeployments } from "./deploymentRecord.ts";
 import { PROOF_SYSTEMS } from "@zkml-verify/core/internal/prove/proofSystem";
@@ -94,13 +94,21 @@ export function deployedVerifiers(
   );
 }
 
+export interface ModelKeys {
+  zkey: string;
+  verificationKeyFile: string;
+  record: SetupRecord;
+  /** The zkey's contents (read once: hashed for the check, then proven with). */
+  zkeyBytes: Uint8Array;
+}
+
 /**
  * The zkey (its bytes, read once) and verification key of a proof system in a model folder, checked against the
  * manifest (sha256, and a Groth16 key's phase-2 randomness). A missing key is a
  * `MissingKeyError` naming the file and any deployed verifier: proving never runs a setup,
  * which would replace the key a deployed verifier checks against.
  */
-export function modelKeys(dir: string, manifest: Manifest, system: ProofSystem) {
+export function modelKeys(dir: string, manifest: Manifest, system: ProofSystem): ModelKeys {
   const names = artifactNames(system);
   const zkey = join(dir, names.zkey);
   const verificationKeyFile = join(dir, names.verificationKey);
