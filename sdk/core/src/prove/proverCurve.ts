@@ -50,8 +50,7 @@ export function builtCurve(): Curve | undefined {
 /**
  * Waits for a curve build in progress and puts the curve `proverCurve` built back in the global
  * when something nulled it; returns the live curves it knows of (the global one and, when it
- * differs, its own). Called before snarkjs runs (its own `buildBn128` must find the shared
- * curve, or it builds a second one with its own worker threads) and by `releaseSnarkjs`.
+ * differs, its own). Called by `releaseSnarkjs`, which terminates them.
  */
 export async function settleProverCurve(): Promise<Curve[]> {
   await building?.catch(() => undefined);
